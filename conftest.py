@@ -1,0 +1,1 @@
+"""Fixtures shared by every app's tests (factories live in erdem/<app>/tests/factories.py)."""

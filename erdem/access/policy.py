@@ -1,0 +1,155 @@
+"""The one place that answers "may this person do this to this object".
+
+Every view, API endpoint, admin action and job asks `can()` (or `require()`),
+and list pages narrow their querysets with the `*_visible_to` selectors in
+erdem.access.selectors, which read the same grants. A rule is a function of
+(grants, person, object); adding an action means adding one entry to RULES.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+
+from erdem.access.models import Role, RoleAssignment
+
+
+class Action(StrEnum):
+    PROGRAMME_MANAGE = "programme.manage"
+    ROLES_ASSIGN = "roles.assign"
+    AGGREGATES_VIEW = "aggregates.view"
+    INSTITUTION_PEOPLE_VIEW = "institution.people.view"
+    INSTITUTION_STAFF_INVITE = "institution.staff.invite"
+    PERSON_VIEW = "person.view"
+    PERSON_EDIT = "person.edit"
+    PERSON_ROLES_VIEW = "person.roles.view"
+    JOB_VIEW = "job.view"
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    programme_id: int
+    institution_id: int | None
+    region_id: int | None
+
+
+class Grants:
+    """A person's current role assignments, loaded once per request."""
+
+    def __init__(self, grants: list[Grant]) -> None:
+        self.grants = grants
+
+    def has(self, role: str, *, programme_id: int | None = None) -> bool:
+        return any(g.role == role and (programme_id is None or g.programme_id == programme_id) for g in self.grants)
+
+    def roles(self) -> set[str]:
+        return {g.role for g in self.grants}
+
+    def programme_ids(self, role: str) -> set[int]:
+        return {g.programme_id for g in self.grants if g.role == role}
+
+    def institution_ids(self, role: str) -> set[int]:
+        return {g.institution_id for g in self.grants if g.role == role and g.institution_id is not None}
+
+    def region_ids(self, role: str) -> set[int]:
+        return {g.region_id for g in self.grants if g.role == role and g.region_id is not None}
+
+    @property
+    def is_national_admin(self) -> bool:
+        return self.has(Role.NATIONAL_ADMIN)
+
+
+Person = Any  # erdem.people.models.Person or AnonymousUser; kept loose to avoid an import cycle
+
+_GRANTS_ATTRIBUTE = "_erdem_grants"
+
+
+def grants_for(person: Person) -> Grants:
+    if person is None or not person.is_authenticated:
+        return Grants([])
+    cached: Grants | None = getattr(person, _GRANTS_ATTRIBUTE, None)
+    if cached is None:
+        rows = RoleAssignment.objects.current().filter(person_id=person.pk)
+        cached = Grants(
+            [
+                Grant(role, programme_id, institution_id, region_id)
+                for role, programme_id, institution_id, region_id in rows.values_list(
+                    "role", "programme_id", "institution_id", "region_id"
+                )
+            ]
+        )
+        setattr(person, _GRANTS_ATTRIBUTE, cached)
+    return cached
+
+
+def forget_grants(person: Person) -> None:
+    """Drop the cached grants after the person's roles changed."""
+    if hasattr(person, _GRANTS_ATTRIBUTE):
+        delattr(person, _GRANTS_ATTRIBUTE)
+
+
+def _programme_admin(grants: Grants, person: Person, programme: Any) -> bool:
+    return programme is not None and grants.has(Role.NATIONAL_ADMIN, programme_id=programme.pk)
+
+
+def _aggregates(grants: Grants, person: Person, programme: Any) -> bool:
+    allowed = (Role.NATIONAL_ADMIN, Role.MINISTRY_VIEWER)
+    if programme is None:
+        return any(grants.has(role) for role in allowed)
+    return any(grants.has(role, programme_id=programme.pk) for role in allowed)
+
+
+def _institution_staff(grants: Grants, person: Person, institution: Any) -> bool:
+    if institution is None:
+        return False
+    return grants.is_national_admin or institution.pk in grants.institution_ids(Role.COORDINATOR)
+
+
+def _person_view(grants: Grants, person: Person, other: Any) -> bool:
+    if other is None:
+        return False
+    if other.pk == person.pk or grants.is_national_admin:
+        return True
+    return other.institution_id is not None and other.institution_id in grants.institution_ids(Role.COORDINATOR)
+
+
+def _person_edit(grants: Grants, person: Person, other: Any) -> bool:
+    return other is not None and (other.pk == person.pk or grants.is_national_admin)
+
+
+def _job_view(grants: Grants, person: Person, job: Any) -> bool:
+    return job is not None and job.started_by_id == person.pk
+
+
+Rule = Callable[[Grants, Person, Any], bool]
+
+RULES: dict[Action, Rule] = {
+    Action.PROGRAMME_MANAGE: _programme_admin,
+    Action.ROLES_ASSIGN: _programme_admin,
+    Action.AGGREGATES_VIEW: _aggregates,
+    Action.INSTITUTION_PEOPLE_VIEW: _institution_staff,
+    Action.INSTITUTION_STAFF_INVITE: _institution_staff,
+    Action.PERSON_VIEW: _person_view,
+    Action.PERSON_EDIT: _person_edit,
+    Action.PERSON_ROLES_VIEW: _person_view,
+    Action.JOB_VIEW: _job_view,
+}
+
+
+def can(person: Person | AnonymousUser | None, action: Action, obj: Any = None) -> bool:
+    """True when `person` may do `action` to `obj`. Anonymous visitors may do none of these."""
+    if person is None or not person.is_authenticated or not person.is_active:
+        return False
+    if person.is_superuser:
+        return True
+    return RULES[action](grants_for(person), person, obj)
+
+
+def require(person: Person | AnonymousUser | None, action: Action, obj: Any = None) -> None:
+    """Raise PermissionDenied (403) unless `can()` allows it."""
+    if not can(person, action, obj):
+        raise PermissionDenied(action.value)

@@ -1,0 +1,137 @@
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PersonManager(BaseUserManager["Person"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> "Person":
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        person = self.model(email=self.normalize_email(email).lower(), **fields)
+        person.set_password(password)
+        person.save(using=self._db)
+        return person
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> "Person":
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        fields.setdefault("email_confirmed_at", timezone.now())
+        return self.create_user(email, password, **fields)
+
+
+class Discipline(models.TextChoices):
+    EDUCATION = "education", _("education")
+    HUMANITIES = "humanities", _("humanities and arts")
+    LANGUAGES = "languages", _("languages")
+    SOCIAL_SCIENCES = "social_sciences", _("social sciences")
+    BUSINESS_LAW = "business_law", _("business, administration and law")
+    NATURAL_SCIENCES = "natural_sciences", _("natural sciences and mathematics")
+    ICT = "ict", _("information and communication technologies")
+    ENGINEERING = "engineering", _("engineering and construction")
+    AGRICULTURE = "agriculture", _("agriculture and veterinary")
+    HEALTH = "health", _("health and welfare")
+    SERVICES = "services", _("services")
+
+
+class AcademicPosition(models.TextChoices):
+    TEACHER = "teacher", _("teacher")
+    SENIOR_TEACHER = "senior_teacher", _("senior teacher")
+    ASSOCIATE_PROFESSOR = "associate_professor", _("associate professor")
+    PROFESSOR = "professor", _("professor")
+    RESEARCHER = "researcher", _("researcher")
+    OTHER = "other", _("other")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("female")
+    MALE = "male", _("male")
+    OTHER = "other", _("other")
+
+
+class Language(models.TextChoices):
+    MONGOLIAN = "mn", "Монгол"
+    ENGLISH = "en", "English"
+
+
+class Person(AbstractBaseUser, PermissionsMixin):
+    """Everyone who signs in: educators, trainers, coordinators, admins, viewers.
+
+    Names are kept as people write them: Cyrillic (the legal form), a Latin form
+    for international documents, and optionally the traditional Mongolian script,
+    which is entered or confirmed by a person and never converted by machine.
+    """
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    family_name = models.CharField(_("family name"), max_length=100)
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name_latin = models.CharField(_("family name (Latin)"), max_length=100, blank=True)
+    given_name_latin = models.CharField(_("given name (Latin)"), max_length=100, blank=True)
+    name_traditional = models.CharField(_("name in traditional script"), max_length=200, blank=True)
+    institution = models.ForeignKey(
+        "organisations.Institution",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("institution"),
+    )
+    department = models.CharField(_("department"), max_length=200, blank=True)
+    discipline = models.CharField(_("discipline"), max_length=30, choices=Discipline.choices, blank=True)
+    academic_position = models.CharField(
+        _("academic position"), max_length=30, choices=AcademicPosition.choices, blank=True
+    )
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    preferred_language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.MONGOLIAN
+    )
+    low_bandwidth = models.BooleanField(
+        _("low bandwidth"),
+        default=False,
+        help_text=_("Offer audio-only and low-resolution material first."),
+    )
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    consent_version = models.CharField(_("consent version"), max_length=20, blank=True)
+    email_confirmed_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = PersonManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["family_name", "given_name"]
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [models.UniqueConstraint(Lower("email"), name="person_email_ci_unique")]
+        indexes = [
+            models.Index(fields=["institution", "family_name", "given_name"]),
+            models.Index(fields=["date_joined"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        """Mongolian order: family name (often the patronymic) then given name."""
+        return f"{self.family_name} {self.given_name}".strip()
+
+    @property
+    def full_name_latin(self) -> str:
+        return f"{self.given_name_latin} {self.family_name_latin}".strip()
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.given_name

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("erdem.web.urls")),
+    path("accounts/", include("erdem.people.urls")),
+    path("jobs/", include("erdem.jobs.urls")),
+    path("api/v1/", include("erdem.api.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,48 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from erdem.core.i18n import LANGUAGE_CODES
+from erdem.people.services import person_update_preferences
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/landing.html")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html")
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; remembered in a cookie and, when signed in, on the person."""
+    language = request.POST.get("language", "")
+    if language not in LANGUAGE_CODES:
+        return HttpResponseBadRequest(
+            _("Unknown language “%(code)s”. Choose Mongolian (mn) or English (en).") % {"code": language[:20]},
+            content_type="text/plain; charset=utf-8",
+        )
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        next_url = "/"
+    if request.user.is_authenticated:
+        person_update_preferences(person=request.user, preferred_language=language)
+    translation.activate(language)
+    response = HttpResponseRedirect(urlsplit(next_url)._replace(scheme="", netloc="").geturl() or "/")
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
