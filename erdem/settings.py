@@ -136,7 +136,7 @@ LANGUAGE_CODE = "mn"
 LANGUAGES = [("mn", "Монгол"), ("en", "English")]
 LANGUAGE_COOKIE_NAME = "erdem_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
-LOCALE_PATHS = [BASE_DIR / "erdem" / "locale"]
+
 FORMAT_MODULE_PATH = ["erdem.formats"]
 USE_I18N = True
 USE_TZ = True
