@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -55,7 +56,7 @@ def _job_claim(job_id: str) -> Job | None:
     ).update(status=Job.Status.RUNNING, started_at=timezone.now())
     if not claimed:
         return None
-    return Job.objects.get(pk=job_id)
+    return Job.objects.select_related("started_by").get(pk=job_id)
 
 
 def _job_finish(job: Job, *, status: str, result: dict[str, Any] | None = None, error: str = "") -> None:
@@ -76,8 +77,10 @@ def job_task(func: Callable[..., dict[str, Any]]) -> Any:
         job = _job_claim(job_id)
         if job is None:
             return {}
+        language = getattr(job.started_by, "preferred_language", None)
         try:
-            result = func(job=job, **kwargs)
+            with translation.override(language):
+                result = func(job=job, **kwargs)
         except JobError as exc:
             _job_finish(job, status=Job.Status.FAILED, error=str(exc))
             return {}
