@@ -1,1 +1,21 @@
-"""Fixtures shared by every app's tests (factories live in erdem/<app>/tests/factories.py)."""
+"""Settings shared by every app's tests (factories live in erdem/<app>/tests/factories.py)."""
+
+import os
+
+import pytest
+
+# A skipped test is a test that could not run. The test command forbids them, except
+# for tests that read the shared reference data, which may be absent outside CI.
+ALLOWED_SKIP_MARK = "reference data absent"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("ERDEM_FORBID_SKIPS") != "1" or not report.skipped:
+        return
+    reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    if ALLOWED_SKIP_MARK not in reason:
+        report.outcome = "failed"
+        report.longrepr = f"Test could not run (skips are not allowed here): {reason}"

@@ -18,8 +18,12 @@ class Job(models.Model):
         SUCCEEDED = "succeeded", _("finished")
         FAILED = "failed", _("failed")
 
+    class Kind(models.TextChoices):
+        # One entry per kind of background job; each feature adds its own.
+        STAFF_INVITATION = "staff_invitation", _("staff invitation")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    kind = models.CharField(_("kind"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=60, choices=Kind.choices)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

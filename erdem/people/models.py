@@ -135,3 +135,55 @@ class Person(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.given_name
+
+
+class StaffImport(models.Model):
+    """One uploaded staff list: what was in the file, what each row will become, and its outcome.
+
+    The rows are validated when the file is uploaded; the coordinator reads the report,
+    then confirms, and a background job creates the people (erdem.people.tasks).
+    """
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("waiting for confirmation")
+        QUEUED = "queued", _("invitations in progress")
+        DONE = "done", _("invitations sent")
+        FAILED = "failed", _("failed")
+
+    class RowStatus(models.TextChoices):
+        INVITE = "invite", _("will be invited")
+        MEMBER = "member", _("already a member (skipped)")
+        ERROR = "error", _("error (skipped)")
+
+    institution = models.ForeignKey(
+        "organisations.Institution",
+        on_delete=models.CASCADE,
+        related_name="staff_imports",
+        verbose_name=_("institution"),
+    )
+    uploaded_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("file format"), max_length=10)
+    rows = models.JSONField(_("rows"), default=list, help_text=_("The data rows as uploaded, with line numbers."))
+    report = models.JSONField(_("report"), default=list, help_text=_("What happens to each row, and why."))
+    ignored_columns = models.JSONField(_("ignored columns"), default=list, blank=True)
+    invite_count = models.PositiveIntegerField(_("to invite"), default=0)
+    member_count = models.PositiveIntegerField(_("already members"), default=0)
+    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    job = models.ForeignKey(
+        "jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("job")
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("staff import")
+        verbose_name_plural = _("staff imports")
+        indexes = [models.Index(fields=["institution", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -1,0 +1,111 @@
+"""Every error the API returns: a 4xx status and a JSON body with a translated `detail`.
+
+Endpoints raise the exceptions below (or Http404 / PermissionDenied); the handlers
+registered on the NinjaAPI turn them, and Ninja's own errors, into responses in
+the request's language. Messages are looked up when the error is raised, inside
+the request, so the active language applies.
+"""
+
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+
+class ApiProblem(HttpError):
+    """An error whose message is already a sentence for the caller."""
+
+
+class NotFound(ApiProblem):
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(404, message or _("Not found."))
+
+
+class Forbidden(ApiProblem):
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(403, message or _("You are not allowed to do this."))
+
+
+class Conflict(ApiProblem):
+    def __init__(self, message: str) -> None:
+        super().__init__(409, message)
+
+
+class Invalid(ApiProblem):
+    def __init__(self, message: str) -> None:
+        super().__init__(422, message)
+
+
+class ApiTokenRefused(AuthenticationError):
+    """A Bearer token was sent but cannot be used; the reason tells the caller what to do."""
+
+    class Reason(StrEnum):
+        INVALID = "invalid"
+        REVOKED = "revoked"
+        EXPIRED = "expired"
+
+    def __init__(self, reason: "ApiTokenRefused.Reason") -> None:
+        messages = {
+            self.Reason.INVALID: _("This API token is not valid."),
+            self.Reason.REVOKED: _("This API token has been revoked. Create a new one."),
+            self.Reason.EXPIRED: _("This API token has expired. Create a new one."),
+        }
+        self.reason = reason
+        super().__init__(401, messages[reason])
+
+
+def csrf_failed() -> Forbidden:
+    return Forbidden(
+        _(
+            "The CSRF check failed. With session authentication, send the CSRF token in the "
+            "X-CSRFToken header; or authenticate with a personal API token instead."
+        )
+    )
+
+
+def _generic_message(status: int) -> str:
+    messages = {
+        400: _("The request could not be read. Send a JSON body."),
+        401: _("Sign in, or send a personal API token as “Authorization: Bearer <token>”."),
+        403: _("You are not allowed to do this."),
+        404: _("Not found."),
+        409: _("The request conflicts with the current state."),
+        422: _("The request is not valid."),
+    }
+    return messages.get(status, _("The request could not be handled."))
+
+
+def _respond(api: NinjaAPI, request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Replace Ninja's default handlers with ones that answer in the request's language."""
+
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        detail = exc.message if isinstance(exc, ApiProblem | ApiTokenRefused) else _generic_message(exc.status_code)
+        return _respond(api, request, exc.status_code, detail)
+
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return _respond(
+            api,
+            request,
+            422,
+            _("The request is not valid. The “errors” list names each field that needs fixing."),
+            errors=exc.errors,
+        )
+
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return _respond(api, request, 404, _generic_message(404))
+
+    def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return _respond(api, request, 403, _generic_message(403))
+
+    api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(ValidationError, validation_error)
+    api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(PermissionDenied, permission_denied)

@@ -1,0 +1,46 @@
+"""Schemas shared by several resources: reference data nested in other objects.
+
+Bilingual reference data is exposed as `name_mn` and `name_en`, plus `name` in
+the request's language (falling back to the other language when empty).
+"""
+
+from typing import Any
+
+from ninja import Schema
+
+
+class BilingualName(Schema):
+    name: str
+    name_mn: str
+    name_en: str
+
+
+class RegionOut(BilingualName):
+    iso_code: str
+    kind: str
+    kind_label: str
+
+    @staticmethod
+    def resolve_kind_label(obj: Any) -> str:
+        return str(obj.get_kind_display())
+
+
+class InstitutionSummary(BilingualName):
+    id: int
+    code: str
+    short_name: str
+    short_name_mn: str
+    short_name_en: str
+
+
+class ProgrammeSummary(BilingualName):
+    id: int
+    slug: str
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ValidationErrorOut(ErrorOut):
+    errors: list[dict[str, Any]]
