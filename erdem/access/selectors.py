@@ -37,8 +37,4 @@ def institutions_managed_by(person: Any) -> QuerySet[Institution]:
 
 
 def roles_of(person: Any) -> QuerySet[RoleAssignment]:
-    return (
-        RoleAssignment.objects.current()
-        .filter(person=person)
-        .select_related("programme", "institution", "region")
-    )
+    return RoleAssignment.objects.current().filter(person=person).select_related("programme", "institution", "region")

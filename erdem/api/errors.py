@@ -10,10 +10,15 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+
+# ValidationError codes raised by services that mean "conflicts with what is already there".
+CONFLICT_CODES = {"duplicate", "already_ended"}
 
 
 class ApiProblem(HttpError):
@@ -56,6 +61,33 @@ class ApiTokenRefused(AuthenticationError):
         }
         self.reason = reason
         super().__init__(401, messages[reason])
+
+
+def _unknown(message: str, *, in_body: bool) -> ApiProblem:
+    """404 for an object named in the path; 422 for one named in the request body."""
+    return Invalid(message) if in_body else NotFound(message)
+
+
+def region_not_found(iso_code: str, *, in_body: bool = False) -> ApiProblem:
+    return _unknown(_("No region has the code “%(code)s”.") % {"code": iso_code[:20]}, in_body=in_body)
+
+
+def institution_not_found(code: str, *, in_body: bool = False) -> ApiProblem:
+    return _unknown(_("No institution has the code “%(code)s”.") % {"code": code[:40]}, in_body=in_body)
+
+
+def programme_not_found(slug: str, *, in_body: bool = False) -> ApiProblem:
+    return _unknown(_("No programme has the code “%(code)s”.") % {"code": slug[:40]}, in_body=in_body)
+
+
+def person_not_found(person_id: int) -> ApiProblem:
+    return Invalid(_("No person has the id %(id)s.") % {"id": person_id})
+
+
+def from_validation_error(exc: DjangoValidationError) -> ApiProblem:
+    """A service's ValidationError as a response: conflicts with the current state are 409, the rest 422."""
+    message = " ".join(exc.messages)
+    return Conflict(message) if exc.code in CONFLICT_CODES else Invalid(message)
 
 
 def csrf_failed() -> Forbidden:

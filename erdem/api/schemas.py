@@ -4,6 +4,7 @@ Bilingual reference data is exposed as `name_mn` and `name_en`, plus `name` in
 the request's language (falling back to the other language when empty).
 """
 
+import datetime
 from typing import Any
 
 from ninja import Schema
@@ -44,3 +45,19 @@ class ErrorOut(Schema):
 
 class ValidationErrorOut(ErrorOut):
     errors: list[dict[str, Any]]
+
+
+class RoleAssignmentOut(Schema):
+    id: int
+    person_id: int
+    role: str
+    role_label: str
+    programme: ProgrammeSummary
+    institution: InstitutionSummary | None
+    region: RegionOut | None
+    granted_at: datetime.datetime
+    ended_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_role_label(obj: Any) -> str:
+        return str(obj.get_role_display())

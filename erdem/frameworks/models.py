@@ -21,7 +21,9 @@ class Framework(BilingualNameMixin):
 class Dimension(BilingualNameMixin):
     """An aspect (UNESCO) or area (DigCompEdu) grouping competencies."""
 
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="dimensions")
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="dimensions", verbose_name=_("competency framework")
+    )
     code = models.CharField(_("code"), max_length=20)
     position = models.PositiveSmallIntegerField(_("position"))
 
@@ -35,7 +37,9 @@ class Dimension(BilingualNameMixin):
 class Level(BilingualNameMixin):
     """A progression level: Acquire/Deepen/Create, or A1 to C2."""
 
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="levels")
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="levels", verbose_name=_("competency framework")
+    )
     code = models.CharField(_("code"), max_length=20)
     position = models.PositiveSmallIntegerField(_("position"))
 
@@ -53,9 +57,20 @@ class Competency(BilingualNameMixin):
     DigCompEdu a competence spans all proficiency levels, so `level` is empty.
     """
 
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="competencies")
-    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="competencies")
-    level = models.ForeignKey(Level, on_delete=models.CASCADE, null=True, blank=True, related_name="competencies")
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="competencies", verbose_name=_("competency framework")
+    )
+    dimension = models.ForeignKey(
+        Dimension, on_delete=models.CASCADE, related_name="competencies", verbose_name=_("aspect")
+    )
+    level = models.ForeignKey(
+        Level,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="competencies",
+        verbose_name=_("level"),
+    )
     code = models.CharField(_("code"), max_length=20)
     description_mn = models.TextField(_("description (Mongolian)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)

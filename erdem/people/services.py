@@ -1,6 +1,212 @@
+"""Writes for people: registration, e-mail confirmation, profiles and the staff invitation."""
+
+import logging
+from collections.abc import Iterable
 from typing import Any
 
-from erdem.people.models import Person
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
+
+from erdem.access.models import Role, RoleAssignment
+from erdem.jobs.models import Job
+from erdem.jobs.services import JobError, job_enqueue, job_progress
+from erdem.organisations.models import Institution
+from erdem.people import imports
+from erdem.people.models import Person, StaffImport
+from erdem.people.selectors import current_programme, people_by_email
+
+logger = logging.getLogger(__name__)
+
+INVITE_BATCH_SIZE = 500
+STAFF_INVITE_JOB_KIND = "people.staff_invite"
+
+
+class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
+    """Signed, expiring (PASSWORD_RESET_TIMEOUT) tokens that stop working once the address is confirmed."""
+
+    key_salt = "erdem.people.EmailConfirmationTokenGenerator"
+
+    def _make_hash_value(self, user: Any, timestamp: int) -> str:
+        confirmed = "" if user.email_confirmed_at is None else user.email_confirmed_at.isoformat()
+        return f"{user.pk}{user.email}{confirmed}{timestamp}"
+
+
+email_confirmation_token = EmailConfirmationTokenGenerator()
+
+
+def _absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _person_link(person: Person, url_name: str, token: str) -> str:
+    uidb64 = urlsafe_base64_encode(force_bytes(person.pk))
+    return _absolute_url(reverse(url_name, kwargs={"uidb64": uidb64, "token": token}))
+
+
+def _email_build(*, person: Person, template: str, context: dict[str, Any]) -> EmailMultiAlternatives:
+    """A text and HTML message rendered in the person's own language, not the sender's."""
+    with translation.override(person.preferred_language):
+        context = {"person": person, "site_url": settings.SITE_URL, **context}
+        subject = " ".join(render_to_string(f"people/emails/{template}_subject.txt", context).split())
+        text = render_to_string(f"people/emails/{template}.txt", context)
+        html = render_to_string(f"people/emails/{template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[person.email])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _emails_send(messages: list[EmailMultiAlternatives]) -> int:
+    """Send over one connection; a failing mail server is logged, not raised, since the data is already saved."""
+    if not messages:
+        return 0
+    try:
+        with get_connection() as connection:
+            return int(connection.send_messages(messages) or 0)
+    except OSError:
+        logger.exception("could not send %s e-mails", len(messages))
+        return 0
+
+
+def _educator_role_grant(*, people: Iterable[Person], granted_by: Person | None = None) -> int:
+    """The educator role in the current programme, when there is one."""
+    programme = current_programme()
+    if programme is None:
+        return 0
+    assignments = [
+        RoleAssignment(person=person, role=Role.EDUCATOR, programme=programme, granted_by=granted_by)
+        for person in people
+    ]
+    RoleAssignment.objects.bulk_create(assignments, batch_size=INVITE_BATCH_SIZE)
+    return len(assignments)
+
+
+def _duplicate_email_error() -> ValidationError:
+    return ValidationError(
+        {
+            "email": ValidationError(
+                _("An account with this e-mail address already exists. Log in, or reset your password."),
+                code="duplicate_email",
+            )
+        }
+    )
+
+
+@transaction.atomic
+def person_register(
+    *,
+    email: str,
+    password: str,
+    family_name: str,
+    given_name: str,
+    institution: Institution,
+    consent: bool,
+    family_name_latin: str = "",
+    given_name_latin: str = "",
+    name_traditional: str = "",
+    department: str = "",
+    discipline: str = "",
+    academic_position: str = "",
+    gender: str = "",
+    preferred_language: str = settings.LANGUAGE_CODE,
+    low_bandwidth: bool = False,
+) -> Person:
+    """Create an educator's account, unconfirmed until they follow the link e-mailed to them."""
+    if not consent:
+        raise ValidationError(
+            {"consent": ValidationError(_("You need to agree to the terms to register."), code="required")}
+        )
+    email = email.strip().lower()
+    if Person.objects.filter(email__iexact=email).exists():
+        raise _duplicate_email_error()
+    person = Person.objects.create_user(
+        email=email,
+        password=password,
+        family_name=family_name,
+        given_name=given_name,
+        family_name_latin=family_name_latin,
+        given_name_latin=given_name_latin,
+        name_traditional=name_traditional,
+        institution=institution,
+        department=department,
+        discipline=discipline,
+        academic_position=academic_position,
+        gender=gender,
+        preferred_language=preferred_language,
+        low_bandwidth=low_bandwidth,
+        consent_at=timezone.now(),
+        consent_version=settings.ERDEM_CONSENT_VERSION,
+    )
+    _educator_role_grant(people=[person])
+    person_confirmation_send(person=person)
+    return person
+
+
+def person_confirmation_send(*, person: Person) -> None:
+    """E-mail the confirmation link once the surrounding transaction has committed."""
+    if person.email_confirmed_at is not None:
+        return
+    link = _person_link(person, "people:confirm_email", email_confirmation_token.make_token(person))
+    message = _email_build(person=person, template="confirm_email", context={"link": link})
+    transaction.on_commit(lambda: _emails_send([message]))
+
+
+def person_confirm_email(*, person: Person, consent_given: bool = False) -> Person:
+    """Record that the person controls their e-mail address, and their consent when they give it here.
+
+    People invited by their institution give consent when they first choose a password.
+    Idempotent: an earlier confirmation or consent is kept as it was.
+    """
+    fields = []
+    now = timezone.now()
+    if person.email_confirmed_at is None:
+        person.email_confirmed_at = now
+        fields.append("email_confirmed_at")
+    if consent_given and person.consent_at is None:
+        person.consent_at = now
+        person.consent_version = settings.ERDEM_CONSENT_VERSION
+        fields += ["consent_at", "consent_version"]
+    if fields:
+        person.save(update_fields=fields)
+    return person
+
+
+PROFILE_FIELDS = (
+    "family_name",
+    "given_name",
+    "family_name_latin",
+    "given_name_latin",
+    "name_traditional",
+    "department",
+    "discipline",
+    "academic_position",
+    "gender",
+    "preferred_language",
+    "low_bandwidth",
+)
+
+
+def person_update_profile(*, person: Person, **changes: Any) -> Person:
+    """Save the changed profile fields only; keys outside PROFILE_FIELDS are refused."""
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"not profile fields: {', '.join(sorted(unknown))}")
+    changed = [name for name, value in changes.items() if getattr(person, name) != value]
+    for name in changed:
+        setattr(person, name, changes[name])
+    if changed:
+        person.save(update_fields=changed)
+    return person
 
 
 def person_update_preferences(
@@ -16,3 +222,117 @@ def person_update_preferences(
     if fields:
         person.save(update_fields=fields)
     return person
+
+
+def staff_import_create(*, institution: Institution, uploaded_by: Person, file: UploadedFile) -> StaffImport:
+    """Read and check an uploaded staff list and keep it for the coordinator to review.
+
+    Nothing is written when the file as a whole is unusable (ValidationError).
+    """
+    max_bytes = settings.ERDEM_IMPORT_MAX_BYTES
+    if file.size is not None and file.size > max_bytes:
+        raise imports.too_large_error(size=file.size, limit=max_bytes)  # before reading it into memory
+    data = file.read(max_bytes + 1)
+    table = imports.read_table(data=data, max_rows=settings.ERDEM_IMPORT_MAX_ROWS, max_bytes=max_bytes)
+    columns = imports.map_columns(table.headers)
+    records = imports.rows_as_records(table, columns)
+    emails = {str(record["values"]["email"]).strip().lower() for record in records} - {""}
+    existing = dict(people_by_email(emails).values_list("email_lower", "institution_id"))
+    report = imports.validate_records(records, institution_id=institution.pk, existing=existing)
+    statuses = [row["status"] for row in report]
+    return StaffImport.objects.create(
+        institution=institution,
+        uploaded_by=uploaded_by,
+        file_name=(file.name or "")[:255],
+        file_format=table.file_format,
+        rows=records,
+        report=report,
+        ignored_columns=columns.ignored,
+        invite_count=statuses.count(StaffImport.RowStatus.INVITE),
+        member_count=statuses.count(StaffImport.RowStatus.MEMBER),
+        error_count=statuses.count(StaffImport.RowStatus.ERROR),
+    )
+
+
+def staff_import_commit(*, staff_import: StaffImport, by: Person) -> Job:
+    """Queue the invitations of a reviewed import; asking twice returns the job already queued."""
+    from erdem.people.tasks import staff_import_invite  # the task module imports this one
+
+    with transaction.atomic():
+        locked = StaffImport.objects.select_for_update().get(pk=staff_import.pk)
+        if locked.status in (StaffImport.Status.QUEUED, StaffImport.Status.DONE) and locked.job_id:
+            return Job.objects.get(pk=locked.job_id)
+        job = job_enqueue(
+            task=staff_import_invite,
+            kind=STAFF_INVITE_JOB_KIND,
+            started_by=by,
+            total=locked.invite_count,
+            staff_import_id=locked.pk,
+        )
+        locked.status = StaffImport.Status.QUEUED
+        locked.job = job
+        locked.save(update_fields=["status", "job"])
+    staff_import.status, staff_import.job = locked.status, job
+    return job
+
+
+def staff_import_run(*, staff_import_id: int, job: Job) -> dict[str, Any]:
+    """Create every person to invite in one transaction (all or nothing), then e-mail them after commit.
+
+    Idempotent: a finished import is not run again, and addresses registered since the
+    preview are skipped rather than duplicated.
+    """
+    try:
+        with transaction.atomic():
+            staff_import = StaffImport.objects.select_for_update().select_related("uploaded_by").get(pk=staff_import_id)
+            if staff_import.status == StaffImport.Status.DONE:
+                raise JobError(_("These invitations were already sent."))
+            result = _staff_import_create_people(staff_import=staff_import, job=job)
+            staff_import.status = StaffImport.Status.DONE
+            staff_import.finished_at = timezone.now()
+            staff_import.save(update_fields=["status", "finished_at"])
+    except JobError:
+        raise
+    except Exception:
+        StaffImport.objects.filter(pk=staff_import_id).update(status=StaffImport.Status.FAILED)
+        raise
+    return result
+
+
+def _staff_import_create_people(*, staff_import: StaffImport, job: Job) -> dict[str, Any]:
+    rows = [row for row in staff_import.report if row["status"] == StaffImport.RowStatus.INVITE]
+    emails = {row["values"]["email"] for row in rows}
+    registered_since = set(people_by_email(emails).values_list("email_lower", flat=True))
+    to_create = [row for row in rows if row["values"]["email"] not in registered_since]
+    total = len(to_create)
+    job_progress(job=job, done=0, total=total)
+    created: list[Person] = []
+    for start in range(0, total, INVITE_BATCH_SIZE):
+        batch = [
+            Person(
+                **{column: row["values"][column] for column in imports.COLUMNS},
+                institution_id=staff_import.institution_id,
+                password=make_password(None),
+            )
+            for row in to_create[start : start + INVITE_BATCH_SIZE]
+        ]
+        created.extend(Person.objects.bulk_create(batch))
+        job_progress(job=job, done=len(created))
+    _educator_role_grant(people=created, granted_by=staff_import.uploaded_by)
+    inviter = staff_import.uploaded_by
+    institution = staff_import.institution
+    messages = [_invitation_build(person=person, inviter=inviter, institution=institution) for person in created]
+    transaction.on_commit(lambda: _emails_send(messages))
+    return {
+        "invited": len(created),
+        "skipped": len(staff_import.report) - len(created),
+        "staff_import": staff_import.pk,
+        "url": reverse("people:staff_import_detail", args=[staff_import.pk]),
+    }
+
+
+def _invitation_build(*, person: Person, inviter: Person | None, institution: Institution) -> EmailMultiAlternatives:
+    link = _person_link(person, "people:password_reset_confirm", default_token_generator.make_token(person))
+    return _email_build(
+        person=person, template="invitation", context={"link": link, "inviter": inviter, "institution": institution}
+    )

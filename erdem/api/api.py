@@ -1,0 +1,38 @@
+"""The erdem REST API, version 1, mounted at /api/v1/ (erdem/api/urls.py).
+
+Each domain app contributes a router from its `apis.py`; authentication, errors
+and the OpenAPI document are set up here. Endpoints ask for a signed-in caller
+unless they declare `auth=None` (public reference data).
+"""
+
+from ninja import NinjaAPI
+
+from erdem.access.apis import router as roles_router
+from erdem.api.auth import signed_in
+from erdem.api.errors import install_error_handlers
+from erdem.jobs.apis import router as jobs_router
+from erdem.organisations.apis import institutions_router, regions_router
+from erdem.people.apis import router as people_router
+from erdem.programmes.apis import router as programmes_router
+
+api = NinjaAPI(
+    title="erdem API",
+    version="1",
+    description=(
+        "Reference data (regions, institutions, programmes) is public. Everything else needs "
+        "a personal API token (`Authorization: Bearer <token>`, created on the API tokens page) "
+        "or a signed-in browser session, which must send the CSRF token on POST and DELETE."
+    ),
+    auth=signed_in,
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url=None,
+)
+install_error_handlers(api)
+
+api.add_router("/regions/", regions_router)
+api.add_router("/institutions/", institutions_router)
+api.add_router("/programmes/", programmes_router)
+api.add_router("/people/", people_router)
+api.add_router("/roles/", roles_router)
+api.add_router("/jobs/", jobs_router)

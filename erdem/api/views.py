@@ -1,0 +1,82 @@
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from erdem.api.api import api
+from erdem.api.forms import ApiTokenForm
+from erdem.api.selectors import api_tokens_of
+from erdem.api.services import api_token_create, api_token_revoke
+
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _endpoints_by_tag(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The OpenAPI document's operations grouped by tag, in document order."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for path, operations in schema["paths"].items():
+        for method in HTTP_METHODS:
+            operation = operations.get(method)
+            if operation is None:
+                continue
+            tag = (operation.get("tags") or [""])[0]
+            groups.setdefault(tag, []).append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": operation.get("summary", ""),
+                    "description": operation.get("description", ""),
+                    "public": not operation.get("security"),
+                    "parameters": [
+                        {"name": p["name"], "location": p["in"], "required": p.get("required", False)}
+                        for p in operation.get("parameters", [])
+                    ],
+                    "has_body": "requestBody" in operation,
+                    "statuses": sorted(operation.get("responses", {})),
+                }
+            )
+    return [{"tag": tag, "endpoints": endpoints} for tag, endpoints in groups.items()]
+
+
+def api_docs(request: HttpRequest) -> HttpResponse:
+    """A light, script-free page listing the endpoints from the OpenAPI document."""
+    schema = api.get_openapi_schema()
+    return render(
+        request,
+        "api/docs.html",
+        {"info": schema["info"], "groups": _endpoints_by_tag(schema), "openapi_url": reverse("api:openapi-json")},
+    )
+
+
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    """Your API tokens; creating one shows the plain token on this response only."""
+    new_token = None
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _token, new_token = api_token_create(
+            person=request.user, name=form.cleaned_data["name"], expires_at=form.expires_at()
+        )
+        form = ApiTokenForm()
+    return render(
+        request,
+        "api/tokens.html",
+        {"form": form, "tokens": api_tokens_of(person=request.user), "new_token": new_token, "now": timezone.now()},
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = api_tokens_of(person=request.user).filter(pk=token_id).first()
+    if token is None:
+        raise Http404
+    api_token_revoke(token=token)
+    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    return HttpResponseRedirect(reverse("api:tokens"))

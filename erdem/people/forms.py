@@ -1,0 +1,200 @@
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from erdem.core.i18n import active_language
+from erdem.organisations.models import Institution
+from erdem.people.models import Person
+from erdem.people.selectors import institutions_for_registration, person_by_email
+
+NAME_FIELDS = ("family_name", "given_name", "family_name_latin", "given_name_latin", "name_traditional")
+WORK_FIELDS = ("department", "discipline", "academic_position", "gender")
+PREFERENCE_FIELDS = ("preferred_language", "low_bandwidth")
+
+NAME_HELP = {
+    "family_name": _("In Cyrillic, as in your passport."),
+    "given_name": _("In Cyrillic, as in your passport."),
+    "family_name_latin": _("In Latin letters, as on international documents."),
+    "given_name_latin": _("In Latin letters, as on international documents."),
+    "name_traditional": _("Optional. Your name in the traditional Mongolian script, as you write it."),
+}
+
+
+class InstitutionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class PersonFieldsForm(forms.ModelForm):
+    """The fields a person fills in about themselves, shared by registration and profile."""
+
+    class Meta:
+        model = Person
+        fields = (*NAME_FIELDS, *WORK_FIELDS, *PREFERENCE_FIELDS)
+        widgets = {"preferred_language": forms.RadioSelect}
+        labels = {"gender": _("Gender (optional)"), "low_bandwidth": _("I have a slow or expensive connection")}
+        help_texts = NAME_HELP
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["family_name_latin"].required = True
+        self.fields["given_name_latin"].required = True
+        self.fields["name_traditional"].widget.attrs.update({"lang": "mn-Mong", "class": "mong-input"})
+        self.fields["gender"].choices = [("", _("Prefer not to say")), *self.fields["gender"].choices[1:]]
+
+
+class RegistrationForm(PersonFieldsForm):
+    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    institution = InstitutionChoiceField(
+        label=_("Institution"), queryset=Institution.objects.none(), empty_label=_("Choose your institution")
+    )
+    consent = forms.BooleanField(
+        label=_("I agree to the processing of my personal data as described above."),
+        error_messages={"required": _("You need to agree to the terms to register.")},
+    )
+
+    class Meta(PersonFieldsForm.Meta):
+        fields = ("email", *NAME_FIELDS, "institution", *WORK_FIELDS, *PREFERENCE_FIELDS)
+
+    field_order = ("email", "password1", "password2", *NAME_FIELDS, "institution", *WORK_FIELDS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        institution_field = self.fields["institution"]
+        assert isinstance(institution_field, InstitutionChoiceField)
+        institution_field.queryset = institutions_for_registration()
+        self.fields["preferred_language"].initial = active_language()
+        self.consent_version = settings.ERDEM_CONSENT_VERSION
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if person_by_email(email) is not None:
+            raise ValidationError(
+                _("An account with this e-mail address already exists. Log in, or reset your password."),
+                code="duplicate_email",
+            )
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", ValidationError(_("The two passwords differ."), code="password_mismatch"))
+        elif password1:
+            candidate = Person(
+                email=cleaned.get("email", ""),
+                family_name=cleaned.get("family_name", ""),
+                given_name=cleaned.get("given_name", ""),
+                family_name_latin=cleaned.get("family_name_latin", ""),
+                given_name_latin=cleaned.get("given_name_latin", ""),
+            )
+            try:
+                password_validation.validate_password(password1, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+    def validate_unique(self) -> None:
+        """Uniqueness of the e-mail is checked case-insensitively in clean_email and again by the service."""
+
+    def registration_data(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["password"] = self.cleaned_data["password1"]
+        data["consent"] = self.cleaned_data["consent"]
+        return data
+
+
+class ProfileForm(PersonFieldsForm):
+    pass
+
+
+class EmailLoginForm(auth_forms.AuthenticationForm):
+    """Log in with e-mail and password; an address not yet confirmed is refused with a way forward."""
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _("The e-mail address or the password is wrong."),
+        "unconfirmed": _(
+            "You have not confirmed your e-mail address yet. Open the link we sent you, or ask for a new one below."
+        ),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("E-mail address")
+
+    def clean_username(self) -> str:
+        return str(self.cleaned_data["username"]).strip().lower()
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if user.email_confirmed_at is None:
+            raise ValidationError(self.error_messages["unconfirmed"], code="unconfirmed")
+
+
+class ResendConfirmationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Also reaches invited people, who have no password yet; the e-mail is in the person's language."""
+
+    def get_users(self, email: str) -> Any:
+        return Person.objects.filter(email__iexact=email.strip(), is_active=True)
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        with translation.override(context["user"].preferred_language):
+            super().send_mail(
+                subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name
+            )
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """Choosing a password from an e-mailed link; people invited by their institution also give consent here."""
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.consent_version = settings.ERDEM_CONSENT_VERSION
+        if user.consent_at is None:
+            self.fields["consent"] = forms.BooleanField(
+                label=_("I agree to the processing of my personal data as described above."),
+                error_messages={"required": _("You need to agree to the terms to use erdem.")},
+            )
+
+    @property
+    def needs_consent(self) -> bool:
+        return "consent" in self.fields
+
+
+class StaffImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Staff list (CSV or Excel .xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )

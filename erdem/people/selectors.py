@@ -1,0 +1,68 @@
+"""Reads for people: lists, look-ups by e-mail, the programme newcomers join."""
+
+from collections.abc import Collection
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
+
+from erdem.core.i18n import localized_order
+from erdem.organisations.models import Institution
+from erdem.people.models import Person, StaffImport
+from erdem.programmes.models import Programme
+
+
+def current_programme() -> Programme | None:
+    """The programme new educators join: the most recently started active one."""
+    return Programme.objects.filter(is_active=True).order_by("-starts_on", "-pk").first()
+
+
+def institutions_for_registration() -> QuerySet[Institution]:
+    """Active institutions sorted by their name in the active language."""
+    return Institution.objects.filter(is_active=True).order_by(localized_order("name"), "pk")
+
+
+def people_by_email(emails: Collection[str]) -> QuerySet[Person]:
+    """People whose e-mail matches one of `emails` (lower-cased), with `email_lower` annotated."""
+    return Person.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=list(emails))
+
+
+def person_by_email(email: str) -> Person | None:
+    return Person.objects.filter(email__iexact=email.strip()).first()
+
+
+PEOPLE_LIST_FIELDS = (
+    "email",
+    "family_name",
+    "given_name",
+    "family_name_latin",
+    "given_name_latin",
+    "department",
+    "discipline",
+    "academic_position",
+    "email_confirmed_at",
+    "password",
+    "institution_id",
+)
+
+
+def institution_people(*, institution: Institution, search: str = "") -> QuerySet[Person]:
+    """An institution's staff by name, optionally narrowed by a name or e-mail fragment."""
+    people = Person.objects.filter(institution=institution).only(*PEOPLE_LIST_FIELDS)
+    for term in search.split()[:5]:
+        people = people.filter(
+            Q(family_name__icontains=term)
+            | Q(given_name__icontains=term)
+            | Q(family_name_latin__icontains=term)
+            | Q(given_name_latin__icontains=term)
+            | Q(email__icontains=term)
+        )
+    return people.order_by("family_name", "given_name", "pk")
+
+
+def staff_imports_of(*, institution: Institution) -> QuerySet[StaffImport]:
+    return (
+        StaffImport.objects.filter(institution=institution)
+        .select_related("uploaded_by")
+        .defer("rows", "report")
+        .order_by("-created_at")
+    )
