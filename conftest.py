@@ -1,6 +1,8 @@
 """Settings shared by every app's tests (factories live in erdem/<app>/tests/factories.py)."""
 
 import os
+from collections.abc import Generator
+from typing import Any
 
 import pytest
 
@@ -10,7 +12,7 @@ ALLOWED_SKIP_MARK = "reference data absent"
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
     outcome = yield
     report = outcome.get_result()
     if os.environ.get("ERDEM_FORBID_SKIPS") != "1" or not report.skipped:

@@ -1,6 +1,8 @@
 """Role assignments are granted and ended through the application, with an audit trail;
 the admin only lists them, for support and oversight."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -8,12 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from erdem.access.models import RoleAssignment
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class CurrentFilter(admin.SimpleListFilter):
     title = _("status")
     parameter_name = "current"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, "StrOrPromise"]]:
         return [("yes", _("current")), ("no", _("ended"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[RoleAssignment]) -> QuerySet[RoleAssignment]:

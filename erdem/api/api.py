@@ -5,6 +5,10 @@ and the OpenAPI document are set up here. Endpoints ask for a signed-in caller
 unless they declare `auth=None` (public reference data).
 """
 
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from ninja import NinjaAPI
 
 from erdem.access.apis import router as roles_router
@@ -15,13 +19,23 @@ from erdem.organisations.apis import institutions_router, regions_router
 from erdem.people.apis import router as people_router
 from erdem.programmes.apis import router as programmes_router
 
-api = NinjaAPI(
+class ErdemAPI(NinjaAPI):
+    def create_response(self, request: HttpRequest, data: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().create_response(request, data, *args, **kwargs)
+        # A token caller's language is chosen after the language middleware ran; say which one applies.
+        response.headers["Content-Language"] = translation.get_language() or ""
+        return response
+
+
+api = ErdemAPI(
     title="erdem API",
     version="1",
     description=(
         "Reference data (regions, institutions, programmes) is public. Everything else needs "
         "a personal API token (`Authorization: Bearer <token>`, created on the API tokens page) "
-        "or a signed-in browser session, which must send the CSRF token on POST and DELETE."
+        "or a signed-in browser session, which must send the CSRF token on POST and DELETE. "
+        "Texts come in the caller's saved language (else the `erdem_language` cookie, else Mongolian); "
+        "bilingual names are also given as `name_mn` and `name_en`."
     ),
     auth=signed_in,
     urls_namespace="api",

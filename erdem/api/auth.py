@@ -4,17 +4,23 @@ The token is tried first: a request carrying `Authorization: Bearer …` is judg
 by its token alone, and a bad token is refused with its reason rather than
 falling back to a session cookie. Session callers must pass Django's CSRF check
 on unsafe methods, as forms do.
+
+Language follows the site's rule (erdem.core.middleware): the person's saved
+language, else the language cookie, else Mongolian. The middleware runs before a
+token is read, so a token caller's language is applied here.
 """
 
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import translation
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from erdem.api.errors import csrf_failed
 from erdem.api.services import api_token_authenticate
+from erdem.core.i18n import LANGUAGE_CODES
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
@@ -24,6 +30,9 @@ class TokenAuth(HttpBearer):
         person = api_token_authenticate(raw_token=token)
         # Code below the API (policy, selectors) reads request.user like any view does.
         request.user = person
+        if person.preferred_language in LANGUAGE_CODES:
+            translation.activate(person.preferred_language)
+            request.LANGUAGE_CODE = person.preferred_language
         return person
 
 

@@ -48,6 +48,9 @@ class Job(models.Model):
         verbose_name_plural = _("jobs")
         indexes = [models.Index(fields=["started_by", "-created_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()})"
+
     @property
     def percent(self) -> int:
         if self.status == self.Status.SUCCEEDED:

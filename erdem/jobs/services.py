@@ -13,8 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -51,18 +50,18 @@ def job_progress(*, job: Job, done: int, total: int | None = None) -> None:
 
 def _job_claim(job_id: str) -> Job | None:
     """Mark a queued (or interrupted) job running; None when it already finished."""
-    claimed = Job.objects.filter(pk=job_id).filter(
-        Q(status=Job.Status.QUEUED) | Q(status=Job.Status.RUNNING)
-    ).update(status=Job.Status.RUNNING, started_at=timezone.now())
+    claimed = (
+        Job.objects.filter(pk=job_id)
+        .filter(Q(status=Job.Status.QUEUED) | Q(status=Job.Status.RUNNING))
+        .update(status=Job.Status.RUNNING, started_at=timezone.now())
+    )
     if not claimed:
         return None
     return Job.objects.select_related("started_by").get(pk=job_id)
 
 
 def _job_finish(job: Job, *, status: str, result: dict[str, Any] | None = None, error: str = "") -> None:
-    Job.objects.filter(pk=job.pk).update(
-        status=status, result=result or {}, error=error, finished_at=timezone.now()
-    )
+    Job.objects.filter(pk=job.pk).update(status=status, result=result or {}, error=error, finished_at=timezone.now())
 
 
 def job_task(func: Callable[..., dict[str, Any]]) -> Any:

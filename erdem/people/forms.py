@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from erdem.core.i18n import active_language
 from erdem.organisations.models import Institution
-from erdem.people.models import Person
+from erdem.people.models import Gender, Person
 from erdem.people.selectors import institutions_for_registration, person_by_email
 
 NAME_FIELDS = ("family_name", "given_name", "family_name_latin", "given_name_latin", "name_traditional")
@@ -36,7 +36,7 @@ class PersonFieldsForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = (*NAME_FIELDS, *WORK_FIELDS, *PREFERENCE_FIELDS)
+        fields: tuple[str, ...] = (*NAME_FIELDS, *WORK_FIELDS, *PREFERENCE_FIELDS)
         widgets = {"preferred_language": forms.RadioSelect}
         labels = {"gender": _("Gender (optional)"), "low_bandwidth": _("I have a slow or expensive connection")}
         help_texts = NAME_HELP
@@ -46,7 +46,8 @@ class PersonFieldsForm(forms.ModelForm):
         self.fields["family_name_latin"].required = True
         self.fields["given_name_latin"].required = True
         self.fields["name_traditional"].widget.attrs.update({"lang": "mn-Mong", "class": "mong-input"})
-        self.fields["gender"].choices = [("", _("Prefer not to say")), *self.fields["gender"].choices[1:]]
+        gender = cast(forms.ChoiceField, self.fields["gender"])
+        gender.choices = [("", _("Prefer not to say")), *Gender.choices]
 
 
 class RegistrationForm(PersonFieldsForm):
@@ -77,8 +78,7 @@ class RegistrationForm(PersonFieldsForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        institution_field = self.fields["institution"]
-        assert isinstance(institution_field, InstitutionChoiceField)
+        institution_field = cast(InstitutionChoiceField, self.fields["institution"])
         institution_field.queryset = institutions_for_registration()
         self.fields["preferred_language"].initial = active_language()
         self.consent_version = settings.ERDEM_CONSENT_VERSION

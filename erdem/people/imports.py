@@ -38,18 +38,49 @@ REQUIRED_COLUMNS = ("email", "family_name", "given_name")
 
 # Header names people actually type, compared after `_header_key` (case and punctuation ignored).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "email": ("email", "e-mail", "email address", "e-mail address", "mail", "и-мэйл", "имэйл", "цахим шуудан",
-              "и-мэйл хаяг", "имэйл хаяг", "цахим хаяг"),
+    "email": (
+        "email",
+        "e-mail",
+        "email address",
+        "e-mail address",
+        "mail",
+        "и-мэйл",
+        "имэйл",
+        "цахим шуудан",
+        "и-мэйл хаяг",
+        "имэйл хаяг",
+        "цахим хаяг",
+    ),
     "family_name": ("family_name", "family name", "surname", "last name", "овог"),
     "given_name": ("given_name", "given name", "first name", "name", "нэр"),
-    "family_name_latin": ("family_name_latin", "family name latin", "family name (Latin)", "surname latin",
-                          "овог латин", "овог (латин)", "латин овог"),
-    "given_name_latin": ("given_name_latin", "given name latin", "given name (Latin)", "first name latin",
-                         "нэр латин", "нэр (латин)", "латин нэр"),
+    "family_name_latin": (
+        "family_name_latin",
+        "family name latin",
+        "family name (Latin)",
+        "surname latin",
+        "овог латин",
+        "овог (латин)",
+        "латин овог",
+    ),
+    "given_name_latin": (
+        "given_name_latin",
+        "given name latin",
+        "given name (Latin)",
+        "first name latin",
+        "нэр латин",
+        "нэр (латин)",
+        "латин нэр",
+    ),
     "department": ("department", "тэнхим", "салбар тэнхим"),
     "discipline": ("discipline", "field", "салбар", "мэргэжлийн салбар", "чиглэл"),
-    "academic_position": ("academic_position", "academic position", "position", "албан тушаал", "эрдмийн зэрэг цол",
-                          "цол"),
+    "academic_position": (
+        "academic_position",
+        "academic position",
+        "position",
+        "албан тушаал",
+        "эрдмийн зэрэг цол",
+        "цол",
+    ),
     "gender": ("gender", "sex", "хүйс"),
 }
 
@@ -294,9 +325,7 @@ def rows_as_records(table: Table, columns: Columns) -> list[dict[str, Any]]:
     """Each data row as {"line": n, "values": {column: text}}, the form kept on the StaffImport."""
     records = []
     for line, cells in table.rows:
-        values = {
-            column: cells[index] if index < len(cells) else "" for column, index in columns.positions.items()
-        }
+        values = {column: cells[index] if index < len(cells) else "" for column, index in columns.positions.items()}
         records.append({"line": line, "values": {column: values.get(column, "") for column in COLUMNS}})
     return records
 

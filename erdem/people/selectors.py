@@ -21,9 +21,14 @@ def institutions_for_registration() -> QuerySet[Institution]:
     return Institution.objects.filter(is_active=True).order_by(localized_order("name"), "pk")
 
 
-def people_by_email(emails: Collection[str]) -> QuerySet[Person]:
-    """People whose e-mail matches one of `emails` (lower-cased), with `email_lower` annotated."""
-    return Person.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=list(emails))
+def institutions_by_email(emails: Collection[str]) -> dict[str, int | None]:
+    """For each of `emails` (lower-cased) that already has an account, the account's institution id."""
+    rows = (
+        Person.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=list(emails))
+        .values_list("email_lower", "institution_id")
+    )
+    return dict(rows)
 
 
 def person_by_email(email: str) -> Person | None:

@@ -24,7 +24,7 @@ from erdem.jobs.services import JobError, job_enqueue, job_progress
 from erdem.organisations.models import Institution
 from erdem.people import imports
 from erdem.people.models import Person, StaffImport
-from erdem.people.selectors import current_programme, people_by_email
+from erdem.people.selectors import current_programme, institutions_by_email
 
 logger = logging.getLogger(__name__)
 
@@ -237,7 +237,7 @@ def staff_import_create(*, institution: Institution, uploaded_by: Person, file: 
     columns = imports.map_columns(table.headers)
     records = imports.rows_as_records(table, columns)
     emails = {str(record["values"]["email"]).strip().lower() for record in records} - {""}
-    existing = dict(people_by_email(emails).values_list("email_lower", "institution_id"))
+    existing = institutions_by_email(emails)
     report = imports.validate_records(records, institution_id=institution.pk, existing=existing)
     statuses = [row["status"] for row in report]
     return StaffImport.objects.create(
@@ -302,7 +302,7 @@ def staff_import_run(*, staff_import_id: int, job: Job) -> dict[str, Any]:
 def _staff_import_create_people(*, staff_import: StaffImport, job: Job) -> dict[str, Any]:
     rows = [row for row in staff_import.report if row["status"] == StaffImport.RowStatus.INVITE]
     emails = {row["values"]["email"] for row in rows}
-    registered_since = set(people_by_email(emails).values_list("email_lower", flat=True))
+    registered_since = set(institutions_by_email(emails))
     to_create = [row for row in rows if row["values"]["email"] not in registered_since]
     total = len(to_create)
     job_progress(job=job, done=0, total=total)

@@ -5,7 +5,7 @@ from erdem.people.tests.factories import PersonFactory
 from erdem.programmes.tests.factories import ProgrammeFactory
 
 
-class RoleAssignmentFactory(factory.django.DjangoModelFactory):
+class RoleAssignmentFactory(factory.django.DjangoModelFactory[RoleAssignment]):
     class Meta:
         model = RoleAssignment
 
@@ -14,7 +14,7 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
 
 
-def person_with_role(role: str, *, programme=None, institution=None, region=None, **person_fields):  # type: ignore[no-untyped-def]
+def person_with_role(role: str, *, programme=None, institution=None, region=None, **person_fields):
     """A person holding `role`; a coordinator is scoped to their own institution by default."""
     person = PersonFactory(**({"institution": institution} if institution else {}), **person_fields)
     if role == Role.COORDINATOR and institution is None:

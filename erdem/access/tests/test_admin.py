@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from erdem.access.models import Role
+from erdem.access.models import Role, RoleAssignment
 from erdem.access.tests.factories import RoleAssignmentFactory, person_with_role
 from erdem.people.tests.factories import PersonFactory
 
@@ -32,7 +32,8 @@ def test_role_assignments_are_listed_with_filters(admin_client, django_assert_ma
 
 
 def test_role_assignments_are_read_only_in_the_admin(admin_client):
-    assignment = RoleAssignmentFactory()
+    RoleAssignmentFactory()
+    assignment = RoleAssignment.objects.get()
 
     adding = admin_client.get(reverse("admin:access_roleassignment_add"))
     viewing = admin_client.get(reverse("admin:access_roleassignment_change", args=[assignment.pk]))

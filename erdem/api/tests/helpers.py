@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.test import Client
 
 from erdem.access.models import Role
@@ -16,13 +17,19 @@ from erdem.programmes.tests.factories import ProgrammeFactory
 
 
 def token_client(person: Any) -> Client:
-    """A client authenticated by a fresh personal API token, asking for English answers."""
+    """A client authenticated by a fresh personal API token; answers come in the person's language."""
     _token, raw = api_token_create(person=person, name="test")
-    return Client(headers={"Authorization": f"Bearer {raw}", "Accept-Language": "en"})
+    return Client(headers={"Authorization": f"Bearer {raw}"})
+
+
+def anonymous_client(*, language: str = "en") -> Client:
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
 
 
 def session_client(person: Any, *, enforce_csrf_checks: bool = False) -> Client:
-    client = Client(enforce_csrf_checks=enforce_csrf_checks, headers={"Accept-Language": "en"})
+    client = Client(enforce_csrf_checks=enforce_csrf_checks)
     client.force_login(person)
     return client
 
@@ -42,22 +49,26 @@ class Cast:
     def client(self, who: str) -> Client:
         """"anonymous" or one of the people above, authenticated by token."""
         if who == "anonymous":
-            return Client(headers={"Accept-Language": "en"})
+            return anonymous_client()
         return token_client(getattr(self, who))
 
 
 def cast() -> Cast:
-    """One programme; a coordinator of `own`; an educator and a colleague at `own`, a stranger at `other`."""
+    """One programme; a coordinator of `own`; an educator and a colleague at `own`, a stranger at `other`.
+
+    Everyone prefers English, so assertions can read the messages in their source language.
+    """
     programme = ProgrammeFactory()
     own, other = InstitutionFactory(), InstitutionFactory()
+    en = {"preferred_language": "en"}
     return Cast(
         programme=programme,
         own=own,
         other=other,
-        admin=person_with_role(Role.NATIONAL_ADMIN, programme=programme),
-        coordinator=person_with_role(Role.COORDINATOR, programme=programme, institution=own),
-        educator=person_with_role(Role.EDUCATOR, programme=programme, institution=own),
-        colleague=PersonFactory(institution=own),
-        stranger=person_with_role(Role.EDUCATOR, programme=programme, institution=other),
-        viewer=person_with_role(Role.MINISTRY_VIEWER, programme=programme),
+        admin=person_with_role(Role.NATIONAL_ADMIN, programme=programme, **en),
+        coordinator=person_with_role(Role.COORDINATOR, programme=programme, institution=own, **en),
+        educator=person_with_role(Role.EDUCATOR, programme=programme, institution=own, **en),
+        colleague=PersonFactory(institution=own, **en),
+        stranger=person_with_role(Role.EDUCATOR, programme=programme, institution=other, **en),
+        viewer=person_with_role(Role.MINISTRY_VIEWER, programme=programme, **en),
     )

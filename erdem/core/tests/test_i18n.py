@@ -53,7 +53,8 @@ def test_localized_order_follows_the_active_language():
 
 
 DAY = datetime.date(2025, 3, 15)
-MOMENT = datetime.datetime(2025, 3, 15, 9, 5)
+# date_format() formats the value as given; converting to local time is the template's job.
+MOMENT = datetime.datetime(2025, 3, 15, 9, 5, tzinfo=datetime.UTC)
 
 
 @pytest.mark.parametrize(

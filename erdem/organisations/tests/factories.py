@@ -8,7 +8,7 @@ def region(iso_code: str = "MN-1") -> Region:
     return Region.objects.get(iso_code=iso_code)
 
 
-class InstitutionFactory(factory.django.DjangoModelFactory):
+class InstitutionFactory(factory.django.DjangoModelFactory[Institution]):
     class Meta:
         model = Institution
 

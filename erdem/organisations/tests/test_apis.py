@@ -1,6 +1,6 @@
 import pytest
 
-from erdem.api.tests.helpers import cast
+from erdem.api.tests.helpers import anonymous_client, cast
 from erdem.organisations.models import Institution
 from erdem.organisations.tests.factories import InstitutionFactory, region
 
@@ -20,10 +20,8 @@ def test_regions_are_public_for_everyone(who: str) -> None:
 
 
 def test_region_detail_by_iso_code_in_the_request_language() -> None:
-    client = cast().client("anonymous")
-
-    english = client.get("/api/v1/regions/MN-1", headers={"Accept-Language": "en"}).json()
-    mongolian = client.get("/api/v1/regions/mn-1", headers={"Accept-Language": "mn"}).json()
+    english = anonymous_client(language="en").get("/api/v1/regions/MN-1").json()
+    mongolian = anonymous_client(language="mn").get("/api/v1/regions/mn-1").json()
 
     assert english["iso_code"] == mongolian["iso_code"] == "MN-1"
     assert english["name"] == english["name_en"]
@@ -32,10 +30,8 @@ def test_region_detail_by_iso_code_in_the_request_language() -> None:
 
 
 def test_unknown_region_is_a_translated_404() -> None:
-    client = cast().client("anonymous")
-
-    english = client.get("/api/v1/regions/MN-999")
-    mongolian = client.get("/api/v1/regions/MN-999", headers={"Accept-Language": "mn"})
+    english = anonymous_client(language="en").get("/api/v1/regions/MN-999")
+    mongolian = anonymous_client(language="mn").get("/api/v1/regions/MN-999")
 
     assert english.status_code == mongolian.status_code == 404
     assert english.json()["detail"] == "No region has the code “MN-999”."

@@ -5,7 +5,7 @@ from erdem.organisations.tests.factories import InstitutionFactory
 from erdem.people.models import Person
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
     class Meta:
         model = Person
         skip_postgeneration_save = True

@@ -6,7 +6,7 @@ from erdem.organisations.tests.factories import InstitutionFactory
 from erdem.programmes.models import Programme
 
 
-class ProgrammeFactory(factory.django.DjangoModelFactory):
+class ProgrammeFactory(factory.django.DjangoModelFactory[Programme]):
     class Meta:
         model = Programme
 

@@ -1,6 +1,6 @@
 import pytest
 
-from erdem.api.tests.helpers import cast
+from erdem.api.tests.helpers import anonymous_client, cast
 from erdem.programmes.tests.factories import ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
