@@ -2,7 +2,7 @@
 
 Each domain app contributes a router from its `apis.py`; authentication, errors
 and the OpenAPI document are set up here. Endpoints ask for a signed-in caller
-unless they declare `auth=None` (public reference data).
+unless they are declared with `**PUBLIC` (erdem.api.auth): public reference data.
 """
 
 from typing import Any
@@ -18,6 +18,7 @@ from erdem.jobs.apis import router as jobs_router
 from erdem.organisations.apis import institutions_router, regions_router
 from erdem.people.apis import router as people_router
 from erdem.programmes.apis import router as programmes_router
+
 
 class ErdemAPI(NinjaAPI):
     def create_response(self, request: HttpRequest, data: Any, *args: Any, **kwargs: Any) -> HttpResponse:

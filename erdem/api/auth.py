@@ -13,6 +13,7 @@ token is read, so a token caller's language is applied here.
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils import translation
 from ninja.security import APIKeyCookie, HttpBearer
@@ -54,9 +55,20 @@ class SessionAuth(APIKeyCookie):
         return user
 
 
+def anonymous(request: HttpRequest) -> Any:
+    """Lets a caller without credentials through; tried last, so a token or session still identifies the caller."""
+    return AnonymousUser()
+
+
 token_auth = TokenAuth()
 session_auth = SessionAuth()
 signed_in = [token_auth, session_auth]
+# For public endpoints: `@router.get(..., **PUBLIC)`. A token sent to them is still checked (a revoked
+# one is refused) and sets the language; OpenAPI's empty requirement `{}` marks the auth optional.
+PUBLIC: dict[str, Any] = {
+    "auth": [*signed_in, anonymous],
+    "openapi_extra": {"security": [{"TokenAuth": []}, {"SessionAuth": []}, {}]},
+}
 
 
 def caller(request: HttpRequest) -> Any:

@@ -32,9 +32,7 @@ def api_token_hash(*, raw_token: str) -> str:
     return hashlib.sha256(raw_token.encode()).hexdigest()
 
 
-def api_token_create(
-    *, person: Any, name: str, expires_at: datetime.datetime | None = None
-) -> tuple[ApiToken, str]:
+def api_token_create(*, person: Any, name: str, expires_at: datetime.datetime | None = None) -> tuple[ApiToken, str]:
     """Create a token for `person`; returns the row and the plain token, which is not stored."""
     raw_token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -59,9 +57,7 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
 def api_token_authenticate(*, raw_token: str) -> Any:
     """The active person a token belongs to; raises ApiTokenRefused with the reason otherwise."""
     token = (
-        ApiToken.objects.select_related("person")
-        .filter(token_hash=api_token_hash(raw_token=raw_token.strip()))
-        .first()
+        ApiToken.objects.select_related("person").filter(token_hash=api_token_hash(raw_token=raw_token.strip())).first()
     )
     now = timezone.now()
     if token is None or not token.person.is_active:

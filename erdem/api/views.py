@@ -32,7 +32,7 @@ def _endpoints_by_tag(schema: dict[str, Any]) -> list[dict[str, Any]]:
                     "path": path,
                     "summary": operation.get("summary", ""),
                     "description": operation.get("description", ""),
-                    "public": not operation.get("security"),
+                    "public": not operation.get("security") or {} in operation["security"],
                     "parameters": [
                         {"name": p["name"], "location": p["in"], "required": p.get("required", False)}
                         for p in operation.get("parameters", [])

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 
@@ -39,8 +40,8 @@ def localized_order(field: str) -> str:
 class BilingualNameMixin(models.Model):
     """A name in Mongolian and English; `name` reads it in the active language."""
 
-    name_mn = models.CharField(max_length=255)
-    name_en = models.CharField(max_length=255)
+    name_mn = models.CharField(_("name (Mongolian)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255)
 
     class Meta:
         abstract = True

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import PageNumberPagination, paginate
 
+from erdem.api.auth import PUBLIC
 from erdem.api.errors import programme_not_found
 from erdem.api.schemas import ErrorOut, InstitutionSummary, ProgrammeSummary
 from erdem.api.selectors import programmes_list
@@ -25,14 +26,14 @@ class ProgrammeOut(ProgrammeSummary):
     is_active: bool
 
 
-@router.get("/", response=list[ProgrammeOut], auth=None)
+@router.get("/", response=list[ProgrammeOut], **PUBLIC)
 @paginate(PageNumberPagination, page_size=50, max_page_size=100)
 def programme_list(request: HttpRequest) -> QuerySet[Programme]:
     """Programmes, newest first."""
     return programmes_list()
 
 
-@router.get("/{slug}", response={200: ProgrammeOut, 404: ErrorOut}, auth=None)
+@router.get("/{slug}", response={200: ProgrammeOut, 404: ErrorOut}, **PUBLIC)
 def programme_detail(request: HttpRequest, slug: str) -> Programme:
     """One programme by its code."""
     programme = programmes_list().filter(slug=slug).first()

@@ -1,10 +1,290 @@
+"""Reads behind the landing page, the per-role home page and the navigation.
+
+Every selector runs a fixed number of queries whatever the number of people:
+counts are aggregates or correlated subqueries, never Python loops over rows.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from erdem.access.selectors import institutions_managed_by
+from erdem.access.models import Role, RoleAssignment
+from erdem.access.policy import grants_for
+from erdem.access.selectors import roles_of
+from erdem.organisations.models import Institution, Region
+from erdem.people.models import Person
+from erdem.programmes.models import Programme
+
+# Sections of the home page, most powerful role first.
+ROLE_ORDER: tuple[Role, ...] = (
+    Role.NATIONAL_ADMIN,
+    Role.MINISTRY_VIEWER,
+    Role.COORDINATOR,
+    Role.MASTER_TEACHER,
+    Role.TRAINER,
+    Role.MENTOR,
+    Role.EDUCATOR,
+)
+RECENT_DAYS = 30
+RECENT_STAFF = 5
+
+
+def programme_current() -> Programme | None:
+    """The active programme that started last: the one the public landing page presents."""
+    return Programme.objects.filter(is_active=True).select_related("national_centre").order_by("-starts_on", "-pk").first()
+
+
+@dataclass(frozen=True)
+class ProgrammeFigures:
+    educators: int = 0
+    institutions: int = 0
+    regions: int = 0
+    recent_registrations: int = 0
+    people_by_role: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def master_teachers(self) -> int:
+        return self.people_by_role.get(Role.MASTER_TEACHER, 0)
+
+    def role_rows(self) -> list[tuple[str, int]]:
+        """(role label, people) in the order of the home page."""
+        return [(Role(role).label, self.people_by_role.get(role, 0)) for role in ROLE_ORDER]
+
+
+def programme_figures(*, programme_ids: Iterable[int], since: dt.datetime | None = None) -> ProgrammeFigures:
+    """Headline figures in one query: educators (people holding the educator role), the
+    institutions and regions they come from, people per role, and recent registrations."""
+    since = since or timezone.now() - dt.timedelta(days=RECENT_DAYS)
+    educator = Q(role=Role.EDUCATOR)
+    aggregates: dict[str, Any] = {
+        "educators": Count("person", filter=educator, distinct=True),
+        "institutions": Count("person__institution", filter=educator, distinct=True),
+        "regions": Count("person__institution__region", filter=educator, distinct=True),
+        "recent": Count("person", filter=educator & Q(person__date_joined__gte=since), distinct=True),
+    }
+    for role in Role:
+        aggregates[f"role_{role.value}"] = Count("person", filter=Q(role=role), distinct=True)
+    row = RoleAssignment.objects.current().filter(programme_id__in=list(programme_ids)).aggregate(**aggregates)
+    return ProgrammeFigures(
+        educators=row["educators"],
+        institutions=row["institutions"],
+        regions=row["regions"],
+        recent_registrations=row["recent"],
+        people_by_role={role.value: row[f"role_{role.value}"] for role in Role},
+    )
+
+
+def _count(queryset: QuerySet[Any], *, group_by: str) -> Coalesce:
+    """A correlated COUNT(*) of `queryset` rows whose `group_by` is the outer row."""
+    counted = (
+        queryset.filter(**{group_by: OuterRef("pk")}).order_by().values(group_by).annotate(total=Count("*")).values("total")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _educator_assignments(programme_ids: Iterable[int]) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.current().filter(role=Role.EDUCATOR, programme_id__in=list(programme_ids))
+
+
+def institutions_with_counts(*, programme_ids: Iterable[int]) -> QuerySet[Institution]:
+    """Active institutions with their staff (everyone attached), confirmed staff and educators
+    in the programmes; the largest first."""
+    ids = list(programme_ids)
+    return (
+        Institution.objects.filter(is_active=True)
+        .select_related("region")
+        .annotate(
+            staff=_count(Person.objects.all(), group_by="institution"),
+            confirmed=_count(Person.objects.filter(email_confirmed_at__isnull=False), group_by="institution"),
+            educators=_count(_educator_assignments(ids), group_by="person__institution"),
+        )
+        .order_by("-educators", "-staff", "name_en")
+    )
+
+
+def regions_with_counts(*, programme_ids: Iterable[int], region_ids: Iterable[int] | None = None) -> QuerySet[Region]:
+    """Regions with their active institutions, the educators, trainers and master teachers
+    working there (by the institution a person belongs to). Aggregates only, no names of people."""
+    ids = list(programme_ids)
+    regions = Region.objects.all()
+    if region_ids is not None:
+        regions = regions.filter(pk__in=list(region_ids))
+    current = RoleAssignment.objects.current().filter(programme_id__in=ids)
+    return regions.annotate(
+        institution_count=_count(Institution.objects.filter(is_active=True), group_by="region"),
+        educators=_count(current.filter(role=Role.EDUCATOR), group_by="person__institution__region"),
+        trainers=_count(current.filter(role=Role.TRAINER), group_by="person__institution__region"),
+        master_teachers=_count(current.filter(role=Role.MASTER_TEACHER), group_by="person__institution__region"),
+    ).order_by("-educators", "kind", "name_en")
+
+
+def institutions_for_coordinator(*, institution_ids: Iterable[int]) -> list[Institution]:
+    """The coordinator's institutions with staff counts and their most recent staff
+    (`recent_staff`), in two queries."""
+    ids = list(institution_ids)
+    institutions = list(
+        Institution.objects.filter(pk__in=ids)
+        .select_related("region")
+        .annotate(
+            staff=_count(Person.objects.all(), group_by="institution"),
+            confirmed=_count(Person.objects.filter(email_confirmed_at__isnull=False), group_by="institution"),
+        )
+        .order_by("name_en")
+    )
+    recent = (
+        Person.objects.filter(institution_id__in=ids)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("institution_id")], order_by=[F("date_joined").desc()]))
+        .filter(rank__lte=RECENT_STAFF)
+        .only("family_name", "given_name", "email", "date_joined", "email_confirmed_at", "institution_id")
+        .order_by("institution_id", "-date_joined")
+    )
+    by_institution: dict[int, list[Person]] = {}
+    for person in recent:
+        by_institution.setdefault(person.institution_id or 0, []).append(person)
+    for institution in institutions:
+        institution.invited = institution.staff - institution.confirmed  # type: ignore[attr-defined]
+        institution.recent_staff = by_institution.get(institution.pk, [])  # type: ignore[attr-defined]
+    return institutions
+
+
+@dataclass(frozen=True)
+class ProfileCompleteness:
+    missing: list[str]
+    total: int
+
+    @property
+    def done(self) -> int:
+        return self.total - len(self.missing)
+
+    @property
+    def percent(self) -> int:
+        return round(self.done * 100 / self.total)
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.missing
+
+
+def profile_completeness(*, person: Person) -> ProfileCompleteness:
+    """Which profile fields a certificate or a report will need and the person has not filled in."""
+    checks = [
+        (bool(person.family_name_latin and person.given_name_latin), _("your name in Latin letters")),
+        (bool(person.name_traditional), _("your name in traditional Mongolian script")),
+        (person.institution_id is not None, _("your institution")),
+        (bool(person.department), _("your department")),
+        (bool(person.discipline), _("your discipline")),
+        (bool(person.academic_position), _("your academic position")),
+    ]
+    return ProfileCompleteness(missing=[label for filled, label in checks if not filled], total=len(checks))
+
+
+@dataclass
+class HomeSection:
+    """One block of the home page: a role the person holds and what it shows them."""
+
+    role: Role
+    assignments: list[RoleAssignment]
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def template(self) -> str:
+        return f"web/home/{self.role.value}.html"
+
+    @property
+    def programmes(self) -> list[Programme]:
+        seen: dict[int, Programme] = {}
+        for assignment in self.assignments:
+            seen.setdefault(assignment.programme_id, assignment.programme)
+        return list(seen.values())
+
+    @property
+    def programme_ids(self) -> list[int]:
+        return [programme.pk for programme in self.programmes]
+
+
+def home_sections_for(*, person: Person) -> list[HomeSection]:
+    """One section per role the person holds, most powerful first; each reads its own figures.
+
+    At most about a dozen queries for a person holding every role, whatever the data size.
+    """
+    assignments = list(roles_of(person).order_by("pk"))
+    by_role: dict[str, list[RoleAssignment]] = {}
+    for assignment in assignments:
+        by_role.setdefault(assignment.role, []).append(assignment)
+    sections = [HomeSection(role=role, assignments=by_role[role]) for role in ROLE_ORDER if role in by_role]
+    for section in sections:
+        _SECTION_DATA[section.role](section, person)
+        if section.role == Role.EDUCATOR:
+            section.data["roles"] = assignments
+    return sections
+
+
+def _national_admin_data(section: HomeSection, person: Person) -> None:
+    ids = section.programme_ids
+    section.data = {
+        "figures": programme_figures(programme_ids=ids),
+        "recent_days": RECENT_DAYS,
+        "institutions": list(institutions_with_counts(programme_ids=ids)),
+        "regions": list(regions_with_counts(programme_ids=ids)),
+    }
+
+
+def _ministry_viewer_data(section: HomeSection, person: Person) -> None:
+    ids = section.programme_ids
+    section.data = {
+        "figures": programme_figures(programme_ids=ids),
+        "recent_days": RECENT_DAYS,
+        "regions": list(regions_with_counts(programme_ids=ids)),
+    }
+
+
+def _coordinator_data(section: HomeSection, person: Person) -> None:
+    institution_ids = {a.institution_id for a in section.assignments if a.institution_id is not None}
+    section.data = {"institutions": institutions_for_coordinator(institution_ids=institution_ids)}
+
+
+def _cascade_data(section: HomeSection, person: Person) -> None:
+    """Master teachers and trainers: the regions they cover, or the whole programme."""
+    region_ids = {a.region_id for a in section.assignments if a.region_id is not None}
+    nationwide = any(a.region_id is None for a in section.assignments)
+    section.data = {
+        "regions": list(regions_with_counts(programme_ids=section.programme_ids, region_ids=region_ids))
+        if region_ids
+        else [],
+        "figures": programme_figures(programme_ids=section.programme_ids) if nationwide else None,
+    }
+
+
+def _mentor_data(section: HomeSection, person: Person) -> None:
+    section.data = {}
+
+
+def _educator_data(section: HomeSection, person: Person) -> None:
+    institution = (
+        Institution.objects.select_related("region").filter(pk=person.institution_id).first()
+        if person.institution_id
+        else None
+    )
+    section.data = {"institution": institution, "completeness": profile_completeness(person=person)}
+
+
+_SECTION_DATA = {
+    Role.NATIONAL_ADMIN: _national_admin_data,
+    Role.MINISTRY_VIEWER: _ministry_viewer_data,
+    Role.COORDINATOR: _coordinator_data,
+    Role.MASTER_TEACHER: _cascade_data,
+    Role.TRAINER: _cascade_data,
+    Role.MENTOR: _mentor_data,
+    Role.EDUCATOR: _educator_data,
+}
 
 
 def navigation_for(person: Any) -> Any:
@@ -13,12 +293,38 @@ def navigation_for(person: Any) -> Any:
     def build() -> list[dict[str, str]]:
         if not person.is_authenticated:
             return []
+        grants = grants_for(person)
+        home = reverse("web:home")
         items = []
-        institutions = list(institutions_managed_by(person)[:2])
-        if len(institutions) == 1:
-            items.append(
-                {"url": reverse("people:institution_people", args=[institutions[0].pk]), "label": _("Staff")}
-            )
+        if grants.is_national_admin:
+            items.append({"url": f"{home}#institutions", "label": _("Institutions")})
+            items.append({"url": f"{home}#regions", "label": _("Regions")})
+        elif grants.has(Role.MINISTRY_VIEWER):
+            items.append({"url": f"{home}#ministry-regions", "label": _("Regions")})
+        coordinated = grants.institution_ids(Role.COORDINATOR)
+        if coordinated and not grants.is_national_admin:
+            institutions = list(Institution.objects.filter(pk__in=coordinated).order_by("name_en")[:4])
+            single = len(institutions) == 1
+            for institution in institutions:
+                names = {"institution": institution.short_name}
+                items.append(
+                    {
+                        "url": reverse("people:institution_people", args=[institution.pk]),
+                        "label": _("Staff") if single else _("Staff of %(institution)s") % names,
+                    }
+                )
+                items.append(
+                    {
+                        "url": reverse("people:institution_invite", args=[institution.pk]),
+                        "label": _("Invite staff") if single else _("Invite staff to %(institution)s") % names,
+                    }
+                )
+        for role in (Role.MASTER_TEACHER, Role.TRAINER):
+            if grants.has(role):
+                items.append({"url": f"{home}#role-{role.value}", "label": _("My reach")})
+                break
+        if person.is_staff:
+            items.append({"url": reverse("admin:index"), "label": _("Administration")})
         return items
 
     return SimpleLazyObject(build)

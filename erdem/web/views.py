@@ -11,15 +11,21 @@ from django.views.decorators.http import require_POST
 
 from erdem.core.i18n import LANGUAGE_CODES
 from erdem.people.services import person_update_preferences
+from erdem.web.selectors import home_sections_for, programme_current, programme_figures
 
 
 def landing(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/landing.html")
+    """The programme in a few figures, and the way in."""
+    programme = programme_current()
+    figures = programme_figures(programme_ids=[programme.pk]) if programme else None
+    return render(request, "web/landing.html", {"programme": programme, "figures": figures})
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    """What the signed-in person comes to do: one section per role they hold."""
+    sections = home_sections_for(person=request.user)
+    return render(request, "web/home.html", {"sections": sections})
 
 
 @require_POST

@@ -47,7 +47,7 @@ class Cast:
     viewer: Any
 
     def client(self, who: str) -> Client:
-        """"anonymous" or one of the people above, authenticated by token."""
+        """ "anonymous" or one of the people above, authenticated by token."""
         if who == "anonymous":
             return anonymous_client()
         return token_client(getattr(self, who))

@@ -56,4 +56,7 @@ def test_job_status_needs_authentication() -> None:
 def test_malformed_job_id_is_a_client_error() -> None:
     people = cast()
 
-    assert people.client("coordinator").get("/api/v1/jobs/not-a-uuid").status_code == 404
+    response = people.client("coordinator").get("/api/v1/jobs/not-a-uuid")
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"][-1] == "job_id"

@@ -48,7 +48,7 @@ def test_institutions_are_public_and_filterable(who: str) -> None:
     filtered = client.get("/api/v1/institutions/", {"region": "MN-041", "ownership": "private", "kind": "university"})
 
     assert everything.status_code == 200
-    assert everything.json()["count"] == 4  # own, other, the programme's centre, private
+    assert everything.json()["count"] == Institution.objects.count()
     assert [item["code"] for item in filtered.json()["items"]] == [private.code]
     detail = client.get(f"/api/v1/institutions/{private.code}").json()
     assert detail["region"]["iso_code"] == "MN-041"
@@ -70,7 +70,7 @@ def test_institution_page_size_is_bounded() -> None:
     response = cast().client("anonymous").get("/api/v1/institutions/", {"page_size": 1000})
 
     assert len(response.json()["items"]) == 100
-    assert response.json()["count"] == 108
+    assert response.json()["count"] == Institution.objects.count() > 100
 
 
 def test_unknown_institution_is_404() -> None:
@@ -86,4 +86,4 @@ def test_institution_list_queries_do_not_grow_with_rows(django_assert_max_num_qu
     with django_assert_max_num_queries(2):
         response = client.get("/api/v1/institutions/")
 
-    assert response.json()["count"] == 43
+    assert response.json()["count"] == Institution.objects.count()

@@ -25,11 +25,7 @@ def test_programmes_are_public(who: str) -> None:
 def test_programme_name_follows_the_request_language() -> None:
     people = cast()
 
-    body = (
-        people.client("anonymous")
-        .get(f"/api/v1/programmes/{people.programme.slug}", headers={"Accept-Language": "mn"})
-        .json()
-    )
+    body = anonymous_client(language="mn").get(f"/api/v1/programmes/{people.programme.slug}").json()
 
     assert body["name"] == people.programme.name_mn
 

@@ -1,0 +1,295 @@
+import re
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from erdem.access.models import Role, RoleAssignment
+from erdem.organisations.models import Institution
+from erdem.people.models import Person
+from erdem.people.services import email_confirmation_token
+from erdem.people.tests.factories import PersonFactory
+from erdem.programmes.models import Programme
+from erdem.programmes.tests.factories import ProgrammeFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "steppe-horse-42-blue"
+
+
+def registration(chosen: Institution, **changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "email": "Saraa.Bold@NUM.edu.mn",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "family_name": "Болд",
+        "given_name": "Сараа",
+        "family_name_latin": "Bold",
+        "given_name_latin": "Saraa",
+        "name_traditional": "ᠰᠠᠷᠠ",
+        "institution": chosen.pk,
+        "department": "Математик",
+        "discipline": "education",
+        "academic_position": "senior_teacher",
+        "gender": "",
+        "preferred_language": "en",
+        "low_bandwidth": "on",
+        "consent": "on",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def link_in(body: str) -> str:
+    match = re.search(r"http://\S+", body)
+    assert match, body
+    return match.group(0).removeprefix(settings.SITE_URL)
+
+
+def test_registration_page_lists_active_institutions_sorted(en_client: Client, institution: Institution) -> None:
+    Institution.objects.create(
+        code="closed", name_mn="Хаагдсан", name_en="A closed college", short_name_mn="Х", short_name_en="C",
+        kind="college", ownership="private", region=institution.region, is_active=False,
+    )
+    Institution.objects.create(
+        code="arts", name_mn="Урлагийн их сургууль", name_en="Arts University", short_name_mn="У",
+        short_name_en="AU", kind="university", ownership="state", region=institution.region,
+    )
+    page = en_client.get(reverse("people:register")).content.decode()
+    assert "A closed college" not in page
+    assert page.index("Arts University") < page.index("National University of Mongolia")
+    assert settings.ERDEM_CONSENT_VERSION in page
+
+
+def test_register_confirm_and_log_in(
+    en_client: Client, institution: Institution, django_capture_on_commit_callbacks
+) -> None:
+    older = ProgrammeFactory(starts_on="2023-09-01")
+    programme = ProgrammeFactory(starts_on="2025-09-01")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = en_client.post(reverse("people:register"), registration(institution))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("people:register_done")
+
+    person = Person.objects.get()
+    assert person.email == "saraa.bold@num.edu.mn"
+    assert person.email_confirmed_at is None
+    assert person.consent_version == settings.ERDEM_CONSENT_VERSION and person.consent_at is not None
+    assert person.low_bandwidth and person.name_traditional == "ᠰᠠᠷᠠ"
+    assert list(RoleAssignment.objects.values_list("person", "role", "programme")) == [
+        (person.pk, Role.EDUCATOR, programme.pk)
+    ]
+    assert older.pk != programme.pk
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["saraa.bold@num.edu.mn"]
+    assert message.subject == "Confirm your e-mail address for erdem"
+    assert message.alternatives[0][1] == "text/html"  # type: ignore[index]
+
+    refused = en_client.post(reverse("people:login"), {"username": "saraa.bold@num.edu.mn", "password": PASSWORD})
+    assert refused.status_code == 200
+    assert "You have not confirmed your e-mail address yet." in refused.content.decode()
+    assert reverse("people:resend_confirmation") in refused.content.decode()
+    assert not get_user(en_client).is_authenticated
+
+    confirmed = en_client.get(link_in(message.body))
+    assert confirmed.status_code == 302 and confirmed["Location"] == reverse("people:login")
+    person.refresh_from_db()
+    assert person.email_confirmed_at is not None
+
+    logged_in = en_client.post(reverse("people:login"), {"username": "Saraa.Bold@num.edu.mn", "password": PASSWORD})
+    assert logged_in.status_code == 302
+    assert get_user(en_client).pk == person.pk
+
+
+def test_confirmation_email_is_in_the_persons_language(
+    en_client: Client, institution: Institution, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        en_client.post(reverse("people:register"), registration(institution, preferred_language="mn"))
+    assert mail.outbox[0].subject == "erdem дээрх и-мэйл хаягаа баталгаажуулна уу"
+
+
+def test_registration_without_programme_gives_no_role(
+    en_client: Client, institution: Institution, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        en_client.post(reverse("people:register"), registration(institution))
+    assert Person.objects.count() == 1
+    assert not RoleAssignment.objects.exists()
+
+
+def test_duplicate_email_case_insensitive(en_client: Client, institution: Institution) -> None:
+    PersonFactory(email="saraa.bold@num.edu.mn")
+    response = en_client.post(reverse("people:register"), registration(institution))
+    assert response.status_code == 200
+    assert "An account with this e-mail address already exists." in response.content.decode()
+    assert Person.objects.count() == 1
+    assert not mail.outbox
+
+
+def test_duplicate_email_error_in_mongolian(client: Client, institution: Institution) -> None:
+    PersonFactory(email="saraa.bold@num.edu.mn")
+    response = client.post(reverse("people:register"), registration(institution))
+    assert "Энэ и-мэйл хаягаар бүртгэл аль хэдийн үүссэн байна." in response.content.decode()
+
+
+def test_registration_without_consent_writes_nothing(
+    en_client: Client, institution: Institution, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = en_client.post(reverse("people:register"), registration(institution, consent=None))
+    assert response.status_code == 200
+    assert "You need to agree to the terms to register." in response.content.decode()
+    assert not Person.objects.exists()
+    assert not mail.outbox
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"password2": "something-else-99"}, "The two passwords differ."),
+        ({"password1": "12345", "password2": "12345"}, "This password is too short."),
+        ({"family_name": ""}, "This field is required."),
+        ({"institution": ""}, "This field is required."),
+    ],
+)
+def test_registration_form_errors(
+    en_client: Client, institution: Institution, changes: dict[str, object], message: str
+) -> None:
+    response = en_client.post(reverse("people:register"), registration(institution, **changes))
+    page = response.content.decode()
+    assert message in page
+    assert 'aria-invalid="true"' in page
+    assert not Person.objects.exists()
+
+
+def test_confirmation_link_expired_or_wrong(en_client: Client) -> None:
+    person = PersonFactory(email_confirmed_at=None)
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(person.pk))
+    response = en_client.get(reverse("people:confirm_email", args=[uid, "bad-token"]))
+    assert response.status_code == 400
+    assert "This link does not work" in response.content.decode()
+    response = en_client.get(reverse("people:confirm_email", args=["nonsense", "bad-token"]))
+    assert response.status_code == 400
+    token = email_confirmation_token.make_token(person)
+    assert en_client.get(reverse("people:confirm_email", args=[uid, token])).status_code == 302
+    person.refresh_from_db()
+    assert person.email_confirmed_at is not None
+
+
+def test_resend_confirmation(en_client: Client, django_capture_on_commit_callbacks) -> None:
+    person = PersonFactory(email="late@x.mn", email_confirmed_at=None, preferred_language="en")
+    PersonFactory(email="done@x.mn")
+    with django_capture_on_commit_callbacks(execute=True):
+        for email in ("LATE@x.mn", "done@x.mn", "nobody@x.mn"):
+            response = en_client.post(reverse("people:resend_confirmation"), {"email": email})
+            assert response.status_code == 302
+    assert [message.to for message in mail.outbox] == [[person.email]]
+    followed = en_client.get(reverse("people:login"))
+    assert "we have sent it a new link" in followed.content.decode()
+
+
+def test_wrong_password_is_refused(en_client: Client) -> None:
+    PersonFactory(email="a@x.mn")
+    response = en_client.post(reverse("people:login"), {"username": "a@x.mn", "password": "wrong"})
+    assert "The e-mail address or the password is wrong." in response.content.decode()
+
+
+def test_logout_is_post_only(en_client: Client) -> None:
+    person = PersonFactory()
+    en_client.force_login(person)
+    assert en_client.get(reverse("people:logout")).status_code == 405
+    assert en_client.post(reverse("people:logout")).status_code == 302
+    assert not get_user(en_client).is_authenticated
+
+
+def test_password_reset_in_the_persons_language(en_client: Client) -> None:
+    person = PersonFactory(email="a@x.mn", preferred_language="mn")
+    response = en_client.post(reverse("people:password_reset"), {"email": "A@x.mn"})
+    assert response["Location"] == reverse("people:password_reset_done")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "erdem-д шинэ нууц үг сонгох"
+    link = link_in(mail.outbox[0].body.replace("http://testserver", settings.SITE_URL))
+    form_page = en_client.get(link, follow=True)
+    assert "new_password1" in form_page.content.decode()
+    done = en_client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": "new-steppe-99-red", "new_password2": "new-steppe-99-red"}
+    )
+    assert done["Location"] == reverse("people:password_reset_complete")
+    person.refresh_from_db()
+    assert person.check_password("new-steppe-99-red")
+
+
+def test_password_reset_unknown_address_sends_nothing(en_client: Client) -> None:
+    response = en_client.post(reverse("people:password_reset"), {"email": "nobody@x.mn"})
+    assert response.status_code == 302
+    assert not mail.outbox
+
+
+def test_password_change(en_client: Client) -> None:
+    person = PersonFactory()
+    en_client.force_login(person)
+    response = en_client.post(
+        reverse("people:password_change"),
+        {"old_password": "correct-horse-battery", "new_password1": "new-steppe-99-red",
+         "new_password2": "new-steppe-99-red"},
+    )
+    assert response["Location"] == reverse("people:password_change_done")
+    person.refresh_from_db()
+    assert person.check_password("new-steppe-99-red")
+
+
+def test_profile_requires_login(client: Client) -> None:
+    response = client.get(reverse("people:profile"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("people:login"))
+
+
+def test_profile_shows_roles_and_saves_changes(en_client: Client, programme: Programme) -> None:
+    person = PersonFactory(preferred_language="en", department="Old")
+    RoleAssignment.objects.create(person=person, role=Role.MENTOR, programme=programme)
+    en_client.force_login(person)
+    page = en_client.get(reverse("people:profile")).content.decode()
+    assert f"mentor in {programme.name_en}" in page
+
+    response = en_client.post(
+        reverse("people:profile"),
+        {
+            "family_name": "Дорж",
+            "given_name": "Болд",
+            "family_name_latin": "Dorj",
+            "given_name_latin": "Bold",
+            "department": "Физик",
+            "discipline": "natural_sciences",
+            "academic_position": "professor",
+            "gender": "male",
+            "preferred_language": "mn",
+        },
+    )
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "mn"
+    person.refresh_from_db()
+    assert (person.family_name, person.department, person.academic_position) == ("Дорж", "Физик", "professor")
+    assert person.preferred_language == "mn" and person.low_bandwidth is False
+
+    # The very next page speaks Mongolian, whatever the browser asked for.
+    page = en_client.get(reverse("people:profile"), HTTP_ACCEPT_LANGUAGE="en")
+    assert page["Content-Language"] == "mn"
+    assert "Таны профайл" in page.content.decode()
+
+
+def test_profile_errors_keep_the_saved_values(en_client: Client) -> None:
+    person = PersonFactory(preferred_language="en")
+    en_client.force_login(person)
+    response = en_client.post(reverse("people:profile"), {"family_name": "", "preferred_language": "en"})
+    assert response.status_code == 200
+    person.refresh_from_db()
+    assert person.family_name == "Батболд"
