@@ -21,3 +21,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if ALLOWED_SKIP_MARK not in reason:
         report.outcome = "failed"
         report.longrepr = f"Test could not run (skips are not allowed here): {reason}"
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests() -> Generator[None, None, None]:
+    """Code under test outside a request speaks English (the source language) unless a test
+    says otherwise; requests still choose their language through the middleware."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

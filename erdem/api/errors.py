@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-
 # ValidationError codes raised by services that mean "conflicts with what is already there".
 CONFLICT_CODES = {"duplicate", "already_ended"}
 
@@ -118,11 +117,11 @@ def _respond(api: NinjaAPI, request: HttpRequest, status: int, detail: str, **ex
 def install_error_handlers(api: NinjaAPI) -> None:
     """Replace Ninja's default handlers with ones that answer in the request's language."""
 
-    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         detail = exc.message if isinstance(exc, ApiProblem | ApiTokenRefused) else _generic_message(exc.status_code)
         return _respond(api, request, exc.status_code, detail)
 
-    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    def validation_error(request: HttpRequest, exc: Any) -> HttpResponse:
         return _respond(
             api,
             request,
@@ -131,10 +130,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
             errors=exc.errors,
         )
 
-    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    def not_found(request: HttpRequest, exc: Any) -> HttpResponse:
         return _respond(api, request, 404, _generic_message(404))
 
-    def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    def permission_denied(request: HttpRequest, exc: Any) -> HttpResponse:
         return _respond(api, request, 403, _generic_message(403))
 
     api.add_exception_handler(HttpError, http_error)

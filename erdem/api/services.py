@@ -22,7 +22,7 @@ from erdem.api.models import ApiToken
 from erdem.organisations.models import Institution, Region
 from erdem.programmes.models import Programme
 
-TOKEN_PREFIX = "erdem_"
+TOKEN_PREFIX = "erdem_"  # noqa: S105 - marks erdem tokens (for secret scanners too); not a secret
 DISPLAY_PREFIX_LENGTH = len(TOKEN_PREFIX) + 6
 # Recording every use would write on every request; once a minute is precise enough.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)

@@ -1,12 +1,16 @@
+import functools
+from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from erdem.api.api import api
@@ -54,6 +58,7 @@ def api_docs(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache  # the response may carry a new plain token
 @login_required
 def token_list(request: HttpRequest) -> HttpResponse:
     """Your API tokens; creating one shows the plain token on this response only."""
@@ -80,3 +85,29 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     api_token_revoke(token=token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return HttpResponseRedirect(reverse("api:tokens"))
+
+
+def api_not_found(request: HttpRequest, unmatched: str = "") -> JsonResponse:
+    """Paths under /api/v1/ that name no endpoint: the same JSON 404 as the endpoints give."""
+    return JsonResponse({"detail": _("Not found.")}, status=404)
+
+
+def with_json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Ninja answers a wrong method with a plain-text 405; give it the API's JSON shape."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code != HTTPStatus.METHOD_NOT_ALLOWED or response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            return response
+        detail = _("The method %(method)s is not allowed here. Allowed: %(allowed)s.") % {
+            "method": request.method,
+            "allowed": response.get("Allow", ""),
+        }
+        return JsonResponse(
+            {"detail": detail}, status=HTTPStatus.METHOD_NOT_ALLOWED, headers={"Allow": response["Allow"]}
+        )
+
+    return wrapped

@@ -16,6 +16,7 @@ import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -27,6 +28,7 @@ from erdem.organisations.models import Institution, Region
 from erdem.people.models import Person
 from erdem.programmes.models import Programme
 
+INVITED_SHARE = 0.015  # educators a coordinator invited who have not confirmed their address yet
 DEMO_PASSWORD = "erdem-demo-2026"  # noqa: S105 - a published demo dataset, never a real account
 DEMO_EMAIL_DOMAIN = "demo.erdem.mn"
 DEFAULT_SEED = 2025
@@ -76,11 +78,6 @@ class DemoSize:
     def ministry_viewers(self) -> int:
         return 1
 
-    @property
-    def invited(self) -> int:
-        """Staff a coordinator invited who have not confirmed their address yet."""
-        return round(self.educators * 0.015)
-
     def check(self) -> None:
         if self.institutions < 1:
             raise ValueError("The demo needs at least one institution.")
@@ -106,6 +103,7 @@ class DemoRun:
     size: DemoSize
     rng: random.Random
     password_hash: str
+    unusable_password: str
     programme: Programme | None = None
     institutions: list[Institution] = field(default_factory=list)
     regions: dict[str, Region] = field(default_factory=dict)
@@ -193,7 +191,8 @@ def demo_national_staff_create(*, run: DemoRun) -> None:
         roles.append(Role.MINISTRY_VIEWER)
     Person.objects.bulk_create(people)
     RoleAssignment.objects.bulk_create(
-        RoleAssignment(person=person, role=role, programme=programme) for person, role in zip(people, roles, strict=True)
+        RoleAssignment(person=person, role=role, programme=programme)
+        for person, role in zip(people, roles, strict=True)
     )
     run.granted_by = people[0]
     run.logins[Role.NATIONAL_ADMIN] = people[0].email
@@ -280,24 +279,6 @@ def demo_educators_create(*, run: DemoRun) -> None:
         run.counts["people"] += len(people)
 
 
-def demo_invitations_create(*, run: DemoRun) -> None:
-    """Staff invited by their coordinator in the last weeks who have not confirmed yet."""
-    unusable = make_password(None)
-    people = []
-    for _number in range(run.size.invited):
-        institution = run.rng.choice(run.institutions)
-        joined = _moment(run.rng, run.rng.choice([(2025, 5), (2025, 6)]))
-        person = _person(run, institution=institution, joined=joined)
-        person.password = unusable
-        person.email_confirmed_at = None
-        person.consent_at = None
-        person.consent_version = ""
-        people.append(person)
-    Person.objects.bulk_create(people, batch_size=500)
-    run.counts["invited"] = len(people)
-    run.counts["people"] += len(people)
-
-
 Step = Callable[..., None]
 
 DEMO_STEPS: tuple[Step, ...] = (
@@ -306,7 +287,6 @@ DEMO_STEPS: tuple[Step, ...] = (
     demo_national_staff_create,
     demo_people_plan,
     demo_educators_create,
-    demo_invitations_create,
 )
 
 
@@ -326,13 +306,16 @@ def demo_load(
     existing = Programme.objects.order_by("pk").first()
     if existing is not None:
         if if_empty:
-            return DemoResult(
-                loaded=False, programme=existing, counts={}, logins=demo_logins_existing(), seconds=0.0
-            )
+            return DemoResult(loaded=False, programme=existing, counts={}, logins=demo_logins_existing(), seconds=0.0)
         raise ValueError("This database already holds a programme; load the demo into an empty database.")
     size = DemoSize(educators=educators, institutions=institutions)
     size.check()
-    run = DemoRun(size=size, rng=random.Random(seed), password_hash=make_password(DEMO_PASSWORD))
+    run = DemoRun(
+        size=size,
+        rng=random.Random(seed),
+        password_hash=make_password(DEMO_PASSWORD),
+        unusable_password=make_password(None),
+    )
     with transaction.atomic():
         for step in DEMO_STEPS:
             step(run=run)
@@ -457,5 +440,12 @@ def _educator(run: DemoRun, index: int) -> Person:
         person.family_name_latin = person.given_name_latin = ""
     outside_capital = seed.region != _CAPITAL
     person.low_bandwidth = rng.random() < (0.4 if outside_capital else 0.08)
+    if index not in plan.roles and index not in plan.login_of and rng.random() < INVITED_SHARE:
+        # Invited by their coordinator in the last weeks; they have not set a password yet.
+        invited_on = _moment(rng, rng.choice([(2025, 5), (2025, 6)]))
+        person.date_joined = invited_on
+        person.password = run.unusable_password
+        person.email_confirmed_at = person.consent_at = None
+        person.consent_version = ""
+        run.counts["invited"] += 1
     return person
-

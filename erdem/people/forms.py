@@ -194,6 +194,7 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
 class StaffImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Staff list (CSV or Excel .xlsx)"),
+        allow_empty_file=True,  # the service explains an empty file in its own words
         widget=forms.ClearableFileInput(
             attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),

@@ -277,17 +277,23 @@ def staff_import_commit(*, staff_import: StaffImport, by: Person) -> Job:
 
 
 def staff_import_run(*, staff_import_id: int, job: Job) -> dict[str, Any]:
-    """Create every person to invite in one transaction (all or nothing), then e-mail them after commit.
+    """Create every person to invite in one transaction (all or nothing), then e-mail them.
 
-    Idempotent: a finished import is not run again, and addresses registered since the
-    preview are skipped rather than duplicated.
+    Progress counts two steps per person: created, then invited. The e-mails go out
+    only after the people are committed, in batches, so the progress bar moves while
+    the mail server works. Idempotent: a finished import is not run again, and
+    addresses registered since the preview are skipped rather than duplicated.
     """
     try:
         with transaction.atomic():
-            staff_import = StaffImport.objects.select_for_update().select_related("uploaded_by").get(pk=staff_import_id)
+            staff_import = (
+                StaffImport.objects.select_for_update(of=("self",))
+                .select_related("uploaded_by", "institution")
+                .get(pk=staff_import_id)
+            )
             if staff_import.status == StaffImport.Status.DONE:
                 raise JobError(_("These invitations were already sent."))
-            result = _staff_import_create_people(staff_import=staff_import, job=job)
+            created = _staff_import_create_people(staff_import=staff_import, job=job)
             staff_import.status = StaffImport.Status.DONE
             staff_import.finished_at = timezone.now()
             staff_import.save(update_fields=["status", "finished_at"])
@@ -296,16 +302,33 @@ def staff_import_run(*, staff_import_id: int, job: Job) -> dict[str, Any]:
     except Exception:
         StaffImport.objects.filter(pk=staff_import_id).update(status=StaffImport.Status.FAILED)
         raise
-    return result
+    total = len(created)
+    for start in range(0, total, INVITE_BATCH_SIZE):
+        batch = created[start : start + INVITE_BATCH_SIZE]
+        _emails_send(
+            [
+                _invitation_build(person=person, inviter=staff_import.uploaded_by, institution=staff_import.institution)
+                for person in batch
+            ]
+        )
+        job_progress(job=job, done=total + start + len(batch))
+    skipped = len(staff_import.report) - total
+    return {
+        "invited": total,
+        "skipped": skipped,
+        "staff_import": staff_import.pk,
+        "summary": _("%(invited)s people invited; %(skipped)s rows skipped.") % {"invited": total, "skipped": skipped},
+        "next_url": reverse("people:staff_import_detail", args=[staff_import.pk]),
+    }
 
 
-def _staff_import_create_people(*, staff_import: StaffImport, job: Job) -> dict[str, Any]:
+def _staff_import_create_people(*, staff_import: StaffImport, job: Job) -> list[Person]:
     rows = [row for row in staff_import.report if row["status"] == StaffImport.RowStatus.INVITE]
     emails = {row["values"]["email"] for row in rows}
     registered_since = set(institutions_by_email(emails))
     to_create = [row for row in rows if row["values"]["email"] not in registered_since]
     total = len(to_create)
-    job_progress(job=job, done=0, total=total)
+    job_progress(job=job, done=0, total=2 * total)
     created: list[Person] = []
     for start in range(0, total, INVITE_BATCH_SIZE):
         batch = [
@@ -319,16 +342,7 @@ def _staff_import_create_people(*, staff_import: StaffImport, job: Job) -> dict[
         created.extend(Person.objects.bulk_create(batch))
         job_progress(job=job, done=len(created))
     _educator_role_grant(people=created, granted_by=staff_import.uploaded_by)
-    inviter = staff_import.uploaded_by
-    institution = staff_import.institution
-    messages = [_invitation_build(person=person, inviter=inviter, institution=institution) for person in created]
-    transaction.on_commit(lambda: _emails_send(messages))
-    return {
-        "invited": len(created),
-        "skipped": len(staff_import.report) - len(created),
-        "staff_import": staff_import.pk,
-        "url": reverse("people:staff_import_detail", args=[staff_import.pk]),
-    }
+    return created
 
 
 def _invitation_build(*, person: Person, inviter: Person | None, institution: Institution) -> EmailMultiAlternatives:

@@ -39,7 +39,9 @@ RECENT_STAFF = 5
 
 def programme_current() -> Programme | None:
     """The active programme that started last: the one the public landing page presents."""
-    return Programme.objects.filter(is_active=True).select_related("national_centre").order_by("-starts_on", "-pk").first()
+    return (
+        Programme.objects.filter(is_active=True).select_related("national_centre").order_by("-starts_on", "-pk").first()
+    )
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,11 @@ def programme_figures(*, programme_ids: Iterable[int], since: dt.datetime | None
 def _count(queryset: QuerySet[Any], *, group_by: str) -> Coalesce:
     """A correlated COUNT(*) of `queryset` rows whose `group_by` is the outer row."""
     counted = (
-        queryset.filter(**{group_by: OuterRef("pk")}).order_by().values(group_by).annotate(total=Count("*")).values("total")
+        queryset.filter(**{group_by: OuterRef("pk")})
+        .order_by()
+        .values(group_by)
+        .annotate(total=Count("*"))
+        .values("total")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 

@@ -1,3 +1,4 @@
+from typing import cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from erdem.core.i18n import LANGUAGE_CODES
+from erdem.people.models import Person
 from erdem.people.services import person_update_preferences
 from erdem.web.selectors import home_sections_for, programme_current, programme_figures
 
@@ -24,7 +26,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """What the signed-in person comes to do: one section per role they hold."""
-    sections = home_sections_for(person=request.user)
+    sections = home_sections_for(person=cast(Person, request.user))
     return render(request, "web/home.html", {"sections": sections})
 
 
@@ -38,7 +40,9 @@ def language_switch(request: HttpRequest) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = "/"
     if request.user.is_authenticated:
         person_update_preferences(person=request.user, preferred_language=language)

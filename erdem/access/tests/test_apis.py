@@ -7,7 +7,7 @@ from erdem.programmes.tests.factories import ProgrammeFactory
 pytestmark = pytest.mark.django_db
 
 
-def _assign(people, who: str, **body):  # type: ignore[no-untyped-def]
+def _assign(people, who: str, **body):
     payload = {"person_id": people.colleague.pk, "role": Role.MENTOR, "programme": people.programme.slug, **body}
     return people.client(who).post("/api/v1/roles/", payload, content_type="application/json")
 
@@ -166,3 +166,20 @@ def test_session_callers_must_send_the_csrf_token() -> None:
     assert refused.status_code == 403
     assert refused.json()["detail"].startswith("The CSRF check failed.")
     assert accepted.status_code == 201
+
+
+def test_my_roles_queries_do_not_grow_with_rows(django_assert_max_num_queries) -> None:
+    people = cast()
+    client = people.client("admin")
+    client.get("/api/v1/roles/me")
+
+    with django_assert_max_num_queries(2):
+        client.get("/api/v1/roles/me")
+    for programme in ProgrammeFactory.create_batch(10):
+        RoleAssignment.objects.create(
+            person=people.admin, role=Role.COORDINATOR, programme=programme, institution=people.own
+        )
+    with django_assert_max_num_queries(2):
+        response = client.get("/api/v1/roles/me")
+
+    assert len(response.json()) == 11

@@ -58,3 +58,17 @@ def test_docs_page_lists_the_endpoints_without_scripts(language: str) -> None:
         assert path in page
     assert "swagger" not in page.lower()
     assert 'href="/api/v1/openapi.json"' in page
+
+
+def test_unknown_paths_and_wrong_methods_answer_in_json() -> None:
+    client = Client()
+    client.cookies["erdem_language"] = "en"
+
+    missing = client.get("/api/v1/nothing/here")
+    wrong_method = client.put("/api/v1/regions/")
+
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "Not found."}
+    assert wrong_method.status_code == 405
+    assert wrong_method.json() == {"detail": "The method PUT is not allowed here. Allowed: GET."}
+    assert wrong_method["Allow"] == "GET"

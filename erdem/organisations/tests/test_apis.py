@@ -77,7 +77,7 @@ def test_unknown_institution_is_404() -> None:
     assert cast().client("anonymous").get("/api/v1/institutions/no-such-code").status_code == 404
 
 
-def test_institution_list_queries_do_not_grow_with_rows(django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_institution_list_queries_do_not_grow_with_rows(django_assert_max_num_queries) -> None:
     client = cast().client("anonymous")
 
     with django_assert_max_num_queries(2):

@@ -1,3 +1,5 @@
+from typing import cast
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -20,12 +22,14 @@ def en_client(client: Client) -> Client:
 
 @pytest.fixture
 def programme(db: None) -> Programme:
-    return ProgrammeFactory()
+    return cast(Programme, ProgrammeFactory())
 
 
 @pytest.fixture
 def institution(db: None) -> Institution:
-    return InstitutionFactory(name_en="National University of Mongolia", name_mn="Монгол Улсын Их Сургууль")
+    return cast(
+        Institution, InstitutionFactory(name_en="National University of Mongolia", name_mn="Монгол Улсын Их Сургууль")
+    )
 
 
 @pytest.fixture

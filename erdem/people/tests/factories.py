@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 import factory
 from django.utils import timezone
 
@@ -25,3 +27,8 @@ class PersonFactory(factory.django.DjangoModelFactory[Person]):
     def _after_postgeneration(cls, instance: Person, create: bool, results: dict | None = None) -> None:
         if create:
             instance.save()
+
+
+def make_person(**fields: Any) -> Person:
+    """PersonFactory typed as what it returns, for tests that read the person's fields."""
+    return cast(Person, PersonFactory(**fields))

@@ -1,17 +1,21 @@
 import re
+from typing import cast
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.test import Client
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from erdem.access.models import Role, RoleAssignment
 from erdem.organisations.models import Institution
 from erdem.people.models import Person
 from erdem.people.services import email_confirmation_token
-from erdem.people.tests.factories import PersonFactory
+from erdem.people.tests.factories import make_person
 from erdem.programmes.models import Programme
 from erdem.programmes.tests.factories import ProgrammeFactory
 
@@ -51,12 +55,25 @@ def link_in(body: str) -> str:
 
 def test_registration_page_lists_active_institutions_sorted(en_client: Client, institution: Institution) -> None:
     Institution.objects.create(
-        code="closed", name_mn="Хаагдсан", name_en="A closed college", short_name_mn="Х", short_name_en="C",
-        kind="college", ownership="private", region=institution.region, is_active=False,
+        code="closed",
+        name_mn="Хаагдсан",
+        name_en="A closed college",
+        short_name_mn="Х",
+        short_name_en="C",
+        kind="college",
+        ownership="private",
+        region=institution.region,
+        is_active=False,
     )
     Institution.objects.create(
-        code="arts", name_mn="Урлагийн их сургууль", name_en="Arts University", short_name_mn="У",
-        short_name_en="AU", kind="university", ownership="state", region=institution.region,
+        code="arts",
+        name_mn="Урлагийн их сургууль",
+        name_en="Arts University",
+        short_name_mn="У",
+        short_name_en="AU",
+        kind="university",
+        ownership="state",
+        region=institution.region,
     )
     page = en_client.get(reverse("people:register")).content.decode()
     assert "A closed college" not in page
@@ -67,8 +84,8 @@ def test_registration_page_lists_active_institutions_sorted(en_client: Client, i
 def test_register_confirm_and_log_in(
     en_client: Client, institution: Institution, django_capture_on_commit_callbacks
 ) -> None:
-    older = ProgrammeFactory(starts_on="2023-09-01")
-    programme = ProgrammeFactory(starts_on="2025-09-01")
+    older = cast(Programme, ProgrammeFactory(starts_on="2023-09-01"))
+    programme = cast(Programme, ProgrammeFactory(starts_on="2025-09-01"))
     with django_capture_on_commit_callbacks(execute=True):
         response = en_client.post(reverse("people:register"), registration(institution))
     assert response.status_code == 302
@@ -85,10 +102,10 @@ def test_register_confirm_and_log_in(
     assert older.pk != programme.pk
 
     assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    message = cast(EmailMultiAlternatives, mail.outbox[0])
     assert message.to == ["saraa.bold@num.edu.mn"]
     assert message.subject == "Confirm your e-mail address for erdem"
-    assert message.alternatives[0][1] == "text/html"  # type: ignore[index]
+    assert message.alternatives[0][1] == "text/html"
 
     refused = en_client.post(reverse("people:login"), {"username": "saraa.bold@num.edu.mn", "password": PASSWORD})
     assert refused.status_code == 200
@@ -124,7 +141,7 @@ def test_registration_without_programme_gives_no_role(
 
 
 def test_duplicate_email_case_insensitive(en_client: Client, institution: Institution) -> None:
-    PersonFactory(email="saraa.bold@num.edu.mn")
+    make_person(email="saraa.bold@num.edu.mn")
     response = en_client.post(reverse("people:register"), registration(institution))
     assert response.status_code == 200
     assert "An account with this e-mail address already exists." in response.content.decode()
@@ -133,7 +150,7 @@ def test_duplicate_email_case_insensitive(en_client: Client, institution: Instit
 
 
 def test_duplicate_email_error_in_mongolian(client: Client, institution: Institution) -> None:
-    PersonFactory(email="saraa.bold@num.edu.mn")
+    make_person(email="saraa.bold@num.edu.mn")
     response = client.post(reverse("people:register"), registration(institution))
     assert "Энэ и-мэйл хаягаар бүртгэл аль хэдийн үүссэн байна." in response.content.decode()
 
@@ -169,10 +186,7 @@ def test_registration_form_errors(
 
 
 def test_confirmation_link_expired_or_wrong(en_client: Client) -> None:
-    person = PersonFactory(email_confirmed_at=None)
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-
+    person = make_person(email_confirmed_at=None)
     uid = urlsafe_base64_encode(force_bytes(person.pk))
     response = en_client.get(reverse("people:confirm_email", args=[uid, "bad-token"]))
     assert response.status_code == 400
@@ -186,8 +200,8 @@ def test_confirmation_link_expired_or_wrong(en_client: Client) -> None:
 
 
 def test_resend_confirmation(en_client: Client, django_capture_on_commit_callbacks) -> None:
-    person = PersonFactory(email="late@x.mn", email_confirmed_at=None, preferred_language="en")
-    PersonFactory(email="done@x.mn")
+    person = make_person(email="late@x.mn", email_confirmed_at=None, preferred_language="en")
+    make_person(email="done@x.mn")
     with django_capture_on_commit_callbacks(execute=True):
         for email in ("LATE@x.mn", "done@x.mn", "nobody@x.mn"):
             response = en_client.post(reverse("people:resend_confirmation"), {"email": email})
@@ -198,13 +212,13 @@ def test_resend_confirmation(en_client: Client, django_capture_on_commit_callbac
 
 
 def test_wrong_password_is_refused(en_client: Client) -> None:
-    PersonFactory(email="a@x.mn")
+    make_person(email="a@x.mn")
     response = en_client.post(reverse("people:login"), {"username": "a@x.mn", "password": "wrong"})
     assert "The e-mail address or the password is wrong." in response.content.decode()
 
 
 def test_logout_is_post_only(en_client: Client) -> None:
-    person = PersonFactory()
+    person = make_person()
     en_client.force_login(person)
     assert en_client.get(reverse("people:logout")).status_code == 405
     assert en_client.post(reverse("people:logout")).status_code == 302
@@ -212,7 +226,7 @@ def test_logout_is_post_only(en_client: Client) -> None:
 
 
 def test_password_reset_in_the_persons_language(en_client: Client) -> None:
-    person = PersonFactory(email="a@x.mn", preferred_language="mn")
+    person = make_person(email="a@x.mn", preferred_language="mn")
     response = en_client.post(reverse("people:password_reset"), {"email": "A@x.mn"})
     assert response["Location"] == reverse("people:password_reset_done")
     assert len(mail.outbox) == 1
@@ -235,12 +249,15 @@ def test_password_reset_unknown_address_sends_nothing(en_client: Client) -> None
 
 
 def test_password_change(en_client: Client) -> None:
-    person = PersonFactory()
+    person = make_person()
     en_client.force_login(person)
     response = en_client.post(
         reverse("people:password_change"),
-        {"old_password": "correct-horse-battery", "new_password1": "new-steppe-99-red",
-         "new_password2": "new-steppe-99-red"},
+        {
+            "old_password": "correct-horse-battery",
+            "new_password1": "new-steppe-99-red",
+            "new_password2": "new-steppe-99-red",
+        },
     )
     assert response["Location"] == reverse("people:password_change_done")
     person.refresh_from_db()
@@ -254,7 +271,7 @@ def test_profile_requires_login(client: Client) -> None:
 
 
 def test_profile_shows_roles_and_saves_changes(en_client: Client, programme: Programme) -> None:
-    person = PersonFactory(preferred_language="en", department="Old")
+    person = make_person(preferred_language="en", department="Old")
     RoleAssignment.objects.create(person=person, role=Role.MENTOR, programme=programme)
     en_client.force_login(person)
     page = en_client.get(reverse("people:profile")).content.decode()
@@ -281,13 +298,13 @@ def test_profile_shows_roles_and_saves_changes(en_client: Client, programme: Pro
     assert person.preferred_language == "mn" and person.low_bandwidth is False
 
     # The very next page speaks Mongolian, whatever the browser asked for.
-    page = en_client.get(reverse("people:profile"), HTTP_ACCEPT_LANGUAGE="en")
-    assert page["Content-Language"] == "mn"
-    assert "Таны профайл" in page.content.decode()
+    after = en_client.get(reverse("people:profile"), HTTP_ACCEPT_LANGUAGE="en")
+    assert after["Content-Language"] == "mn"
+    assert "Таны профайл" in after.content.decode()
 
 
 def test_profile_errors_keep_the_saved_values(en_client: Client) -> None:
-    person = PersonFactory(preferred_language="en")
+    person = make_person(preferred_language="en")
     en_client.force_login(person)
     response = en_client.post(reverse("people:profile"), {"family_name": "", "preferred_language": "en"})
     assert response.status_code == 200

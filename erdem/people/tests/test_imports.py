@@ -11,7 +11,9 @@ from django.utils import translation
 
 from erdem.people import imports
 
-HEADER = "email,family_name,given_name,family_name_latin,given_name_latin,department,discipline,academic_position,gender"
+HEADER = (
+    "email,family_name,given_name,family_name_latin,given_name_latin,department,discipline,academic_position,gender"
+)
 
 
 def read(data: bytes, *, max_rows: int = 5000, max_bytes: int = 5 * 1024 * 1024) -> imports.Table:
@@ -39,8 +41,9 @@ def test_utf8_csv_with_comma() -> None:
     table = read(f"{HEADER}\nbold@num.edu.mn,Батболд,Сараа,Batbold,Saraa,Math,education,teacher,female\n".encode())
     assert table.file_format == "csv"
     assert table.headers[0] == "email"
-    assert table.rows == [(2, ["bold@num.edu.mn", "Батболд", "Сараа", "Batbold", "Saraa", "Math", "education",
-                               "teacher", "female"])]
+    assert table.rows == [
+        (2, ["bold@num.edu.mn", "Батболд", "Сараа", "Batbold", "Saraa", "Math", "education", "teacher", "female"])
+    ]
 
 
 def test_utf8_bom_is_removed_from_the_first_header() -> None:
@@ -66,8 +69,14 @@ def test_blank_lines_are_skipped_and_line_numbers_kept() -> None:
 
 
 def test_xlsx_is_read_from_the_first_sheet() -> None:
-    data = xlsx_bytes([["Email", "Family name", "Given name", "Gender"], ["b@x.mn", "Дорж", "Болд", None],
-                       [None, None, None, None], ["c@x.mn", "Бат", 42.0, "Эмэгтэй"]])
+    data = xlsx_bytes(
+        [
+            ["Email", "Family name", "Given name", "Gender"],
+            ["b@x.mn", "Дорж", "Болд", None],
+            [None, None, None, None],
+            ["c@x.mn", "Бат", 42.0, "Эмэгтэй"],
+        ]
+    )
     table = read(data)
     assert table.file_format == "xlsx"
     assert table.headers == ["Email", "Family name", "Given name", "Gender"]
@@ -115,7 +124,7 @@ def test_too_large() -> None:
 
 
 def test_too_many_rows_counted_quickly() -> None:
-    data = "email,family_name,given_name\n".encode() + b"".join(b"p%d@x.mn,A,B\n" % i for i in range(100_000))
+    data = b"email,family_name,given_name\n" + b"".join(b"p%d@x.mn,A,B\n" % i for i in range(100_000))
     started = time.perf_counter()
     error = error_of(data)
     assert time.perf_counter() - started < 3
@@ -172,8 +181,14 @@ def messages_of(row: dict[str, object]) -> list[str]:
 def test_validation_statuses_and_reasons() -> None:
     report = imports.validate_records(
         records(
-            {"email": " New@X.mn ", "family_name": "Дорж", "given_name": "Болд", "discipline": "Education",
-             "academic_position": "Профессор", "gender": "male"},
+            {
+                "email": " New@X.mn ",
+                "family_name": "Дорж",
+                "given_name": "Болд",
+                "discipline": "Education",
+                "academic_position": "Профессор",
+                "gender": "male",
+            },
             {"email": "not-an-email", "family_name": "Дорж", "given_name": "Болд"},
             {"email": "b@x.mn", "family_name": "", "given_name": ""},
             {"email": "new@x.mn", "family_name": "Дорж", "given_name": "Болд"},
@@ -185,11 +200,25 @@ def test_validation_statuses_and_reasons() -> None:
         institution_id=1,
         existing={"member@x.mn": 1, "stranger@x.mn": 2},
     )
-    assert [row["status"] for row in report] == ["invite", "error", "error", "error", "member", "error", "error",
-                                                 "error"]
+    assert [row["status"] for row in report] == [
+        "invite",
+        "error",
+        "error",
+        "error",
+        "member",
+        "error",
+        "error",
+        "error",
+    ]
     assert report[0]["values"] | {} == {
-        "email": "new@x.mn", "family_name": "Дорж", "given_name": "Болд", "family_name_latin": "",
-        "given_name_latin": "", "department": "", "discipline": "education", "academic_position": "professor",
+        "email": "new@x.mn",
+        "family_name": "Дорж",
+        "given_name": "Болд",
+        "family_name_latin": "",
+        "given_name_latin": "",
+        "department": "",
+        "discipline": "education",
+        "academic_position": "professor",
         "gender": "male",
     }
     assert messages_of(report[1]) == ["“not-an-email” is not a valid e-mail address."]

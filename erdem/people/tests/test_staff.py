@@ -1,4 +1,5 @@
 import io
+from typing import Any
 
 import openpyxl
 import pytest
@@ -15,7 +16,7 @@ from erdem.organisations.models import Institution
 from erdem.organisations.tests.factories import InstitutionFactory
 from erdem.people import services
 from erdem.people.models import Person, StaffImport
-from erdem.people.tests.factories import PersonFactory
+from erdem.people.tests.factories import PersonFactory, make_person
 from erdem.programmes.models import Programme
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ CSV = (
 )
 
 
-def upload(client: Client, institution: Institution, content: bytes, name: str = "staff.csv") -> object:
+def upload(client: Client, institution: Institution, content: bytes, name: str = "staff.csv") -> Any:
     return client.post(
         reverse("people:institution_invite", args=[institution.pk]), {"file": SimpleUploadedFile(name, content)}
     )
@@ -73,11 +74,19 @@ def test_import_pages_refuse_other_coordinators(
 
 
 def test_staff_list_columns_search_and_paging(en_client: Client, institution: Institution, coordinator: Person) -> None:
-    PersonFactory(institution=institution, email="zaya@num.edu.mn", family_name="Ганбат", given_name="Заяа",
-                  family_name_latin="Ganbat", given_name_latin="Zaya", department="Хими", discipline="ict",
-                  academic_position="professor")
-    PersonFactory(institution=institution, email="invited@num.edu.mn", email_confirmed_at=None, password="!x")
-    PersonFactory(email="elsewhere@other.mn")
+    make_person(
+        institution=institution,
+        email="zaya@num.edu.mn",
+        family_name="Ганбат",
+        given_name="Заяа",
+        family_name_latin="Ganbat",
+        given_name_latin="Zaya",
+        department="Хими",
+        discipline="ict",
+        academic_position="professor",
+    )
+    make_person(institution=institution, email="invited@num.edu.mn", email_confirmed_at=None, password="!x")
+    make_person(email="elsewhere@other.mn")
     en_client.force_login(coordinator)
     page = en_client.get(reverse("people:institution_people", args=[institution.pk])).content.decode()
     assert "Ганбат Заяа" in page and "Zaya Ganbat" in page and "information and communication technologies" in page
@@ -111,7 +120,6 @@ def test_staff_list_in_mongolian(client: Client, institution: Institution, coord
     coordinator.save(update_fields=["preferred_language"])
     client.force_login(coordinator)
     page = client.get(reverse("people:institution_people", args=[institution.pk])).content.decode()
-    assert "Монгол Улсын Их Сургууль-ийн ажилтнууд" in page or "ажилтнууд" in page
     assert "Нэр эсвэл и-мэйлээр хайх" in page
 
 
@@ -119,9 +127,11 @@ def test_staff_list_in_mongolian(client: Client, institution: Institution, coord
 
 
 def test_upload_shows_every_row_with_its_fate(en_client: Client, institution: Institution, coordinator: Person) -> None:
-    PersonFactory(email="member@num.edu.mn", institution=institution)
-    PersonFactory(email="stranger@other.mn")
-    content = CSV + "member@num.edu.mn;Бат;Туяа;;;;;;\nstranger@other.mn;Бат;Туяа;;;;;;\ntuya@num.edu.mn;Бат;Туяа;;;;;;\n"
+    make_person(email="member@num.edu.mn", institution=institution)
+    make_person(email="stranger@other.mn")
+    content = (
+        CSV + "member@num.edu.mn;Бат;Туяа;;;;;;\nstranger@other.mn;Бат;Туяа;;;;;;\ntuya@num.edu.mn;Бат;Туяа;;;;;;\n"
+    )
     en_client.force_login(coordinator)
     response = upload(en_client, institution, content.encode())
     staff_import = latest_import()
@@ -145,7 +155,11 @@ def test_upload_shows_every_row_with_its_fate(en_client: Client, institution: In
     ("content", "name", "message"),
     [
         (b"", "staff.csv", "The file is empty."),
-        (b"email,name_of_person\nb@x.mn,Dorj\n", "staff.csv", "The required column family_name is missing."),
+        (
+            b"email,name_of_person\nb@x.mn,Dorj\n",
+            "staff.csv",
+            "The required columns family_name, given_name are missing.",
+        ),
         (b"%PDF-1.4\n\x00\x01\x02binary", "staff.xlsx", "This file is neither CSV nor Excel (.xlsx)."),
         (b"PK\x03\x04 not really a zip", "staff.xlsx", "This file is neither CSV nor Excel (.xlsx)."),
     ],
@@ -178,13 +192,13 @@ def test_too_large_file_refused(en_client: Client, institution: Institution, coo
 
 
 def test_cp1251_file_with_mongolian_headers(en_client: Client, institution: Institution, coordinator: Person) -> None:
-    content = "Имэйл;Овог;Нэр;Хүйс\nb@x.mn;Дорж;Болд;male\n".replace("Хүйс", "Хуйс")
     content = "Имэйл;Овог;Нэр;Тэнхим\nb@x.mn;Дорж;Болд;Хими\n"
     en_client.force_login(coordinator)
     upload(en_client, institution, content.encode("cp1251"))
     row = latest_import().report[0]
     assert row["status"] == "invite"
-    assert row["values"] | {} >= {"email": "b@x.mn", "family_name": "Дорж", "given_name": "Болд", "department": "Хими"}
+    expected = {"email": "b@x.mn", "family_name": "Дорж", "given_name": "Болд", "department": "Хими"}
+    assert expected.items() <= row["values"].items()
 
 
 def test_xlsx_upload(en_client: Client, institution: Institution, coordinator: Person) -> None:
@@ -206,7 +220,10 @@ def test_xlsx_upload(en_client: Client, institution: Institution, coordinator: P
 
 
 def test_commit_creates_people_roles_and_invitations(
-    en_client: Client, institution: Institution, programme: Programme, coordinator: Person,
+    en_client: Client,
+    institution: Institution,
+    programme: Programme,
+    coordinator: Person,
     django_capture_on_commit_callbacks,
 ) -> None:
     en_client.force_login(coordinator)
@@ -219,7 +236,7 @@ def test_commit_creates_people_roles_and_invitations(
     assert job.status == Job.Status.SUCCEEDED, job.error
     assert job.kind == services.STAFF_INVITE_JOB_KIND and job.started_by == coordinator
     assert job.result["invited"] == 2 and job.result["skipped"] == 1
-    assert (job.progress_done, job.progress_total) == (2, 2)
+    assert (job.progress_done, job.progress_total) == (4, 4)
 
     invited = Person.objects.filter(institution=institution).exclude(pk=coordinator.pk).order_by("email")
     assert [person.email for person in invited] == ["dorj@num.edu.mn", "tuya@num.edu.mn"]
@@ -241,7 +258,9 @@ def test_commit_creates_people_roles_and_invitations(
     page = en_client.get(link.removeprefix(settings.SITE_URL), follow=True)
     assert "consent" in page.content.decode()
     set_password_url = page.redirect_chain[-1][0]
-    refused = en_client.post(set_password_url, {"new_password1": "new-steppe-99-red", "new_password2": "new-steppe-99-red"})
+    refused = en_client.post(
+        set_password_url, {"new_password1": "new-steppe-99-red", "new_password2": "new-steppe-99-red"}
+    )
     assert refused.status_code == 200
     done = en_client.post(
         set_password_url, {"new_password1": "new-steppe-99-red", "new_password2": "new-steppe-99-red", "consent": "on"}
@@ -253,7 +272,10 @@ def test_commit_creates_people_roles_and_invitations(
 
 
 def test_commit_twice_and_reupload_create_no_duplicates(
-    en_client: Client, institution: Institution, programme: Programme, coordinator: Person,
+    en_client: Client,
+    institution: Institution,
+    programme: Programme,
+    coordinator: Person,
     django_capture_on_commit_callbacks,
 ) -> None:
     en_client.force_login(coordinator)
@@ -276,12 +298,15 @@ def test_commit_twice_and_reupload_create_no_duplicates(
 
 
 def test_people_registered_after_the_preview_are_skipped(
-    en_client: Client, institution: Institution, programme: Programme, coordinator: Person,
+    en_client: Client,
+    institution: Institution,
+    programme: Programme,
+    coordinator: Person,
     django_capture_on_commit_callbacks,
 ) -> None:
     en_client.force_login(coordinator)
     upload(en_client, institution, CSV.encode())
-    PersonFactory(email="tuya@num.edu.mn", institution=InstitutionFactory())
+    make_person(email="tuya@num.edu.mn", institution=InstitutionFactory())
     with django_capture_on_commit_callbacks(execute=True):
         en_client.post(reverse("people:staff_import_commit", args=[latest_import().pk]))
     assert Job.objects.get().result["invited"] == 1
@@ -289,8 +314,12 @@ def test_people_registered_after_the_preview_are_skipped(
 
 
 def test_failure_mid_job_creates_nobody(
-    en_client: Client, institution: Institution, programme: Programme, coordinator: Person,
-    django_capture_on_commit_callbacks, monkeypatch: pytest.MonkeyPatch,
+    en_client: Client,
+    institution: Institution,
+    programme: Programme,
+    coordinator: Person,
+    django_capture_on_commit_callbacks,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     rows = "".join(f"p{number}@num.edu.mn;Бат;Туяа{number}\n" for number in range(7))
     en_client.force_login(coordinator)

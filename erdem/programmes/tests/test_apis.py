@@ -37,7 +37,7 @@ def test_unknown_programme_is_404() -> None:
     assert response.json()["detail"] == "No programme has the code “nothing-here”."
 
 
-def test_programme_list_queries_do_not_grow_with_rows(django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_programme_list_queries_do_not_grow_with_rows(django_assert_max_num_queries) -> None:
     client = cast().client("anonymous")
 
     with django_assert_max_num_queries(2):

@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--educators", type=int, default=DEFAULT_EDUCATORS, help="number of educators")
         parser.add_argument("--institutions", type=int, default=DEFAULT_INSTITUTIONS, help="number of institutions")
-        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed; the same seed gives the same data")
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help="random seed; the same seed gives the same data"
+        )
         parser.add_argument(
             "--if-empty", action="store_true", help="do nothing when the database already holds a programme"
         )

@@ -1,0 +1,200 @@
+import time
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from erdem.access.models import Role, RoleAssignment
+from erdem.demo import services
+from erdem.demo.names import FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, transliterate
+from erdem.demo.services import DEMO_PASSWORD, DemoSize, demo_load
+from erdem.organisations.models import Institution
+from erdem.people.models import Person
+from erdem.programmes.models import Programme
+
+pytestmark = pytest.mark.django_db
+
+SMALL = {"educators": 60, "institutions": 5}
+
+
+def roles() -> Counter[str]:
+    return Counter(RoleAssignment.objects.values_list("role", flat=True))
+
+
+def people_snapshot() -> list[tuple[str, ...]]:
+    return list(
+        Person.objects.order_by("email").values_list(
+            "email", "family_name", "given_name", "given_name_latin", "institution__code", "discipline"
+        )
+    )
+
+
+def demo_delete() -> None:
+    RoleAssignment.objects.all().delete()
+    Person.objects.all().delete()
+    Programme.objects.all().delete()
+    Institution.objects.all().delete()
+
+
+@pytest.mark.parametrize(
+    ("cyrillic", "latin"),
+    [("Батболд", "Batbold"), ("Сарангэрэл", "Sarangerel"), ("Өлзий", "Ulzii"), ("Үүрцайх", "Uurtsaikh"),
+     ("Бат-Эрдэнэ", "Bat-Erdene"), ("Цэвээндорж", "Tseveendorj"), ("Ёндон", "Yondon")],
+)  # fmt: skip
+def test_names_are_transliterated_the_mns_5217_way(cyrillic: str, latin: str) -> None:
+    assert transliterate(cyrillic) == latin
+
+
+def test_name_lists_are_large_and_distinct() -> None:
+    assert len(set(MALE_GIVEN_NAMES)) == len(MALE_GIVEN_NAMES) >= 120
+    assert len(set(FEMALE_GIVEN_NAMES)) == len(FEMALE_GIVEN_NAMES) >= 120
+    assert not set(MALE_GIVEN_NAMES) & set(FEMALE_GIVEN_NAMES)
+
+
+def test_small_demo_has_the_expected_people_and_roles() -> None:
+    result = demo_load(**SMALL)
+
+    size = DemoSize(**SMALL)
+    assert result.loaded
+    assert Programme.objects.count() == 1
+    assert Institution.objects.count() == 5
+    assert roles() == {
+        Role.EDUCATOR: 60,
+        Role.COORDINATOR: 5,
+        Role.MASTER_TEACHER: size.master_teachers,
+        Role.TRAINER: size.trainers,
+        Role.MENTOR: size.mentors,
+        Role.NATIONAL_ADMIN: 2,
+        Role.MINISTRY_VIEWER: 1,
+    }
+    assert Person.objects.count() == 60 + 2 + 1
+    coordinators = RoleAssignment.objects.filter(role=Role.COORDINATOR)
+    assert {c.institution_id for c in coordinators} == set(Institution.objects.values_list("pk", flat=True))
+    assert all(c.person.institution_id == c.institution_id for c in coordinators)
+    assert not RoleAssignment.objects.filter(role__in=[Role.MASTER_TEACHER, Role.TRAINER], region=None).exists()
+    cascade = Person.objects.filter(role_assignments__role__in=[Role.MASTER_TEACHER, Role.TRAINER, Role.MENTOR])
+    assert not cascade.exclude(role_assignments__role=Role.EDUCATOR).exists()
+    # A small demo still spans the capital and regions.
+    assert Institution.objects.values("region").distinct().count() >= 3
+
+
+def test_every_demo_login_signs_in_with_the_demo_password_and_holds_its_role() -> None:
+    result = demo_load(**SMALL)
+
+    assert set(result.logins) == set(services.DEMO_LOGINS)
+    for role, email in result.logins.items():
+        assert email == f"{services.DEMO_LOGINS[Role(role)]}@demo.erdem.mn"
+        person = authenticate(username=email, password=DEMO_PASSWORD)
+        assert person is not None, email
+        assert person.role_assignments.filter(role=role).exists()
+    educator = Person.objects.get(email="educator@demo.erdem.mn")
+    assert set(educator.role_assignments.values_list("role", flat=True)) == {Role.EDUCATOR}
+
+
+def test_people_are_believable() -> None:
+    demo_load(**SMALL)
+
+    people = list(Person.objects.exclude(institution=None).select_related("institution"))
+    emails = [person.email for person in people]
+    assert len(set(emails)) == len(emails)
+    assert all(person.family_name in MALE_GIVEN_NAMES for person in people)
+    for person in people:
+        if person.email.split("@")[0] in {"admin", "coordinator", "master", "trainer", "mentor", "educator"}:
+            continue
+        assert person.institution is not None
+        assert person.email.endswith(f"@{person.institution.code}.demo.erdem.mn")
+        assert person.email.startswith(transliterate(person.given_name).lower().replace("-", ""))
+    assert all(person.consent_at and person.consent_version for person in people if person.email_confirmed_at)
+    assert {person.gender for person in people} == {"female", "male"}
+
+
+def test_same_seed_gives_the_same_programme_and_another_seed_does_not() -> None:
+    demo_load(**SMALL, seed=7)
+    first = people_snapshot()
+    demo_delete()
+
+    demo_load(**SMALL, seed=7)
+    assert people_snapshot() == first
+    demo_delete()
+
+    demo_load(**SMALL, seed=8)
+    assert people_snapshot() != first
+
+
+def test_batches_do_not_change_the_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    demo_load(**SMALL)
+    whole = people_snapshot()
+    demo_delete()
+
+    monkeypatch.setattr(services, "BATCH_SIZE", 7)
+    demo_load(**SMALL)
+
+    assert people_snapshot() == whole
+    assert roles()[Role.EDUCATOR] == 60
+
+
+def test_if_empty_loads_once_and_then_leaves_the_database_alone() -> None:
+    out = StringIO()
+    call_command("demo_load", "--educators", "60", "--institutions", "5", "--if-empty", stdout=out)
+    before = (Person.objects.count(), RoleAssignment.objects.count(), Institution.objects.count())
+    assert "admin@demo.erdem.mn" in out.getvalue()
+    assert DEMO_PASSWORD in out.getvalue()
+
+    again = StringIO()
+    call_command("demo_load", "--educators", "60", "--institutions", "5", "--if-empty", stdout=again)
+
+    assert (Person.objects.count(), RoleAssignment.objects.count(), Institution.objects.count()) == before
+    assert "nothing loaded" in again.getvalue()
+    assert "ministry@demo.erdem.mn" in again.getvalue()
+
+
+def test_loading_twice_without_if_empty_is_an_error() -> None:
+    call_command("demo_load", "--educators", "60", "--institutions", "5", stdout=StringIO())
+
+    with pytest.raises(CommandError, match="already holds a programme"):
+        call_command("demo_load", "--educators", "60", "--institutions", "5", stdout=StringIO())
+
+
+def test_an_impossible_size_is_an_error() -> None:
+    with pytest.raises(CommandError, match="at least"):
+        call_command("demo_load", "--educators", "3", "--institutions", "5", stdout=StringIO())
+    assert not Programme.objects.exists()
+
+
+def test_default_size_mirrors_the_real_programme() -> None:
+    size = DemoSize()
+    assert (size.educators, size.institutions, size.master_teachers, size.trainers) == (2054, 38, 22, 100)
+
+    started = time.monotonic()
+    result = demo_load()
+    seconds = time.monotonic() - started
+
+    assert seconds < 30
+    assert roles()[Role.EDUCATOR] == 2054
+    assert roles()[Role.MASTER_TEACHER] == 22
+    assert roles()[Role.TRAINER] == 100
+    assert roles()[Role.COORDINATOR] == 38
+    assert roles()[Role.NATIONAL_ADMIN] == 2
+    assert roles()[Role.MINISTRY_VIEWER] == 1
+    by_region = Counter(Institution.objects.values_list("region__iso_code", flat=True))
+    assert by_region["MN-1"] == 26
+    assert by_region["MN-037"] >= 2
+    assert by_region["MN-035"] >= 2
+    assert len(by_region) >= 8
+    # Every region with an institution has a master teacher and a trainer.
+    for role in (Role.MASTER_TEACHER, Role.TRAINER):
+        covered = set(RoleAssignment.objects.filter(role=role).values_list("region__iso_code", flat=True))
+        assert covered == set(by_region)
+    # Registrations peak in March and April 2025.
+    months = Counter(
+        (joined.year, joined.month)
+        for joined in Person.objects.filter(role_assignments__role=Role.EDUCATOR).values_list("date_joined", flat=True)
+    )
+    assert min(months) >= (2024, 9)
+    assert max(months) <= (2025, 6)
+    assert (months[(2025, 3)] + months[(2025, 4)]) / 2054 > 0.35
+    assert 0 < result.counts["invited"] < 60
+    assert Person.objects.filter(preferred_language="mn").count() > 0.8 * Person.objects.count()
