@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("erdem.web.urls")),
     path("accounts/", include("erdem.people.urls")),
     path("jobs/", include("erdem.jobs.urls")),
+    path("roles/", include("erdem.access.urls")),
     path("api/v1/", include("erdem.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from erdem.access.models import Role, RoleAssignment
 from erdem.access.policy import Action, can
 from erdem.access.selectors import roles_of
+from erdem.access.services import role_assign, role_end
 from erdem.api.auth import caller
 from erdem.api.errors import (
     Forbidden,
@@ -21,7 +22,6 @@ from erdem.api.errors import (
     region_not_found,
 )
 from erdem.api.schemas import ErrorOut, RoleAssignmentOut, ValidationErrorOut
-from erdem.api.services import role_assign, role_end
 from erdem.organisations.models import Institution, Region
 from erdem.programmes.models import Programme
 

@@ -1,11 +1,12 @@
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from erdem.access.models import Role, RoleAssignment
 from erdem.access.policy import grants_for
-from erdem.organisations.models import Institution
+from erdem.organisations.models import Institution, Region
+from erdem.programmes.models import Programme
 
 
 def people_visible_to(person: Any) -> QuerySet[Any]:
@@ -38,3 +39,60 @@ def institutions_managed_by(person: Any) -> QuerySet[Institution]:
 
 def roles_of(person: Any) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.current().filter(person=person).select_related("programme", "institution", "region")
+
+
+def programmes_administered_by(person: Any) -> QuerySet[Programme]:
+    """The programmes whose roles `person` manages (national admin; a superuser manages all),
+    the most recent active programme first."""
+    programmes = Programme.objects.order_by("-is_active", "-starts_on", "-pk")
+    if person is None or not person.is_authenticated or not person.is_active:
+        return programmes.none()
+    if person.is_superuser:
+        return programmes
+    return programmes.filter(pk__in=grants_for(person).programme_ids(Role.NATIONAL_ADMIN))
+
+
+def role_holders(
+    *,
+    programme: Programme,
+    role: str | None = None,
+    institution: Institution | None = None,
+    region: Region | None = None,
+    query: str = "",
+) -> QuerySet[RoleAssignment]:
+    """The current role assignments of `programme`, by person's name.
+
+    `institution` keeps assignments scoped to it or held by its staff; `region` keeps those
+    scoped to it, to one of its institutions, or held by staff of its institutions, so an
+    educator (a role without a scope) is found where they work. `query` matches every word
+    against the person's names (Cyrillic and Latin) and e-mail address.
+    """
+    assignments = RoleAssignment.objects.current().filter(programme=programme)
+    if role:
+        assignments = assignments.filter(role=role)
+    if institution is not None:
+        assignments = assignments.filter(Q(institution=institution) | Q(person__institution=institution))
+    if region is not None:
+        assignments = assignments.filter(
+            Q(region=region) | Q(institution__region=region) | Q(person__institution__region=region)
+        )
+    for term in query.split()[:5]:
+        assignments = assignments.filter(
+            Q(person__family_name__icontains=term)
+            | Q(person__given_name__icontains=term)
+            | Q(person__family_name_latin__icontains=term)
+            | Q(person__given_name_latin__icontains=term)
+            | Q(person__email__icontains=term)
+        )
+    return assignments.select_related("person", "institution", "region", "granted_by").order_by(
+        "person__family_name", "person__given_name", "person_id", "role", "pk"
+    )
+
+
+def role_assignment_administered_by(person: Any, pk: int) -> RoleAssignment | None:
+    """The assignment `pk` when it belongs to a programme `person` administers, current or ended."""
+    return (
+        RoleAssignment.objects.filter(pk=pk, programme__in=programmes_administered_by(person))
+        .select_related("person", "programme", "institution", "region", "granted_by")
+        .first()
+    )

@@ -1,4 +1,4 @@
-"""Writes of the API app: personal API tokens, and role assignments made through the API.
+"""Writes of the API app: personal API tokens.
 
 A token is `erdem_` followed by 43 random URL-safe characters. The database keeps
 its SHA-256 hash, so a leaked database does not leak usable tokens; the plain
@@ -10,17 +10,11 @@ import hashlib
 import secrets
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from erdem.access.models import Role, RoleAssignment
-from erdem.access.policy import forget_grants
 from erdem.api.errors import ApiTokenRefused
 from erdem.api.models import ApiToken
-from erdem.organisations.models import Institution, Region
-from erdem.programmes.models import Programme
 
 TOKEN_PREFIX = "erdem_"  # noqa: S105 - marks erdem tokens (for secret scanners too); not a secret
 DISPLAY_PREFIX_LENGTH = len(TOKEN_PREFIX) + 6
@@ -69,50 +63,3 @@ def api_token_authenticate(*, raw_token: str) -> Any:
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.person
-
-
-# Role assignments. The API is the first writer of roles; these belong in
-# erdem/access/services.py once that module exists, so that admin and web pages share them.
-
-
-def role_assign(
-    *,
-    person: Any,
-    role: str,
-    programme: Programme,
-    institution: Institution | None = None,
-    region: Region | None = None,
-    granted_by: Any,
-) -> RoleAssignment:
-    """Give `person` a role in `programme`; the caller has already been checked with Action.ROLES_ASSIGN.
-
-    Raises ValidationError with code "institution_required" for a coordinator without an
-    institution, and "duplicate" when the same assignment is already current.
-    """
-    if role == Role.COORDINATOR and institution is None:
-        raise ValidationError(_("A coordinator must be assigned to an institution."), code="institution_required")
-    duplicate = ValidationError(
-        _("%(person)s already holds the role “%(role)s” in this programme and scope.")
-        % {"person": person.full_name, "role": Role(role).label},
-        code="duplicate",
-    )
-    scope = {"person": person, "role": role, "programme": programme, "institution": institution, "region": region}
-    if RoleAssignment.objects.current().filter(**scope).exists():
-        raise duplicate
-    try:
-        with transaction.atomic():
-            assignment = RoleAssignment.objects.create(**scope, granted_by=granted_by)
-    except IntegrityError as exc:  # a concurrent request created the same assignment first
-        raise duplicate from exc
-    forget_grants(person)
-    return assignment
-
-
-def role_end(*, assignment: RoleAssignment) -> RoleAssignment:
-    """End a current assignment, keeping the row for history; raises ValidationError "already_ended"."""
-    ended = RoleAssignment.objects.filter(pk=assignment.pk, ended_at__isnull=True).update(ended_at=timezone.now())
-    if not ended:
-        raise ValidationError(_("This role assignment has already ended."), code="already_ended")
-    assignment.refresh_from_db(fields=["ended_at"])
-    forget_grants(assignment.person)
-    return assignment

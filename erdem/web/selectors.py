@@ -58,7 +58,7 @@ class ProgrammeFigures:
 
     def role_rows(self) -> list[tuple[str, int]]:
         """(role label, people) in the order of the home page."""
-        return [(Role(role).label, self.people_by_role.get(role, 0)) for role in ROLE_ORDER]
+        return [(str(Role(role).label), self.people_by_role.get(role, 0)) for role in ROLE_ORDER]
 
 
 def programme_figures(*, programme_ids: Iterable[int], since: dt.datetime | None = None) -> ProgrammeFigures:
@@ -136,7 +136,7 @@ def institutions_for_coordinator(*, institution_ids: Iterable[int]) -> list[Inst
     """The coordinator's institutions with staff counts and their most recent staff
     (`recent_staff`), in two queries."""
     ids = list(institution_ids)
-    institutions = list(
+    institutions: list[Institution] = list(
         Institution.objects.filter(pk__in=ids)
         .select_related("region")
         .annotate(

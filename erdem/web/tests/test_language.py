@@ -1,8 +1,7 @@
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from django.conf import settings
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -12,7 +11,7 @@ from erdem.people.tests.factories import PersonFactory
 pytestmark = pytest.mark.django_db
 
 
-def switch(client: Client, language: str, next_url: str = "/home/") -> HttpResponse:
+def switch(client: Client, language: str, next_url: str = "/home/") -> Any:
     return client.post(reverse("web:language"), {"language": language, "next": next_url})
 
 

@@ -1,0 +1,61 @@
+"""Writes of roles: granting and ending role assignments.
+
+Pages, the API and jobs all go through these two functions; the caller has already
+checked Action.ROLES_ASSIGN on the programme. Ending keeps the row (ended_at), so the
+history of who held which role stays readable.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from erdem.access.models import Role, RoleAssignment
+from erdem.access.policy import forget_grants
+from erdem.organisations.models import Institution, Region
+from erdem.programmes.models import Programme
+
+
+def role_assign(
+    *,
+    person: Any,
+    role: str,
+    programme: Programme,
+    institution: Institution | None = None,
+    region: Region | None = None,
+    granted_by: Any,
+) -> RoleAssignment:
+    """Give `person` a role in `programme`.
+
+    Raises ValidationError with code "institution_required" for a coordinator without an
+    institution, and "duplicate" when the same assignment is already current.
+    """
+    if role == Role.COORDINATOR and institution is None:
+        raise ValidationError(_("A coordinator must be assigned to an institution."), code="institution_required")
+    duplicate = ValidationError(
+        _("%(person)s already holds the role “%(role)s” in this programme and scope.")
+        % {"person": person.full_name, "role": Role(role).label},
+        code="duplicate",
+    )
+    scope = {"person": person, "role": role, "programme": programme, "institution": institution, "region": region}
+    if RoleAssignment.objects.current().filter(**scope).exists():
+        raise duplicate
+    try:
+        with transaction.atomic():
+            assignment = RoleAssignment.objects.create(**scope, granted_by=granted_by)
+    except IntegrityError as exc:  # a concurrent request created the same assignment first
+        raise duplicate from exc
+    forget_grants(person)
+    return assignment
+
+
+def role_end(*, assignment: RoleAssignment) -> RoleAssignment:
+    """End a current assignment, keeping the row for history; raises ValidationError "already_ended"."""
+    ended = RoleAssignment.objects.filter(pk=assignment.pk, ended_at__isnull=True).update(ended_at=timezone.now())
+    if not ended:
+        raise ValidationError(_("This role assignment has already ended."), code="already_ended")
+    assignment.refresh_from_db(fields=["ended_at"])
+    forget_grants(assignment.person)
+    return assignment
