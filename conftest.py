@@ -31,3 +31,35 @@ def english_outside_requests() -> Generator[None, None, None]:
 
     with translation.override("en"):
         yield
+
+
+def _restore_reference_data() -> None:
+    """Re-run erdem's data migrations (they must be idempotent) after a transactional test flushed the tables."""
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    with connection.schema_editor() as schema_editor:
+        for key in loader.graph.leaf_nodes():
+            for app_label, name in loader.graph.forwards_plan(key):
+                for operation in loader.graph.nodes[(app_label, name)].operations:
+                    own = apps.get_app_config(app_label).name.startswith("erdem.")
+                    if own and isinstance(operation, RunPython):
+                        operation.code(apps, schema_editor)
+
+
+@pytest.fixture(autouse=True)
+def reference_data_after_flush(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (and browser tests) start on flushed tables; give them the
+    reference data that migrations load (regions, frameworks), as every real database has."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from erdem.organisations.models import Region
+
+    if not Region.objects.exists():
+        _restore_reference_data()

@@ -8,12 +8,6 @@ from django.db.models.functions import Lower
 from erdem.core.i18n import localized_order
 from erdem.organisations.models import Institution
 from erdem.people.models import Person, StaffImport
-from erdem.programmes.models import Programme
-
-
-def current_programme() -> Programme | None:
-    """The programme new educators join: the most recently started active one."""
-    return Programme.objects.filter(is_active=True).order_by("-starts_on", "-pk").first()
 
 
 def institutions_for_registration() -> QuerySet[Institution]:

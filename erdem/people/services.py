@@ -24,7 +24,8 @@ from erdem.jobs.services import JobError, job_enqueue, job_progress
 from erdem.organisations.models import Institution
 from erdem.people import imports
 from erdem.people.models import Person, StaffImport
-from erdem.people.selectors import current_programme, institutions_by_email
+from erdem.people.selectors import institutions_by_email
+from erdem.programmes.selectors import programme_current
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def _emails_send(messages: list[EmailMultiAlternatives]) -> int:
 
 def _educator_role_grant(*, people: Iterable[Person], granted_by: Person | None = None) -> int:
     """The educator role in the current programme, when there is one."""
-    programme = current_programme()
+    programme = programme_current()
     if programme is None:
         return 0
     assignments = [

@@ -1,7 +1,8 @@
 """Reads behind the landing page, the per-role home page and the navigation.
 
 Every selector runs a fixed number of queries whatever the number of people:
-counts are aggregates or correlated subqueries, never Python loops over rows.
+counts are grouped aggregates (one pass over a table) or indexed correlated subqueries,
+never a query per row.
 """
 
 import datetime as dt
@@ -35,13 +36,6 @@ ROLE_ORDER: tuple[Role, ...] = (
 )
 RECENT_DAYS = 30
 RECENT_STAFF = 5
-
-
-def programme_current() -> Programme | None:
-    """The active programme that started last: the one the public landing page presents."""
-    return (
-        Programme.objects.filter(is_active=True).select_related("national_centre").order_by("-starts_on", "-pk").first()
-    )
 
 
 @dataclass(frozen=True)
@@ -96,40 +90,56 @@ def _count(queryset: QuerySet[Any], *, group_by: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _educator_assignments(programme_ids: Iterable[int]) -> QuerySet[RoleAssignment]:
-    return RoleAssignment.objects.current().filter(role=Role.EDUCATOR, programme_id__in=list(programme_ids))
-
-
-def institutions_with_counts(*, programme_ids: Iterable[int]) -> QuerySet[Institution]:
-    """Active institutions with their staff (everyone attached), confirmed staff and educators
-    in the programmes; the largest first."""
-    ids = list(programme_ids)
-    return (
-        Institution.objects.filter(is_active=True)
-        .select_related("region")
-        .annotate(
-            staff=_count(Person.objects.all(), group_by="institution"),
-            confirmed=_count(Person.objects.filter(email_confirmed_at__isnull=False), group_by="institution"),
-            educators=_count(_educator_assignments(ids), group_by="person__institution"),
-        )
-        .order_by("-educators", "-staff", "name_en")
+def _people_by_role(programme_ids: Iterable[int], roles: Iterable[str], group_by: str) -> dict[tuple[Any, str], int]:
+    """{(group, role): people} for current assignments, grouped in one pass over the table."""
+    rows = (
+        RoleAssignment.objects.current()
+        .filter(programme_id__in=list(programme_ids), role__in=list(roles))
+        .order_by()
+        .values_list(group_by, "role")
+        .annotate(people=Count("person", distinct=True))
     )
+    return {(group, role): people for group, role, people in rows}
 
 
-def regions_with_counts(*, programme_ids: Iterable[int], region_ids: Iterable[int] | None = None) -> QuerySet[Region]:
+def institutions_with_counts(*, programme_ids: Iterable[int]) -> list[Institution]:
+    """Active institutions with their staff (everyone attached), confirmed staff and educators
+    in the programmes; the most educators first. Three queries, each one pass over its table."""
+    institutions = list(Institution.objects.filter(is_active=True).select_related("region"))
+    staff = {
+        row["institution"]: row
+        for row in Person.objects.filter(institution__isnull=False)
+        .order_by()
+        .values("institution")
+        .annotate(staff=Count("pk"), confirmed=Count("pk", filter=Q(email_confirmed_at__isnull=False)))
+    }
+    educators = _people_by_role(programme_ids, [Role.EDUCATOR], "person__institution")
+    for institution in institutions:
+        counts = staff.get(institution.pk, {})
+        institution.staff = counts.get("staff", 0)  # type: ignore[attr-defined]
+        institution.confirmed = counts.get("confirmed", 0)  # type: ignore[attr-defined]
+        institution.educators = educators.get((institution.pk, Role.EDUCATOR), 0)  # type: ignore[attr-defined]
+    institutions.sort(key=lambda i: (-i.educators, -i.staff, i.name_en))  # type: ignore[attr-defined]
+    return institutions
+
+
+def regions_with_counts(*, programme_ids: Iterable[int], region_ids: Iterable[int] | None = None) -> list[Region]:
     """Regions with their active institutions, the educators, trainers and master teachers
     working there (by the institution a person belongs to). Aggregates only, no names of people."""
-    ids = list(programme_ids)
-    regions = Region.objects.all()
+    regions = Region.objects.annotate(
+        institution_count=Count("institutions", filter=Q(institutions__is_active=True), distinct=True)
+    )
     if region_ids is not None:
         regions = regions.filter(pk__in=list(region_ids))
-    current = RoleAssignment.objects.current().filter(programme_id__in=ids)
-    return regions.annotate(
-        institution_count=_count(Institution.objects.filter(is_active=True), group_by="region"),
-        educators=_count(current.filter(role=Role.EDUCATOR), group_by="person__institution__region"),
-        trainers=_count(current.filter(role=Role.TRAINER), group_by="person__institution__region"),
-        master_teachers=_count(current.filter(role=Role.MASTER_TEACHER), group_by="person__institution__region"),
-    ).order_by("-educators", "kind", "name_en")
+    roles = (Role.EDUCATOR, Role.TRAINER, Role.MASTER_TEACHER)
+    people = _people_by_role(programme_ids, roles, "person__institution__region")
+    result: list[Region] = list(regions)
+    for region in result:
+        region.educators = people.get((region.pk, Role.EDUCATOR), 0)  # type: ignore[attr-defined]
+        region.trainers = people.get((region.pk, Role.TRAINER), 0)  # type: ignore[attr-defined]
+        region.master_teachers = people.get((region.pk, Role.MASTER_TEACHER), 0)  # type: ignore[attr-defined]
+    result.sort(key=lambda r: (-r.educators, r.kind, r.name_en))  # type: ignore[attr-defined]
+    return result
 
 
 def institutions_for_coordinator(*, institution_ids: Iterable[int]) -> list[Institution]:

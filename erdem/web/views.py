@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 from erdem.core.i18n import LANGUAGE_CODES
 from erdem.people.models import Person
 from erdem.people.services import person_update_preferences
-from erdem.web.selectors import home_sections_for, programme_current, programme_figures
+from erdem.programmes.selectors import programme_current
+from erdem.web.selectors import home_sections_for, programme_figures
 
 
 def landing(request: HttpRequest) -> HttpResponse:

@@ -12,7 +12,7 @@ from erdem.people.models import Person
 from erdem.programmes.tests.factories import ProgrammeFactory
 from tests.browser.conftest import assert_accessible, screenshot
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "Steppe-Horse-2026"
 

@@ -14,7 +14,7 @@ from erdem.people.tests.factories import PersonFactory
 from erdem.programmes.tests.factories import ProgrammeFactory
 from tests.browser.conftest import assert_accessible, screenshot
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 STAFF_CSV = (
     "email;family_name;given_name;department\n"
