@@ -315,6 +315,7 @@ def navigation_for(person: Any) -> Any:
         if grants.is_national_admin:
             items.append({"url": f"{home}#institutions", "label": _("Institutions")})
             items.append({"url": f"{home}#regions", "label": _("Regions")})
+            items.append({"url": reverse("access:list"), "label": _("Roles")})
         elif grants.has(Role.MINISTRY_VIEWER):
             items.append({"url": f"{home}#ministry-regions", "label": _("Regions")})
         coordinated = grants.institution_ids(Role.COORDINATOR)
@@ -339,6 +340,8 @@ def navigation_for(person: Any) -> Any:
             if grants.has(role):
                 items.append({"url": f"{home}#role-{role.value}", "label": _("My reach")})
                 break
+        if grants.is_national_admin or coordinated:
+            items.append({"url": reverse("jobs:list"), "label": _("My jobs")})
         if person.is_staff:
             items.append({"url": reverse("admin:index"), "label": _("Administration")})
         return items
