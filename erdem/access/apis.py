@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from erdem.access.models import Role, RoleAssignment
 from erdem.access.policy import Action, can
@@ -75,7 +75,7 @@ def role_create(request: HttpRequest, payload: RoleAssignIn) -> Any:
         )
     except ValidationError as exc:
         raise from_validation_error(exc) from exc
-    return 201, assignment
+    return Status(201, assignment)
 
 
 @router.delete("/{assignment_id}", response={200: RoleAssignmentOut, **ERRORS})

@@ -6,6 +6,7 @@ Codes are what other data points at (`unesco-ai-cft:2.1`), so they are fixed onc
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from erdem.frameworks.models import Competency, Dimension, Framework, Level
@@ -31,6 +32,7 @@ class LevelInline(admin.TabularInline):
 
 @admin.register(Framework)
 class FrameworkAdmin(_CodeFixedOnceSaved, admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["code", "name_mn", "name_en", "version", "publisher"]
     search_fields = ["code", "name_mn", "name_en", "publisher"]
     fields = ["code", "name_mn", "name_en", "version", "publisher", "url"]

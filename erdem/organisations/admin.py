@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from erdem.organisations.models import Institution, Region
@@ -23,6 +24,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["code", "name_mn", "short_name_mn", "short_name_en", "kind", "ownership", "region", "is_active"]
     list_filter = ["is_active", "kind", "ownership", "region"]
     list_select_related = ["region"]

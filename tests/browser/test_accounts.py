@@ -19,7 +19,9 @@ PASSWORD = "Steppe-Horse-2026"
 
 def test_register_confirm_log_in_and_switch_to_mongolian(page: Page) -> None:
     ProgrammeFactory(name_en="National AI competencies programme", name_mn="Хиймэл оюуны чадамжийн хөтөлбөр")
-    institution = InstitutionFactory(name_en="Darkhan Institute of Technology", name_mn="Дарханы Технологийн Дээд Сургууль")
+    institution = InstitutionFactory.create(
+        name_en="Darkhan Institute of Technology", name_mn="Дарханы Технологийн Дээд Сургууль"
+    )
 
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "mn")
