@@ -8,12 +8,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from erdem.access.models import Role, RoleAssignment
-from erdem.demo.services import DEMO_LOGINS
+from erdem.demo.services import demo_login_email
 
 
 def page_targets() -> list[tuple[str, str, str | None]]:
     """(name, path, login email or None); the first is the baseline."""
-    coordinator = get_user_model().objects.get(email=DEMO_LOGINS[Role.COORDINATOR])
+    coordinator = get_user_model().objects.get(email=demo_login_email(role=Role.COORDINATOR))
     institution_id = (
         RoleAssignment.objects.filter(person=coordinator, role=Role.COORDINATOR)
         .values_list("institution_id", flat=True)
@@ -23,11 +23,11 @@ def page_targets() -> list[tuple[str, str, str | None]]:
     return [
         ("bare Django view (baseline)", "/bench/bare/", None),
         ("landing page (anonymous)", reverse("web:landing"), None),
-        ("home: educator", reverse("web:home"), DEMO_LOGINS[Role.EDUCATOR]),
-        ("home: coordinator", reverse("web:home"), DEMO_LOGINS[Role.COORDINATOR]),
-        ("home: national admin", reverse("web:home"), DEMO_LOGINS[Role.NATIONAL_ADMIN]),
-        ("institution people list", people_list, DEMO_LOGINS[Role.COORDINATOR]),
-        ("people list, page 10", f"{people_list}?page=10", DEMO_LOGINS[Role.NATIONAL_ADMIN]),
+        ("home: educator", reverse("web:home"), demo_login_email(role=Role.EDUCATOR)),
+        ("home: coordinator", reverse("web:home"), demo_login_email(role=Role.COORDINATOR)),
+        ("home: national admin", reverse("web:home"), demo_login_email(role=Role.NATIONAL_ADMIN)),
+        ("institution people list", people_list, demo_login_email(role=Role.COORDINATOR)),
+        ("people list, page 10", f"{people_list}?page=10", demo_login_email(role=Role.NATIONAL_ADMIN)),
     ]
 
 

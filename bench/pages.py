@@ -126,6 +126,9 @@ def main() -> None:
     cookies = {login: session_cookie(login) for login in {t.login for t in targets if t.login}}
     for target in targets:
         target.queries = query_count(target.path, target.login)
+    from django.db import connections
+
+    connections.close_all()  # the measuring process holds no connection while the server runs
 
     port = free_port()
     server = subprocess.Popen(
