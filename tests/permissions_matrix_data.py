@@ -1,0 +1,240 @@
+"""The permissions matrix: what each role gets from every URL pattern of the project.
+
+Read by tests/test_permissions_matrix.py, which walks the URL resolver and fails for any
+pattern without a GET row here (Django admin counts as its index page only). A row is
+
+    row(pattern, method, target, <one outcome per role, in ROLES order>, payload=...)
+
+`pattern` is the pattern's namespaced name, or its full route when it has no name.
+`target` names the object of the test world that fills the URL's arguments (see TARGETS
+in the test module): "inst_a" is the institution of the coordinator, "job" a job that
+coordinator started, "assignment" the educator's role in the programme the national
+admin runs, "assignment_p2" a role in another programme, held at the other institution.
+`payload` names the body of an unsafe request (PAYLOADS in the test module).
+
+Column legend (ROLES): anon = not signed in; edu = educator at institution A; coord =
+coordinator of institution A (the objects' institution); coordB = coordinator of
+institution B; master / trainer / mentor = those roles, working at institution A;
+viewer = ministry viewer; admin = national admin of the programme; super = superuser
+(Django admin staff, no programme role).
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+ROLES = (
+    "anonymous",
+    "educator",
+    "coordinator",
+    "other_coordinator",
+    "master_teacher",
+    "trainer",
+    "mentor",
+    "ministry_viewer",
+    "national_admin",
+    "superuser",
+)
+
+
+class Outcome(StrEnum):
+    OK = "200"
+    CREATED = "201"
+    REDIRECT = "302 to a page of the app"
+    LOGIN = "302 to /accounts/login/?next=<url>"
+    ADMIN_LOGIN = "302 to /admin/login/?next=<url>"
+    UNAUTHORIZED = "401"
+    FORBIDDEN = "403"
+    NOT_FOUND = "404"
+    NOT_ALLOWED = "405"
+
+
+# Short names for the table.
+OK = Outcome.OK
+C201 = Outcome.CREATED
+GO = Outcome.REDIRECT
+LOGIN = Outcome.LOGIN
+ADM = Outcome.ADMIN_LOGIN
+E401 = Outcome.UNAUTHORIZED
+E403 = Outcome.FORBIDDEN
+E404 = Outcome.NOT_FOUND
+E405 = Outcome.NOT_ALLOWED
+
+# Outcomes that refuse the request: the database and the outbox must be unchanged afterwards.
+REFUSALS = frozenset({LOGIN, ADM, E401, E403, E404, E405})
+
+# HTML pages served under /api/v1/; every other pattern there is a Ninja endpoint (or the API's 404),
+# called with the person's API token for GET and with the session and a CSRF token for POST / DELETE.
+HTML_UNDER_API = frozenset({"api:openapi-view", "api:tokens", "api:token-revoke"})
+
+
+@dataclass(frozen=True)
+class Row:
+    pattern: str
+    method: str
+    target: str
+    expected: dict[str, Outcome]
+    payload: str = ""
+
+    @property
+    def label(self) -> str:
+        target = f" @{self.target}" if self.target else ""
+        return f"{self.method} {self.pattern}{target}"
+
+
+def row(pattern: str, method: str, target: str, *outcomes: Outcome, payload: str = "") -> Row:
+    if len(outcomes) != len(ROLES):
+        raise ValueError(f"{pattern} {method}: {len(outcomes)} outcomes for {len(ROLES)} roles")
+    return Row(pattern, method, target, dict(zip(ROLES, outcomes, strict=True)), payload)
+
+
+# fmt: off
+ROWS = [
+    # pattern                          method target
+    #    anon   edu    coord  coordB master trainer mentor viewer admin  super
+    # --- public pages and the language switch -------------------------------------------------------------
+    row("web:landing",                  "GET", "",
+        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("web:home",                     "GET", "",
+        LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("web:language",                 "GET", "",
+        E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405),
+    row("web:language",                 "POST", "",
+        GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO, payload="language"),
+    # --- accounts: signing in and out, registration, confirmation, passwords ----------------------------
+    row("people:login",                 "GET", "",
+        OK,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO),
+    row("people:login",                 "POST", "",
+        GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO, payload="login"),
+    row("people:logout",                "GET", "",
+        E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405),
+    row("people:logout",                "POST", "",
+        GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO),
+    row("people:register",              "GET", "",
+        OK,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO),
+    row("people:register",              "POST", "",
+        OK,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO, payload="empty"),
+    row("people:register_done",         "GET", "",
+        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("people:confirm_email",         "GET", "confirm",
+        GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO),
+    row("people:resend_confirmation",   "GET", "",
+        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("people:resend_confirmation",   "POST", "",
+        GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO, payload="unknown_email"),
+    row("people:profile",               "GET", "",
+        LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("people:profile",               "POST", "",
+        LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK, payload="empty"),
+    row("people:password_change",       "GET", "",
+        LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("people:password_change",       "POST", "",
+        LOGIN, GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO, payload="password_change"),
+    row("people:password_change_done",  "GET", "",
+        LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("people:password_reset",        "GET", "",
+        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("people:password_reset",        "POST", "",
+        GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO, payload="unknown_email"),
+    row("people:password_reset_done",   "GET", "",
+        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("people:password_reset_confirm", "GET", "reset",
+        GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO),
+    row("people:password_reset_complete", "GET", "",
+        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    # --- an institution's staff: its coordinator, national admins, superusers ----------------------------
+    row("people:institution_people",    "GET", "inst_a",
+        LOGIN, E403,  OK,    E403,  E403,  E403,  E403,  E403,  OK,    OK),
+    row("people:institution_invite",    "GET", "inst_a",
+        LOGIN, E403,  OK,    E403,  E403,  E403,  E403,  E403,  OK,    OK),
+    row("people:institution_invite",    "POST", "inst_a",
+        LOGIN, E403,  GO,    E403,  E403,  E403,  E403,  E403,  GO,    GO, payload="staff_file"),
+    row("people:staff_import_detail",   "GET", "staff_import",
+        LOGIN, E403,  OK,    E403,  E403,  E403,  E403,  E403,  OK,    OK),
+    row("people:staff_import_commit",   "GET", "staff_import",
+        LOGIN, E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405),
+    row("people:staff_import_commit",   "POST", "staff_import",
+        LOGIN, E403,  GO,    E403,  E403,  E403,  E403,  E403,  GO,    GO, payload="empty"),
+    # --- background jobs: only the person who started one sees it -----------------------------------------
+    row("jobs:list",                    "GET", "",
+        LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("jobs:detail",                  "GET", "job",
+        LOGIN, E404,  OK,    E404,  E404,  E404,  E404,  E404,  E404,  OK),
+    row("jobs:status",                  "GET", "job",
+        LOGIN, E404,  OK,    E404,  E404,  E404,  E404,  E404,  E404,  OK),
+    # --- role management: national admins of the programme ------------------------------------------------
+    row("access:list",                  "GET", "",
+        LOGIN, E403,  E403,  E403,  E403,  E403,  E403,  E403,  OK,    OK),
+    row("access:assign",                "GET", "",
+        LOGIN, E403,  E403,  E403,  E403,  E403,  E403,  E403,  OK,    OK),
+    row("access:assign",                "POST", "",
+        LOGIN, E403,  E403,  E403,  E403,  E403,  E403,  E403,  GO,    GO, payload="role_assign"),
+    row("access:end",                   "GET", "assignment",
+        LOGIN, E403,  E403,  E403,  E403,  E403,  E403,  E403,  OK,    OK),
+    row("access:end",                   "POST", "assignment",
+        LOGIN, E403,  E403,  E403,  E403,  E403,  E403,  E403,  GO,    GO, payload="empty"),
+    row("access:end",                   "GET", "assignment_p2",
+        LOGIN, E403,  E403,  E403,  E403,  E403,  E403,  E403,  E404,  OK),
+    row("access:end",                   "POST", "assignment_p2",
+        LOGIN, E403,  E403,  E403,  E403,  E403,  E403,  E403,  E404,  GO, payload="empty"),
+    # --- API pages (HTML) -------------------------------------------------------------------------------
+    row("api:openapi-view",             "GET", "",
+        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("api:tokens",                   "GET", "",
+        LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("api:tokens",                   "POST", "",
+        LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK, payload="token"),
+    row("api:token-revoke",             "GET", "educator_token",
+        LOGIN, E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405),
+    row("api:token-revoke",             "POST", "educator_token",
+        LOGIN, GO,    E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404, payload="empty"),
+    # --- API: public reference data ---------------------------------------------------------------------
+    row("api:openapi-json",             "GET", "",
+        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("api:api-root",                 "GET", "",
+        E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404),
+    row("api/v1/(?P<unmatched>.+)$",    "GET", "unmatched",
+        E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404),
+    row("api:region_list",              "GET", "",
+        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("api:region_detail",            "GET", "region",
+        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("api:institution_list",         "GET", "",
+        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("api:institution_detail",       "GET", "inst_a",
+        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("api:programme_list",           "GET", "",
+        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("api:programme_detail",         "GET", "programme",
+        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    # --- API: people, roles and jobs (signed-in callers, scoped) ------------------------------------------
+    row("api:person_list",              "GET", "",
+        E401,  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("api:person_me",                "GET", "",
+        E401,  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("api:person_detail",            "GET", "educator",
+        E401,  OK,    OK,    E404,  E404,  E404,  E404,  E404,  OK,    OK),
+    row("api:person_detail",            "GET", "outsider",
+        E401,  E404,  E404,  OK,    E404,  E404,  E404,  E404,  OK,    OK),
+    row("api:person_roles",             "GET", "educator",
+        E401,  OK,    OK,    E404,  E404,  E404,  E404,  E404,  OK,    OK),
+    row("api:role_list_mine",           "GET", "",
+        E401,  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("api:role_create",              "GET", "",
+        E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405),
+    row("api:role_create",              "POST", "",
+        E401,  E403,  E403,  E403,  E403,  E403,  E403,  E403,  C201,  C201, payload="role_json"),
+    row("api:role_create",              "POST", "programme_2",
+        E401,  E403,  E403,  E403,  E403,  E403,  E403,  E403,  E403,  C201, payload="role_json_p2"),
+    row("api:role_delete",              "GET", "assignment",
+        E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405),
+    row("api:role_delete",              "DELETE", "assignment",
+        E401,  E403,  E403,  E404,  E404,  E404,  E404,  E404,  OK,    OK),
+    row("api:role_delete",              "DELETE", "assignment_p2",
+        E401,  E404,  E404,  E403,  E404,  E404,  E404,  E404,  E403,  OK),
+    row("api:job_detail",               "GET", "job",
+        E401,  E404,  OK,    E404,  E404,  E404,  E404,  E404,  E404,  OK),
+    # --- Django admin: its index stands for the whole site ------------------------------------------------
+    row("admin:index",                  "GET", "",
+        ADM,   ADM,   ADM,   ADM,   ADM,   ADM,   ADM,   ADM,   ADM,   OK),
+]
+# fmt: on
