@@ -30,10 +30,17 @@ def role_assign(
     """Give `person` a role in `programme`.
 
     Raises ValidationError with code "institution_required" for a coordinator without an
-    institution, and "duplicate" when the same assignment is already current.
+    institution, "scope_mismatch" when the institution lies outside the region, and
+    "duplicate" when the same assignment is already current.
     """
     if role == Role.COORDINATOR and institution is None:
         raise ValidationError(_("A coordinator must be assigned to an institution."), code="institution_required")
+    if institution is not None and region is not None and institution.region_id != region.pk:
+        raise ValidationError(
+            _("%(institution)s is not in %(region)s. Choose the institution or the region, or both that match.")
+            % {"institution": institution.name, "region": region.name},
+            code="scope_mismatch",
+        )
     duplicate = ValidationError(
         _("%(person)s already holds the role “%(role)s” in this programme and scope.")
         % {"person": person.full_name, "role": Role(role).label},

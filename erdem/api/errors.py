@@ -119,7 +119,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         detail = exc.message if isinstance(exc, ApiProblem | ApiTokenRefused) else _generic_message(exc.status_code)
-        return _respond(api, request, exc.status_code, detail)
+        response = _respond(api, request, exc.status_code, detail)
+        if exc.status_code == 401:  # RFC 9110: say which scheme to use
+            response["WWW-Authenticate"] = 'Bearer realm="erdem"'
+        return response
 
     def validation_error(request: HttpRequest, exc: Any) -> HttpResponse:
         return _respond(

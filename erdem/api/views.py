@@ -58,21 +58,30 @@ def api_docs(request: HttpRequest) -> HttpResponse:
     )
 
 
+NEW_TOKEN_SESSION_KEY = "erdem_api_new_token"
+
+
 @never_cache  # the response may carry a new plain token
 @login_required
 def token_list(request: HttpRequest) -> HttpResponse:
-    """Your API tokens; creating one shows the plain token on this response only."""
-    new_token = None
+    """Your API tokens. Creating one redirects back here (so a reload creates nothing),
+    and the plain token is shown once, taken out of the session as it is displayed."""
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _token, new_token = api_token_create(
+        _token, raw_token = api_token_create(
             person=request.user, name=form.cleaned_data["name"], expires_at=form.expires_at()
         )
-        form = ApiTokenForm()
+        request.session[NEW_TOKEN_SESSION_KEY] = raw_token
+        return HttpResponseRedirect(reverse("api:tokens"))
     return render(
         request,
         "api/tokens.html",
-        {"form": form, "tokens": api_tokens_of(person=request.user), "new_token": new_token, "now": timezone.now()},
+        {
+            "form": form,
+            "tokens": api_tokens_of(person=request.user),
+            "new_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
+            "now": timezone.now(),
+        },
     )
 
 

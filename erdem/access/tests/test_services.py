@@ -49,3 +49,24 @@ def test_role_end_twice_is_refused() -> None:
         role_end(assignment=assignment)
 
     assert refused.value.code == "already_ended"
+
+
+def test_institution_and_region_of_a_role_must_agree() -> None:
+    from erdem.organisations.models import Region
+    from erdem.organisations.tests.factories import InstitutionFactory
+
+    programme: Any = ProgrammeFactory()
+    darkhan = Region.objects.get(iso_code="MN-037")
+    institution = InstitutionFactory.create(region=Region.objects.get(iso_code="MN-1"))
+
+    with pytest.raises(ValidationError) as refused:
+        role_assign(
+            person=make_person(),
+            role=Role.TRAINER,
+            programme=programme,
+            institution=institution,
+            region=darkhan,
+            granted_by=None,
+        )
+    assert refused.value.code == "scope_mismatch"
+    assert not RoleAssignment.objects.filter(role=Role.TRAINER).exists()

@@ -75,6 +75,7 @@ def test_expired_token_is_refused() -> None:
 
     assert response.status_code == 401
     assert "detail" in response.json()
+    assert response["WWW-Authenticate"].startswith("Bearer")
 
 
 @pytest.mark.parametrize("header", ["Bearer erdem_not-a-real-token", "Bearer ", "Token abc"])
@@ -135,13 +136,14 @@ def test_token_page_creates_shows_once_and_revokes() -> None:
     client = session_client(person)
     url = reverse("api:tokens")
 
-    created = client.post(url, {"name": "my script", "lifetime": "90"})
+    created = client.post(url, {"name": "my script", "lifetime": "90"}, follow=True)
 
     token = ApiToken.objects.get(person=person)
-    assert created.status_code == 200
+    assert created.redirect_chain == [(url, 302)]  # a reload of the page does not post again
     raw = created.context["new_token"]
     assert raw in created.content.decode()
     assert raw not in client.get(url).content.decode()
+    assert ApiToken.objects.filter(person=person).count() == 1
     assert token.prefix in client.get(url).content.decode()
 
     revoked = client.post(reverse("api:token-revoke", args=[token.pk]))
