@@ -58,7 +58,7 @@ def api_docs(request: HttpRequest) -> HttpResponse:
     )
 
 
-NEW_TOKEN_SESSION_KEY = "erdem_api_new_token"
+NEW_TOKEN_SESSION_KEY = "erdem_api_new_token"  # noqa: S105 - a session key name, not a secret
 
 
 @never_cache  # the response may carry a new plain token
