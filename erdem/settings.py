@@ -124,10 +124,10 @@ LOGIN_URL = "people:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:landing"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "erdem.people.validators.UserAttributeSimilarityValidator"},
+    {"NAME": "erdem.people.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "erdem.people.validators.CommonPasswordValidator"},
+    {"NAME": "erdem.people.validators.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
@@ -187,6 +187,7 @@ TASKS = {"default": {"BACKEND": _job_backends[os.environ.get("ERDEM_JOB_BACKEND"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "erdem.web.views.csrf_failure"  # a friendly, translated "the form has expired" page
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

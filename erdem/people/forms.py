@@ -7,11 +7,13 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erdem.core.i18n import active_language
 from erdem.organisations.models import Institution
 from erdem.people.models import Gender, Person
 from erdem.people.selectors import institutions_for_registration, person_by_email
+from erdem.people.validators import NameScriptValidator
 
 NAME_FIELDS = ("family_name", "given_name", "family_name_latin", "given_name_latin", "name_traditional")
 WORK_FIELDS = ("department", "discipline", "academic_position", "gender")
@@ -22,8 +24,17 @@ NAME_HELP = {
     "given_name": _("In Cyrillic, as in your passport."),
     "family_name_latin": _("In Latin letters, as on international documents."),
     "given_name_latin": _("In Latin letters, as on international documents."),
-    "name_traditional": _("Optional. Your name in the traditional Mongolian script, as you write it."),
+    "name_traditional": _("Your name in the traditional Mongolian script, as you write it."),
 }
+
+# Our own words for messages whose Mongolian in Django's catalogue is missing or awkward.
+# "Password" has its own context: Django's auth catalogue, which takes precedence over
+# ours, translates it with a trailing space, which showed as "Нууц үг :".
+PASSWORD_LABEL = pgettext_lazy("form label", "Password")
+EMAIL_ERRORS = {"invalid": _("Enter a valid e-mail address, such as name@example.mn.")}
+PASSWORD_MISMATCH = _("The two passwords differ.")
+PASSWORD_AGAIN_HELP = _("Type the same password again, to check it.")
+TEXT_ERRORS = {"max_length": _("Use at most %(limit_value)d characters (this has %(show_value)d).")}
 
 
 class InstitutionChoiceField(forms.ModelChoiceField):
@@ -38,22 +49,37 @@ class PersonFieldsForm(forms.ModelForm):
         model = Person
         fields: tuple[str, ...] = (*NAME_FIELDS, *WORK_FIELDS, *PREFERENCE_FIELDS)
         widgets = {"preferred_language": forms.RadioSelect}
-        labels = {"gender": _("Gender (optional)"), "low_bandwidth": _("I have a slow or expensive connection")}
+        labels = {
+            "name_traditional": _("Name in traditional script (optional)"),
+            "department": _("Department (optional)"),
+            "discipline": _("Discipline (optional)"),
+            "academic_position": _("Academic position (optional)"),
+            "gender": _("Gender (optional)"),
+            "low_bandwidth": _("I have a slow or expensive connection"),
+        }
         help_texts = NAME_HELP
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["family_name_latin"].required = True
         self.fields["given_name_latin"].required = True
+        for name in NAME_FIELDS:
+            self.fields[name].validators.append(NameScriptValidator(name))
+        for name in (*NAME_FIELDS, "department"):
+            self.fields[name].error_messages.update(TEXT_ERRORS)
         self.fields["name_traditional"].widget.attrs.update({"lang": "mn-Mong", "class": "mong-input"})
         gender = cast(forms.ChoiceField, self.fields["gender"])
         gender.choices = [("", _("Prefer not to say")), *Gender.choices]
 
 
 class RegistrationForm(PersonFieldsForm):
-    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        error_messages=EMAIL_ERRORS,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     password1 = forms.CharField(
-        label=_("Password"),
+        label=PASSWORD_LABEL,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
@@ -61,6 +87,7 @@ class RegistrationForm(PersonFieldsForm):
     password2 = forms.CharField(
         label=_("Password again"),
         strip=False,
+        help_text=PASSWORD_AGAIN_HELP,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     institution = InstitutionChoiceField(
@@ -96,7 +123,7 @@ class RegistrationForm(PersonFieldsForm):
         cleaned = super().clean() or {}
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
-            self.add_error("password2", ValidationError(_("The two passwords differ."), code="password_mismatch"))
+            self.add_error("password2", ValidationError(PASSWORD_MISMATCH, code="password_mismatch"))
         elif password1:
             candidate = Person(
                 email=cleaned.get("email", ""),
@@ -139,6 +166,7 @@ class EmailLoginForm(auth_forms.AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("E-mail address")
+        self.fields["password"].label = PASSWORD_LABEL
 
     def clean_username(self) -> str:
         return str(self.cleaned_data["username"]).strip().lower()
@@ -150,11 +178,20 @@ class EmailLoginForm(auth_forms.AuthenticationForm):
 
 
 class ResendConfirmationForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("E-mail address"), error_messages=EMAIL_ERRORS, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Also reaches invited people, who have no password yet; the e-mail is in the person's language."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        error_messages=EMAIL_ERRORS,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
     def get_users(self, email: str) -> Any:
         return Person.objects.filter(email__iexact=email.strip(), is_active=True)
@@ -174,11 +211,21 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             )
 
 
+def _password_fields_reword(form: forms.Form) -> None:
+    """Our labels and help for Django's new-password fields, consistent with registration."""
+    form.fields["new_password1"].label = _("New password")
+    form.fields["new_password2"].label = _("New password again")
+    form.fields["new_password2"].help_text = PASSWORD_AGAIN_HELP
+
+
 class SetPasswordForm(auth_forms.SetPasswordForm):
     """Choosing a password from an e-mailed link; people invited by their institution also give consent here."""
 
+    error_messages = {**auth_forms.SetPasswordForm.error_messages, "password_mismatch": PASSWORD_MISMATCH}
+
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(user, *args, **kwargs)
+        _password_fields_reword(self)
         self.consent_version = settings.ERDEM_CONSENT_VERSION
         if user.consent_at is None:
             self.fields["consent"] = forms.BooleanField(
@@ -189,6 +236,19 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
     @property
     def needs_consent(self) -> bool:
         return "consent" in self.fields
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    error_messages = {
+        **auth_forms.PasswordChangeForm.error_messages,
+        "password_mismatch": PASSWORD_MISMATCH,
+        "password_incorrect": _("Your current password is wrong. Type it again."),
+    }
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.fields["old_password"].label = _("Current password")
+        _password_fields_reword(self)
 
 
 class StaffImportUploadForm(forms.Form):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from erdem.people.models import AcademicPosition, Discipline, Gender, StaffImport
+from erdem.people.validators import LOST_LETTERS_MESSAGE, NAME_SCRIPT_MESSAGES, name_in_script, name_lost_letters
 
 COLUMNS = (
     "email",
@@ -111,7 +112,10 @@ PROBLEM_MESSAGES = {
     "unknown_choice": _("“%(value)s” is not a known value for column “%(column)s”. Use one of: %(choices)s."),
     "duplicate": _("The same e-mail address is already on line %(line)s of this file; this row is skipped."),
     "other_institution": _("This e-mail address belongs to a person of another institution."),
+    "lost_letters": LOST_LETTERS_MESSAGE,
+    **{f"{column}_script": message for column, message in NAME_SCRIPT_MESSAGES.items()},
 }
+NAME_COLUMNS = ("family_name", "given_name", "family_name_latin", "given_name_latin")
 
 
 @dataclass
@@ -368,6 +372,7 @@ def validate_records(
         for column in ("family_name", "given_name"):
             if not values[column]:
                 problems.append({"code": f"{column}_missing", "params": {}})
+        problems += _name_problems(values)
         for column, limit in MAX_LENGTHS.items():
             if len(values[column]) > limit:
                 problems.append({"code": "too_long", "params": {"column": column, "limit": limit}})
@@ -403,6 +408,46 @@ def validate_records(
             status = StaffImport.RowStatus.ERROR
         report.append({"line": record["line"], "status": str(status), "values": values, "problems": problems})
     return report
+
+
+def _name_problems(values: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Names in the wrong script; a "?" in a Cyrillic name is reported once, as letters lost by the file."""
+    problems: list[dict[str, Any]] = []
+    lost = [column for column in NAME_COLUMNS if name_lost_letters(column, values[column])]
+    if lost:
+        problems.append({"code": "lost_letters", "params": {}})
+    for column in NAME_COLUMNS:
+        if values[column] and column not in lost and not name_in_script(column, values[column]):
+            problems.append({"code": f"{column}_script", "params": {}})
+    return problems
+
+
+def has_lost_letters(row: Mapping[str, Any]) -> bool:
+    return any(problem["code"] == "lost_letters" for problem in row["problems"])
+
+
+def report_recount(
+    report: list[dict[str, Any]], *, institution_id: int, existing: Mapping[str, int | None]
+) -> list[dict[str, Any]]:
+    """The report again after people were registered since it was made (by a later upload, say).
+
+    Rows still to invite whose address now has an account become "already a member" (of
+    this institution) or an error (another institution's address). Other rows are kept.
+    """
+    recounted = []
+    for row in report:
+        email = row["values"]["email"]
+        if row["status"] == StaffImport.RowStatus.INVITE and email in existing:
+            if existing[email] == institution_id:
+                row = {**row, "status": str(StaffImport.RowStatus.MEMBER), "problems": []}
+            else:
+                row = {
+                    **row,
+                    "status": str(StaffImport.RowStatus.ERROR),
+                    "problems": [{"code": "other_institution", "params": {}}],
+                }
+        recounted.append(row)
+    return recounted
 
 
 def problem_message(problem: Mapping[str, Any]) -> str:

@@ -136,6 +136,11 @@ class Person(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.given_name
 
+    @property
+    def invitation_pending(self) -> bool:
+        """Invited by their institution and has not chosen a password yet (so not confirmed either)."""
+        return self.email_confirmed_at is None and not self.has_usable_password()
+
 
 class StaffImport(models.Model):
     """One uploaded staff list: what was in the file, what each row will become, and its outcome.
@@ -145,7 +150,7 @@ class StaffImport(models.Model):
     """
 
     class Status(models.TextChoices):
-        PREVIEW = "preview", _("waiting for confirmation")
+        PREVIEW = "preview", _("not sent yet")
         QUEUED = "queued", _("invitations in progress")
         DONE = "done", _("invitations sent")
         FAILED = "failed", _("failed")

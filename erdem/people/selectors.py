@@ -39,6 +39,7 @@ PEOPLE_LIST_FIELDS = (
     "discipline",
     "academic_position",
     "email_confirmed_at",
+    "date_joined",
     "password",
     "institution_id",
 )

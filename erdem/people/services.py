@@ -30,7 +30,6 @@ from erdem.programmes.selectors import programme_current
 logger = logging.getLogger(__name__)
 
 INVITE_BATCH_SIZE = 500
-STAFF_INVITE_JOB_KIND = "people.staff_invite"
 
 
 class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
@@ -240,7 +239,6 @@ def staff_import_create(*, institution: Institution, uploaded_by: Person, file: 
     emails = {str(record["values"]["email"]).strip().lower() for record in records} - {""}
     existing = institutions_by_email(emails)
     report = imports.validate_records(records, institution_id=institution.pk, existing=existing)
-    statuses = [row["status"] for row in report]
     return StaffImport.objects.create(
         institution=institution,
         uploaded_by=uploaded_by,
@@ -249,10 +247,41 @@ def staff_import_create(*, institution: Institution, uploaded_by: Person, file: 
         rows=records,
         report=report,
         ignored_columns=columns.ignored,
-        invite_count=statuses.count(StaffImport.RowStatus.INVITE),
-        member_count=statuses.count(StaffImport.RowStatus.MEMBER),
-        error_count=statuses.count(StaffImport.RowStatus.ERROR),
+        **_report_counts(report),
     )
+
+
+def _report_counts(report: list[dict[str, Any]]) -> dict[str, int]:
+    statuses = [row["status"] for row in report]
+    return {
+        "invite_count": statuses.count(StaffImport.RowStatus.INVITE),
+        "member_count": statuses.count(StaffImport.RowStatus.MEMBER),
+        "error_count": statuses.count(StaffImport.RowStatus.ERROR),
+    }
+
+
+STAFF_IMPORT_OPEN = (StaffImport.Status.PREVIEW, StaffImport.Status.FAILED)
+
+
+def staff_import_recount(*, staff_import: StaffImport) -> StaffImport:
+    """Bring an import not sent yet up to date with the people registered since its upload.
+
+    A later upload may have invited some of its rows already: they count as members now,
+    so the preview and its button show who would really be invited. Saves only a change.
+    """
+    if staff_import.status not in STAFF_IMPORT_OPEN:
+        return staff_import
+    emails = {row["values"]["email"] for row in staff_import.report if row["status"] == StaffImport.RowStatus.INVITE}
+    existing = institutions_by_email(emails)
+    if not existing:
+        return staff_import
+    staff_import.report = imports.report_recount(
+        staff_import.report, institution_id=staff_import.institution_id, existing=existing
+    )
+    for name, value in _report_counts(staff_import.report).items():
+        setattr(staff_import, name, value)
+    staff_import.save(update_fields=["report", "invite_count", "member_count", "error_count"])
+    return staff_import
 
 
 def staff_import_commit(*, staff_import: StaffImport, by: Person) -> Job:
@@ -263,9 +292,10 @@ def staff_import_commit(*, staff_import: StaffImport, by: Person) -> Job:
         locked = StaffImport.objects.select_for_update().get(pk=staff_import.pk)
         if locked.status in (StaffImport.Status.QUEUED, StaffImport.Status.DONE) and locked.job_id:
             return Job.objects.get(pk=locked.job_id)
+        staff_import_recount(staff_import=locked)
         job = job_enqueue(
             task=staff_import_invite,
-            kind=STAFF_INVITE_JOB_KIND,
+            kind=Job.Kind.STAFF_INVITATION,
             started_by=by,
             total=locked.invite_count,
             staff_import_id=locked.pk,
@@ -280,10 +310,11 @@ def staff_import_commit(*, staff_import: StaffImport, by: Person) -> Job:
 def staff_import_run(*, staff_import_id: int, job: Job) -> dict[str, Any]:
     """Create every person to invite in one transaction (all or nothing), then e-mail them.
 
-    Progress counts two steps per person: created, then invited. The e-mails go out
-    only after the people are committed, in batches, so the progress bar moves while
-    the mail server works. Idempotent: a finished import is not run again, and
-    addresses registered since the preview are skipped rather than duplicated.
+    Progress counts the invitations sent: the people are created inside one transaction,
+    invisible to anyone else until it commits, so there is nothing to show before. The
+    e-mails go out only after the people are committed, in batches, and the progress bar
+    moves with each batch. Idempotent: a finished import is not run again, and addresses
+    registered since the preview are skipped rather than duplicated.
     """
     try:
         with transaction.atomic():
@@ -294,7 +325,7 @@ def staff_import_run(*, staff_import_id: int, job: Job) -> dict[str, Any]:
             )
             if staff_import.status == StaffImport.Status.DONE:
                 raise JobError(_("These invitations were already sent."))
-            created = _staff_import_create_people(staff_import=staff_import, job=job)
+            created = _staff_import_create_people(staff_import=staff_import)
             staff_import.status = StaffImport.Status.DONE
             staff_import.finished_at = timezone.now()
             staff_import.save(update_fields=["status", "finished_at"])
@@ -304,6 +335,7 @@ def staff_import_run(*, staff_import_id: int, job: Job) -> dict[str, Any]:
         StaffImport.objects.filter(pk=staff_import_id).update(status=StaffImport.Status.FAILED)
         raise
     total = len(created)
+    job_progress(job=job, done=0, total=total)
     for start in range(0, total, INVITE_BATCH_SIZE):
         batch = created[start : start + INVITE_BATCH_SIZE]
         _emails_send(
@@ -312,7 +344,7 @@ def staff_import_run(*, staff_import_id: int, job: Job) -> dict[str, Any]:
                 for person in batch
             ]
         )
-        job_progress(job=job, done=total + start + len(batch))
+        job_progress(job=job, done=start + len(batch))
     skipped = len(staff_import.report) - total
     return {
         "invited": total,
@@ -323,15 +355,13 @@ def staff_import_run(*, staff_import_id: int, job: Job) -> dict[str, Any]:
     }
 
 
-def _staff_import_create_people(*, staff_import: StaffImport, job: Job) -> list[Person]:
+def _staff_import_create_people(*, staff_import: StaffImport) -> list[Person]:
     rows = [row for row in staff_import.report if row["status"] == StaffImport.RowStatus.INVITE]
     emails = {row["values"]["email"] for row in rows}
     registered_since = set(institutions_by_email(emails))
     to_create = [row for row in rows if row["values"]["email"] not in registered_since]
-    total = len(to_create)
-    job_progress(job=job, done=0, total=2 * total)
     created: list[Person] = []
-    for start in range(0, total, INVITE_BATCH_SIZE):
+    for start in range(0, len(to_create), INVITE_BATCH_SIZE):
         batch = [
             Person(
                 **{column: row["values"][column] for column in imports.COLUMNS},
@@ -341,7 +371,6 @@ def _staff_import_create_people(*, staff_import: StaffImport, job: Job) -> list[
             for row in to_create[start : start + INVITE_BATCH_SIZE]
         ]
         created.extend(Person.objects.bulk_create(batch))
-        job_progress(job=job, done=len(created))
     _educator_role_grant(people=created, granted_by=staff_import.uploaded_by)
     return created
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from erdem.people import views
+from erdem.people import forms, views
 
 app_name = "people"
 urlpatterns = [
@@ -15,7 +15,9 @@ urlpatterns = [
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(
-            template_name="people/password_change_form.html", success_url=reverse_lazy("people:password_change_done")
+            form_class=forms.PasswordChangeForm,
+            template_name="people/password_change_form.html",
+            success_url=reverse_lazy("people:password_change_done"),
         ),
         name="password_change",
     ),

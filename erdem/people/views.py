@@ -189,7 +189,7 @@ def _staff_import_for(request: HttpRequest, pk: int) -> StaffImport:
 
 @login_required
 def staff_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    staff_import = _staff_import_for(request, pk)
+    staff_import = services.staff_import_recount(staff_import=_staff_import_for(request, pk))
     rows = [
         {**row, "messages": [imports.problem_message(problem) for problem in row["problems"]]}
         for row in staff_import.report
@@ -198,8 +198,8 @@ def staff_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "staff_import": staff_import,
         "institution": staff_import.institution,
         "rows": rows,
-        "can_commit": staff_import.invite_count > 0
-        and staff_import.status in (StaffImport.Status.PREVIEW, StaffImport.Status.FAILED),
+        "lost_letters_count": sum(1 for row in staff_import.report if imports.has_lost_letters(row)),
+        "can_commit": staff_import.invite_count > 0 and staff_import.status in services.STAFF_IMPORT_OPEN,
     }
     return render(request, "people/staff_import_detail.html", context)
 
@@ -207,7 +207,7 @@ def staff_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def staff_import_commit(request: HttpRequest, pk: int) -> HttpResponse:
-    staff_import = _staff_import_for(request, pk)
+    staff_import = services.staff_import_recount(staff_import=_staff_import_for(request, pk))
     if staff_import.invite_count == 0:
         messages.error(request, _("There is nobody to invite in this file."))
         return redirect("people:staff_import_detail", pk=staff_import.pk)

@@ -128,7 +128,7 @@ def test_confirmation_email_is_in_the_persons_language(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         en_client.post(reverse("people:register"), registration(institution, preferred_language="mn"))
-    assert mail.outbox[0].subject == "erdem дээрх и-мэйл хаягаа баталгаажуулна уу"
+    assert mail.outbox[0].subject == "эрдэм систем дэх и-мэйл хаягаа баталгаажуулна уу"
 
 
 def test_registration_without_programme_gives_no_role(
@@ -230,7 +230,7 @@ def test_password_reset_in_the_persons_language(en_client: Client) -> None:
     response = en_client.post(reverse("people:password_reset"), {"email": "A@x.mn"})
     assert response["Location"] == reverse("people:password_reset_done")
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].subject == "erdem-д шинэ нууц үг сонгох"
+    assert mail.outbox[0].subject == "эрдэм системд шинэ нууц үг сонгох"
     link = link_in(mail.outbox[0].body.replace("http://testserver", settings.SITE_URL))
     form_page = en_client.get(link, follow=True)
     assert "new_password1" in form_page.content.decode()

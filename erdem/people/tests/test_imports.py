@@ -234,3 +234,55 @@ def test_missing_email() -> None:
         records({"family_name": "Бат", "given_name": "Туяа"}), institution_id=1, existing={}
     )
     assert messages_of(report[0]) == ["The e-mail address is missing."]
+
+
+def test_names_in_the_wrong_script_are_errors() -> None:
+    report = imports.validate_records(
+        records(
+            {"email": "a@x.mn", "family_name": "Bat", "given_name": "Туяа"},
+            {"email": "b@x.mn", "family_name": "Бат", "given_name": "Туяа", "given_name_latin": "Туяа"},
+            {
+                "email": "c@x.mn",
+                "family_name": "Өлзий-Бат",
+                "given_name": "Д. Үүрцайх",
+                "given_name_latin": "Uurtsaikh",
+            },
+        ),
+        institution_id=1,
+        existing={},
+    )
+    assert [row["status"] for row in report] == ["error", "error", "invite"]
+    assert messages_of(report[0]) == [
+        "Write the family name in Cyrillic letters. Besides letters, only spaces, hyphens, apostrophes and dots "
+        "may be used."
+    ]
+    assert messages_of(report[1])[0].startswith("Write the given name (Latin) in Latin letters A–Z")
+
+
+def test_question_marks_in_a_name_mean_lost_letters() -> None:
+    """Windows-1251 has no Ө or Ү: Excel writes "?" instead, once per row however many names have it."""
+    report = imports.validate_records(
+        records({"email": "a@x.mn", "family_name": "?лзий", "given_name": "Т?мэн"}), institution_id=1, existing={}
+    )
+    assert report[0]["status"] == "error"
+    assert messages_of(report[0]) == [
+        "The name contains “?”, which usually means the file lost the letters Ө or Ү. "
+        "Save the file as CSV UTF-8 and upload it again."
+    ]
+    assert imports.has_lost_letters(report[0])
+
+
+def test_recount_after_people_were_registered() -> None:
+    report = imports.validate_records(
+        records(
+            {"email": "a@x.mn", "family_name": "Бат", "given_name": "Туяа"},
+            {"email": "b@x.mn", "family_name": "Бат", "given_name": "Болд"},
+            {"email": "c@x.mn", "family_name": "Бат", "given_name": "Дорж"},
+        ),
+        institution_id=1,
+        existing={},
+    )
+    recounted = imports.report_recount(report, institution_id=1, existing={"a@x.mn": 1, "b@x.mn": 2})
+    assert [row["status"] for row in recounted] == ["member", "error", "invite"]
+    assert messages_of(recounted[1]) == ["This e-mail address belongs to a person of another institution."]
+    assert [row["status"] for row in report] == ["invite", "invite", "invite"]  # the original is left as it was

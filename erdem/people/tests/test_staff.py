@@ -1,4 +1,5 @@
 import io
+import re
 from typing import Any
 
 import openpyxl
@@ -234,9 +235,9 @@ def test_commit_creates_people_roles_and_invitations(
     job = Job.objects.get()
     assert response["Location"] == reverse("jobs:detail", args=[job.pk])
     assert job.status == Job.Status.SUCCEEDED, job.error
-    assert job.kind == services.STAFF_INVITE_JOB_KIND and job.started_by == coordinator
+    assert job.kind == Job.Kind.STAFF_INVITATION and job.started_by == coordinator
     assert job.result["invited"] == 2 and job.result["skipped"] == 1
-    assert (job.progress_done, job.progress_total) == (4, 4)
+    assert (job.progress_done, job.progress_total) == (2, 2)  # invitations sent
 
     invited = Person.objects.filter(institution=institution).exclude(pk=coordinator.pk).order_by("email")
     assert [person.email for person in invited] == ["dorj@num.edu.mn", "tuya@num.edu.mn"]
@@ -321,32 +322,108 @@ def test_failure_mid_job_creates_nobody(
     django_capture_on_commit_callbacks,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    rows = "".join(f"p{number}@num.edu.mn;Бат;Туяа{number}\n" for number in range(7))
+    names = ("Туяа", "Болд", "Дорж", "Сараа", "Заяа", "Ганаа", "Өлзий")
+    rows = "".join(f"p{number}@num.edu.mn;Бат;{name}\n" for number, name in enumerate(names))
     en_client.force_login(coordinator)
     upload(en_client, institution, ("email;family_name;given_name\n" + rows).encode())
     staff_import = latest_import()
     monkeypatch.setattr(services, "INVITE_BATCH_SIZE", 3)
-    real_progress = services.job_progress
+    real_bulk_create = Person.objects.bulk_create
+    batches: list[int] = []
 
-    def failing_progress(*, job: Job, done: int, total: int | None = None) -> None:
-        real_progress(job=job, done=done, total=total)
-        if done >= 3:
+    def failing_bulk_create(objs: Any, *args: Any, **kwargs: Any) -> Any:
+        batches.append(len(objs))
+        if len(batches) == 2:
             raise RuntimeError("the database went away")
+        return real_bulk_create(objs, *args, **kwargs)
 
-    monkeypatch.setattr(services, "job_progress", failing_progress)
+    monkeypatch.setattr(Person.objects, "bulk_create", failing_bulk_create)
     with django_capture_on_commit_callbacks(execute=True):
         en_client.post(reverse("people:staff_import_commit", args=[staff_import.pk]))
+    assert batches == [3, 3]
     assert Person.objects.count() == 1  # only the coordinator
     assert not RoleAssignment.objects.filter(role=Role.EDUCATOR).exists()
     assert not mail.outbox
     job = Job.objects.get()
     assert job.status == Job.Status.FAILED
+    assert job.progress_done == 0  # progress counts invitations sent: none
     staff_import.refresh_from_db()
     assert staff_import.status == StaffImport.Status.FAILED
 
     # Once the cause is gone, the same import can be confirmed again.
-    monkeypatch.setattr(services, "job_progress", real_progress)
+    monkeypatch.setattr(Person.objects, "bulk_create", real_bulk_create)
     with django_capture_on_commit_callbacks(execute=True):
         en_client.post(reverse("people:staff_import_commit", args=[staff_import.pk]))
     assert Person.objects.count() == 8
     assert len(mail.outbox) == 7
+
+
+# Names lost to the file's encoding, recounting, wording ---------------------------------------------------------
+
+
+def test_rows_with_lost_letters_get_one_notice(
+    en_client: Client, institution: Institution, coordinator: Person
+) -> None:
+    # What Excel writes for "Өлзий Түмэн" and "Үүрцайх" in Windows-1251.
+    content = "email;family_name;given_name\na@x.mn;?лзий;Т?мэн\nb@x.mn;Бат;??рцайх\nc@x.mn;Бат;Туяа\n"
+    en_client.force_login(coordinator)
+    upload(en_client, institution, content.encode("cp1251"))
+    staff_import = latest_import()
+    assert (staff_import.invite_count, staff_import.error_count) == (1, 2)
+    page = en_client.get(reverse("people:staff_import_detail", args=[staff_import.pk])).content.decode()
+    assert page.count("The name contains “?”, which usually means the file lost the letters Ө or Ү.") == 2
+    assert "2 rows have “?” in a name: the file has most likely lost the letters Ө and Ү" in page
+
+    upload(en_client, institution, "email;family_name;given_name\na@x.mn;?лзий;Туяа\n".encode("cp1251"))
+    page = en_client.get(reverse("people:staff_import_detail", args=[latest_import().pk])).content.decode()
+    assert "The name contains “?”" in page and "in a name: the file has most likely lost" not in page
+
+
+def test_result_column_comes_right_after_the_line(
+    en_client: Client, institution: Institution, coordinator: Person
+) -> None:
+    en_client.force_login(coordinator)
+    upload(en_client, institution, CSV.encode())
+    page = en_client.get(reverse("people:staff_import_detail", args=[latest_import().pk])).content.decode()
+    headers = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', page)
+    assert headers[:2] == ["Line", "Result"]
+
+
+def test_preview_recounts_people_invited_by_a_later_upload(
+    en_client: Client,
+    institution: Institution,
+    programme: Programme,
+    coordinator: Person,
+    django_capture_on_commit_callbacks,
+) -> None:
+    en_client.force_login(coordinator)
+    upload(en_client, institution, CSV.encode())
+    first = latest_import()
+    assert first.get_status_display() == "not sent yet"
+    assert first.invite_count == 2
+    upload(en_client, institution, "email;family_name;given_name\ntuya@num.edu.mn;Бат;Туяа\n".encode())
+    later = latest_import()
+    with django_capture_on_commit_callbacks(execute=True):
+        en_client.post(reverse("people:staff_import_commit", args=[later.pk]))
+    assert Person.objects.filter(email="tuya@num.edu.mn", institution=institution).exists()
+
+    page = en_client.get(reverse("people:staff_import_detail", args=[first.pk])).content.decode()
+    first.refresh_from_db()
+    assert (first.invite_count, first.member_count, first.error_count) == (1, 1, 1)
+    assert "Invite 1 person" in page
+    assert "not sent yet" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        en_client.post(reverse("people:staff_import_commit", args=[first.pk]))
+    job = Job.objects.latest("created_at")
+    assert job.result["invited"] == 1 and (job.progress_done, job.progress_total) == (1, 1)
+    assert Person.objects.filter(email__iexact="tuya@num.edu.mn").count() == 1
+
+
+def test_staff_list_tells_invited_from_joined(en_client: Client, institution: Institution, coordinator: Person) -> None:
+    invited = make_person(institution=institution, email="invited@num.edu.mn", email_confirmed_at=None)
+    invited.set_unusable_password()
+    invited.save(update_fields=["password"])
+    en_client.force_login(coordinator)
+    page = en_client.get(reverse("people:institution_people", args=[institution.pk])).content.decode()
+    assert page.count("invited on ") == 1
+    assert page.count("joined on ") == Person.objects.filter(institution=institution).count() - 1
