@@ -1,8 +1,9 @@
 """A believable national programme, generated from a seed.
 
 The default size mirrors the real programme the platform is modelled on (38
-institutions, 2,054 educators, 22 master teachers). `demo_load` runs DEMO_STEPS
-in order inside one transaction; each step reads and extends a DemoRun. Later
+institutions, 2,054 registered educators, 22 master teachers); about 1.5 % more
+people, invited by their coordinator, have not registered yet and come in addition.
+`demo_load` runs DEMO_STEPS in order inside one transaction; each step reads and extends a DemoRun. Later
 features (courses, workshops, credentials) add their own step to the tuple.
 
 Everything is written with bulk_create in bounded batches and every demo person
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from erdem.access.models import Role, RoleAssignment
 from erdem.demo import data
@@ -28,7 +30,7 @@ from erdem.organisations.models import Institution, Region
 from erdem.people.models import Person
 from erdem.programmes.models import Programme
 
-INVITED_SHARE = 0.015  # educators a coordinator invited who have not confirmed their address yet
+INVITED_SHARE = 0.015  # people a coordinator invited who have not registered yet, beyond the educators
 DEMO_PASSWORD = "erdem-demo-2026"  # noqa: S105 - a published demo dataset, never a real account
 DEMO_EMAIL_DOMAIN = "demo.erdem.mn"
 DEFAULT_SEED = 2025
@@ -50,13 +52,35 @@ DEMO_LOGINS = {
 _LOCAL = zoneinfo.ZoneInfo("Asia/Ulaanbaatar")
 _CAPITAL = "MN-1"
 
+# When the national centre appointed each role (the cascade after its members registered in
+# early September 2024); an educator's role dates from their registration or invitation.
+APPOINTED_ON = {
+    Role.NATIONAL_ADMIN: dt.datetime(2024, 8, 21, 10, 0, tzinfo=_LOCAL),
+    Role.MINISTRY_VIEWER: dt.datetime(2024, 8, 21, 10, 0, tzinfo=_LOCAL),
+    Role.COORDINATOR: dt.datetime(2024, 9, 16, 10, 0, tzinfo=_LOCAL),
+    Role.MASTER_TEACHER: dt.datetime(2024, 9, 23, 10, 0, tzinfo=_LOCAL),
+    Role.TRAINER: dt.datetime(2024, 10, 14, 10, 0, tzinfo=_LOCAL),
+    Role.MENTOR: dt.datetime(2024, 11, 4, 10, 0, tzinfo=_LOCAL),
+}
+
 
 @dataclass(frozen=True)
 class DemoSize:
-    """How many of everything; the cascade roles scale with the number of educators."""
+    """How many of everything; the cascade roles scale with the number of educators.
+
+    `educators` counts registered educators; the `invited` come in addition."""
 
     educators: int = DEFAULT_EDUCATORS
     institutions: int = DEFAULT_INSTITUTIONS
+
+    @property
+    def invited(self) -> int:
+        return round(self.educators * INVITED_SHARE)
+
+    @property
+    def people(self) -> int:
+        """Educators and invited people, numbered 0..people-1 (the invited last)."""
+        return self.educators + self.invited
 
     @property
     def master_teachers(self) -> int:
@@ -90,7 +114,8 @@ class DemoSize:
 class PeoplePlan:
     """Who is where and who holds which cascade role, decided before any row is written.
 
-    Educators are numbered 0..N-1; only these integer lists stay in memory, never rows.
+    Registered educators are numbered 0..N-1 and invited people N..N+I-1; only these
+    integer lists stay in memory, never rows.
     """
 
     institution_of: list[int]
@@ -211,6 +236,8 @@ def demo_people_plan(*, run: DemoRun) -> None:
     by_region: dict[int, list[int]] = defaultdict(list)
     for index, institution_index in enumerate(institution_of):
         by_region[institutions[institution_index].region_id].append(index)
+    # Invited, not registered yet: in addition to the educators, never in the cascade.
+    institution_of += rng.choices(range(len(institutions)), weights=weights, k=size.invited)
     regions = sorted(by_region, key=lambda region_id: (-len(by_region[region_id]), region_id))
 
     roles: dict[int, list[tuple[str, int | None, int | None]]] = {}
@@ -251,10 +278,11 @@ def demo_people_plan(*, run: DemoRun) -> None:
 
 
 def demo_educators_create(*, run: DemoRun) -> None:
-    """Educators in batches: people, then their educator role and any cascade role."""
+    """Educators, then invited people, in batches: people, then their educator role and any
+    cascade role. The roles' dates are set afterwards (`demo_role_dates_set`)."""
     programme, plan = run.current_programme, run.current_plan
-    for start in range(0, run.size.educators, BATCH_SIZE):
-        indices = range(start, min(start + BATCH_SIZE, run.size.educators))
+    for start in range(0, run.size.people, BATCH_SIZE):
+        indices = range(start, min(start + BATCH_SIZE, run.size.people))
         people = [_educator(run, index) for index in indices]
         Person.objects.bulk_create(people, batch_size=500)
         assignments = []
@@ -275,8 +303,20 @@ def demo_educators_create(*, run: DemoRun) -> None:
             if index in plan.login_of:
                 run.logins[plan.roles[index][0][0] if index in plan.roles else Role.EDUCATOR] = person.email
         RoleAssignment.objects.bulk_create(assignments, batch_size=500)
-        run.counts[Role.EDUCATOR] += len(people)
+        registered = sum(1 for person in people if person.email_confirmed_at is not None)
+        run.counts[Role.EDUCATOR] += registered
         run.counts["people"] += len(people)
+
+
+def demo_role_dates_set(*, run: DemoRun) -> None:
+    """granted_at is auto_now_add, so bulk_create stamps every role with today: date them
+    in a few updates. An educator's role dates from their registration (or invitation), the
+    appointments from autumn 2024."""
+    assignments = RoleAssignment.objects.filter(programme=run.current_programme)
+    joined = Person.objects.filter(pk=OuterRef("person_id")).values("date_joined")[:1]
+    assignments.filter(role=Role.EDUCATOR).update(granted_at=Subquery(joined))
+    for role, appointed_on in APPOINTED_ON.items():
+        assignments.filter(role=role).update(granted_at=appointed_on)
 
 
 Step = Callable[..., None]
@@ -287,6 +327,7 @@ DEMO_STEPS: tuple[Step, ...] = (
     demo_national_staff_create,
     demo_people_plan,
     demo_educators_create,
+    demo_role_dates_set,
 )
 
 
@@ -377,10 +418,10 @@ def _seed_for(institution: Institution) -> data.InstitutionSeed:
     return data.InstitutionSeed(institution.code, "", "", "", "", "college", "state", "", 1, _DISCIPLINES[0])
 
 
-def _moment(rng: random.Random, month: tuple[int, int]) -> dt.datetime:
+def _moment(rng: random.Random, month: tuple[int, int], *, last_day: int | None = None) -> dt.datetime:
     year, number = month
     first = dt.date(year, number, 1)
-    days = ((first + dt.timedelta(days=32)).replace(day=1) - first).days
+    days = last_day or ((first + dt.timedelta(days=32)).replace(day=1) - first).days
     return dt.datetime(
         year, number, rng.randint(1, days), rng.randint(8, 22), rng.randint(0, 59), rng.randint(0, 59), tzinfo=_LOCAL
     )
@@ -429,9 +470,13 @@ def _educator(run: DemoRun, index: int) -> Person:
     rng, plan = run.rng, run.current_plan
     institution = run.institutions[plan.institution_of[index]]
     seed = _seed_for(institution)
-    # The cascade was trained first: its members registered when the programme opened.
-    month = rng.choice([(2024, 9), (2024, 10)]) if index in plan.roles else rng.choices(_MONTHS, _MONTH_WEIGHTS)[0]
-    person = _person(run, institution=institution, joined=_moment(rng, month), email=plan.login_of.get(index))
+    if index in plan.roles:
+        # The cascade was trained first: its members registered in the programme's first two
+        # weeks, before the national centre appointed them (APPOINTED_ON).
+        joined = _moment(rng, (2024, 9), last_day=14)
+    else:
+        joined = _moment(rng, rng.choices(_MONTHS, _MONTH_WEIGHTS)[0])
+    person = _person(run, institution=institution, joined=joined, email=plan.login_of.get(index))
     discipline = seed.focus if rng.random() < 0.45 else rng.choice(_DISCIPLINES)
     person.discipline = discipline if rng.random() > 0.07 else ""
     person.department = rng.choice(data.DEPARTMENTS[discipline]) if rng.random() > 0.05 else ""
@@ -440,7 +485,7 @@ def _educator(run: DemoRun, index: int) -> Person:
         person.family_name_latin = person.given_name_latin = ""
     outside_capital = seed.region != _CAPITAL
     person.low_bandwidth = rng.random() < (0.4 if outside_capital else 0.08)
-    if index not in plan.roles and index not in plan.login_of and rng.random() < INVITED_SHARE:
+    if index >= run.size.educators:
         # Invited by their coordinator in the last weeks; they have not set a password yet.
         invited_on = _moment(rng, rng.choice([(2025, 5), (2025, 6)]))
         person.date_joined = invited_on

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, Window
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -40,7 +40,11 @@ RECENT_STAFF = 5
 
 @dataclass(frozen=True)
 class ProgrammeFigures:
+    """Headline figures. Only registered people (e-mail address confirmed) are counted;
+    people invited by their institution who have not registered yet are `invited`."""
+
     educators: int = 0
+    invited: int = 0
     institutions: int = 0
     regions: int = 0
     recent_registrations: int = 0
@@ -51,26 +55,34 @@ class ProgrammeFigures:
         return self.people_by_role.get(Role.MASTER_TEACHER, 0)
 
     def role_rows(self) -> list[tuple[str, int]]:
-        """(role label, people) in the order of the home page."""
+        """(role label, registered people) in the order of the home page."""
         return [(str(Role(role).label), self.people_by_role.get(role, 0)) for role in ROLE_ORDER]
 
 
+REGISTERED = Q(person__email_confirmed_at__isnull=False)
+
+
 def programme_figures(*, programme_ids: Iterable[int], since: dt.datetime | None = None) -> ProgrammeFigures:
-    """Headline figures in one query: educators (people holding the educator role), the
-    institutions and regions they come from, people per role, and recent registrations."""
+    """Headline figures in one query: registered educators (people holding the educator role
+    who confirmed their e-mail address), the institutions and regions they come from, registered
+    people per role, people invited but not registered yet, and recent registrations (the
+    address confirmed since `since`)."""
     since = since or timezone.now() - dt.timedelta(days=RECENT_DAYS)
     educator = Q(role=Role.EDUCATOR)
+    registered_educator = educator & REGISTERED
     aggregates: dict[str, Any] = {
-        "educators": Count("person", filter=educator, distinct=True),
-        "institutions": Count("person__institution", filter=educator, distinct=True),
-        "regions": Count("person__institution__region", filter=educator, distinct=True),
-        "recent": Count("person", filter=educator & Q(person__date_joined__gte=since), distinct=True),
+        "educators": Count("person", filter=registered_educator, distinct=True),
+        "invited": Count("person", filter=educator & Q(person__email_confirmed_at__isnull=True), distinct=True),
+        "institutions": Count("person__institution", filter=registered_educator, distinct=True),
+        "regions": Count("person__institution__region", filter=registered_educator, distinct=True),
+        "recent": Count("person", filter=educator & Q(person__email_confirmed_at__gte=since), distinct=True),
     }
     for role in Role:
-        aggregates[f"role_{role.value}"] = Count("person", filter=Q(role=role), distinct=True)
+        aggregates[f"role_{role.value}"] = Count("person", filter=Q(role=role) & REGISTERED, distinct=True)
     row = RoleAssignment.objects.current().filter(programme_id__in=list(programme_ids)).aggregate(**aggregates)
     return ProgrammeFigures(
         educators=row["educators"],
+        invited=row["invited"],
         institutions=row["institutions"],
         regions=row["regions"],
         recent_registrations=row["recent"],
@@ -90,21 +102,25 @@ def _count(queryset: QuerySet[Any], *, group_by: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _people_by_role(programme_ids: Iterable[int], roles: Iterable[str], group_by: str) -> dict[tuple[Any, str], int]:
-    """{(group, role): people} for current assignments, grouped in one pass over the table."""
+def _people_by_role(
+    programme_ids: Iterable[int], roles: Iterable[str], group_by: F | Func
+) -> dict[tuple[Any, str], int]:
+    """{(group, role): registered people} for current assignments, grouped by the expression
+    `group_by` in one pass over the table."""
     rows = (
         RoleAssignment.objects.current()
-        .filter(programme_id__in=list(programme_ids), role__in=list(roles))
+        .filter(REGISTERED, programme_id__in=list(programme_ids), role__in=list(roles))
+        .annotate(bucket=group_by)
         .order_by()
-        .values_list(group_by, "role")
+        .values_list("bucket", "role")
         .annotate(people=Count("person", distinct=True))
     )
     return {(group, role): people for group, role, people in rows}
 
 
 def institutions_with_counts(*, programme_ids: Iterable[int]) -> list[Institution]:
-    """Active institutions with their staff (everyone attached), confirmed staff and educators
-    in the programmes; the most educators first. Three queries, each one pass over its table."""
+    """Active institutions with their staff (everyone attached), confirmed staff and registered
+    educators in the programmes; the most educators first. Three queries, each one pass over its table."""
     institutions = list(Institution.objects.filter(is_active=True).select_related("region"))
     staff = {
         row["institution"]: row
@@ -113,7 +129,7 @@ def institutions_with_counts(*, programme_ids: Iterable[int]) -> list[Institutio
         .values("institution")
         .annotate(staff=Count("pk"), confirmed=Count("pk", filter=Q(email_confirmed_at__isnull=False)))
     }
-    educators = _people_by_role(programme_ids, [Role.EDUCATOR], "person__institution")
+    educators = _people_by_role(programme_ids, [Role.EDUCATOR], F("person__institution"))
     for institution in institutions:
         counts = staff.get(institution.pk, {})
         institution.staff = counts.get("staff", 0)  # type: ignore[attr-defined]
@@ -124,15 +140,18 @@ def institutions_with_counts(*, programme_ids: Iterable[int]) -> list[Institutio
 
 
 def regions_with_counts(*, programme_ids: Iterable[int], region_ids: Iterable[int] | None = None) -> list[Region]:
-    """Regions with their active institutions, the educators, trainers and master teachers
-    working there (by the institution a person belongs to). Aggregates only, no names of people."""
+    """Regions with their active institutions and the registered educators, trainers and master
+    teachers counted there. A role whose assignment names a region (a trainer appointed to an
+    aimag) counts in that region; otherwise the person counts where their institution is.
+    Aggregates only, no names of people."""
     regions = Region.objects.annotate(
         institution_count=Count("institutions", filter=Q(institutions__is_active=True), distinct=True)
     )
     if region_ids is not None:
         regions = regions.filter(pk__in=list(region_ids))
     roles = (Role.EDUCATOR, Role.TRAINER, Role.MASTER_TEACHER)
-    people = _people_by_role(programme_ids, roles, "person__institution__region")
+    appointed_or_employed = Coalesce("region_id", "person__institution__region_id")
+    people = _people_by_role(programme_ids, roles, appointed_or_employed)
     result: list[Region] = list(regions)
     for region in result:
         region.educators = people.get((region.pk, Role.EDUCATOR), 0)  # type: ignore[attr-defined]
@@ -175,6 +194,7 @@ def institutions_for_coordinator(*, institution_ids: Iterable[int]) -> list[Inst
 class ProfileCompleteness:
     missing: list[str]
     total: int
+    optional: list[str] = field(default_factory=list)  # not filled in, and not needed
 
     @property
     def done(self) -> int:
@@ -190,16 +210,20 @@ class ProfileCompleteness:
 
 
 def profile_completeness(*, person: Person) -> ProfileCompleteness:
-    """Which profile fields a certificate or a report will need and the person has not filled in."""
+    """Which profile fields a certificate or a report will need and the person has not filled in.
+
+    The name in traditional Mongolian script is optional: it is offered, never counted as missing."""
     checks = [
         (bool(person.family_name_latin and person.given_name_latin), _("your name in Latin letters")),
-        (bool(person.name_traditional), _("your name in traditional Mongolian script")),
         (person.institution_id is not None, _("your institution")),
         (bool(person.department), _("your department")),
         (bool(person.discipline), _("your discipline")),
         (bool(person.academic_position), _("your academic position")),
     ]
-    return ProfileCompleteness(missing=[label for filled, label in checks if not filled], total=len(checks))
+    optional = [] if person.name_traditional else [_("your name in traditional Mongolian script")]
+    return ProfileCompleteness(
+        missing=[label for filled, label in checks if not filled], total=len(checks), optional=optional
+    )
 
 
 @dataclass

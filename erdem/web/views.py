@@ -27,8 +27,28 @@ def landing(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """What the signed-in person comes to do: one section per role they hold."""
-    sections = home_sections_for(person=cast(Person, request.user))
-    return render(request, "web/home.html", {"sections": sections})
+    person = cast(Person, request.user)
+    sections = home_sections_for(person=person)
+    return render(request, "web/home.html", {"sections": sections, "greeting_name": greeting_name(person)})
+
+
+def greeting_name(person: Person) -> str:
+    """The given name to greet with: in Latin letters on English pages when the person has
+    one, in Cyrillic otherwise."""
+    if translation.get_language() == "en" and person.given_name_latin:
+        return person.given_name_latin
+    return person.given_name or person.given_name_latin
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """settings.CSRF_FAILURE_VIEW: a form sent with a missing or expired security token.
+
+    Usually the page stayed open too long or the cookie was cleared; going back and
+    sending the form again works. Offers the previous page when it is on this site."""
+    back = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = ""
+    return render(request, "web/csrf_failure.html", {"back": back}, status=403)
 
 
 @require_POST

@@ -24,6 +24,12 @@ def roles() -> Counter[str]:
     return Counter(RoleAssignment.objects.values_list("role", flat=True))
 
 
+def registered_roles() -> Counter[str]:
+    """Roles held by registered people (e-mail address confirmed), computed from the records."""
+    registered = RoleAssignment.objects.filter(person__email_confirmed_at__isnull=False)
+    return Counter(registered.values_list("role", flat=True))
+
+
 def people_snapshot() -> list[tuple[str, ...]]:
     return list(
         Person.objects.order_by("email").values_list(
@@ -61,7 +67,8 @@ def test_small_demo_has_the_expected_people_and_roles() -> None:
     assert result.loaded
     assert Programme.objects.count() == 1
     assert Institution.objects.count() == 5
-    assert roles() == {
+    assert size.invited == 1
+    assert registered_roles() == {
         Role.EDUCATOR: 60,
         Role.COORDINATOR: 5,
         Role.MASTER_TEACHER: size.master_teachers,
@@ -70,7 +77,10 @@ def test_small_demo_has_the_expected_people_and_roles() -> None:
         Role.NATIONAL_ADMIN: 2,
         Role.MINISTRY_VIEWER: 1,
     }
-    assert Person.objects.count() == 60 + 2 + 1
+    assert roles()[Role.EDUCATOR] == 60 + size.invited  # the invited come in addition
+    assert Person.objects.count() == 60 + size.invited + 2 + 1
+    assert Person.objects.filter(email_confirmed_at=None).count() == size.invited == result.counts["invited"]
+    assert result.counts[Role.EDUCATOR] == 60
     coordinators = RoleAssignment.objects.filter(role=Role.COORDINATOR)
     assert {c.institution_id for c in coordinators} == set(Institution.objects.values_list("pk", flat=True))
     assert all(c.person.institution_id == c.institution_id for c in coordinators)
@@ -133,7 +143,7 @@ def test_batches_do_not_change_the_result(monkeypatch: pytest.MonkeyPatch) -> No
     demo_load(**SMALL)
 
     assert people_snapshot() == whole
-    assert roles()[Role.EDUCATOR] == 60
+    assert registered_roles()[Role.EDUCATOR] == 60
 
 
 def test_if_empty_loads_once_and_then_leaves_the_database_alone() -> None:
@@ -173,7 +183,17 @@ def test_default_size_mirrors_the_real_programme() -> None:
     seconds = time.monotonic() - started
 
     assert seconds < 30
-    assert roles()[Role.EDUCATOR] == 2054
+    # Exactly the real programme's 2,054 registered educators; the invited come in addition.
+    registered_educators = Person.objects.filter(
+        email_confirmed_at__isnull=False, role_assignments__role=Role.EDUCATOR, role_assignments__ended_at=None
+    ).distinct()
+    assert registered_educators.count() == 2054
+    assert registered_roles()[Role.EDUCATOR] == 2054
+    assert result.counts[Role.EDUCATOR] == 2054
+    invited = Person.objects.filter(email_confirmed_at=None)
+    assert invited.count() == result.counts["invited"] == roles()[Role.EDUCATOR] - 2054
+    assert 0 < result.counts["invited"] < 60
+    assert not invited.filter(role_assignments__role__in=[r for r in Role if r != Role.EDUCATOR]).exists()
     assert roles()[Role.MASTER_TEACHER] == 22
     assert roles()[Role.TRAINER] == 100
     assert roles()[Role.COORDINATOR] == 38
@@ -196,5 +216,19 @@ def test_default_size_mirrors_the_real_programme() -> None:
     assert min(months) >= (2024, 9)
     assert max(months) <= (2025, 6)
     assert (months[(2025, 3)] + months[(2025, 4)]) / 2054 > 0.35
-    assert 0 < result.counts["invited"] < 60
     assert Person.objects.filter(preferred_language="mn").count() > 0.8 * Person.objects.count()
+
+
+def test_roles_are_dated_like_the_programme() -> None:
+    demo_load(**SMALL)
+
+    assignments = RoleAssignment.objects.select_related("person")
+    for assignment in assignments.filter(role=Role.EDUCATOR):
+        assert assignment.granted_at == assignment.person.date_joined
+    for role, appointed_on in services.APPOINTED_ON.items():
+        dates = set(assignments.filter(role=role).values_list("granted_at", flat=True))
+        assert dates == {appointed_on}, role
+    for assignment in assignments.exclude(role=Role.EDUCATOR):
+        # Appointed after registering, in summer or autumn 2024.
+        assert assignment.person.date_joined < assignment.granted_at
+        assert (2024, 8) <= (assignment.granted_at.year, assignment.granted_at.month) <= (2024, 11)

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -47,6 +48,15 @@ def programme_data(programme: Programme, capital_institution: Institution, darkh
     grant(PersonFactory(institution=darkhan_institution), Role.TRAINER, programme, region=region("MN-037"))
 
 
+def figures(html: str) -> list[str]:
+    return [part.split("</span>")[0] for part in html.split('<span class="figure">')[1:]]
+
+
+def region_row(html: str, region_name: str) -> list[str]:
+    row = html.split(f"{region_name}</th>")[1].split("</tr>")[0]
+    return re.findall(r'<td class="num[^"]*">([^<]*)</td>', row)
+
+
 def home(client: Client, person: Person) -> str:
     client.force_login(person)
     response = client.get(reverse("web:home"))
@@ -73,16 +83,21 @@ def test_national_admin_sees_programme_figures_institutions_and_regions(
     assert "National programme" in html
     assert 'id="institutions"' in html
     assert reverse("people:institution_people", args=[capital_institution.pk]) in html
-    assert '<span class="figure">8</span>' in html  # educators
-    assert '<span class="figure">2</span>' in html  # institutions and regions reached
+    # Registered educators (the invited one apart), invited, institutions, regions, recent.
+    assert figures(html) == ["7", "1", "2", "2", "7"]
+    assert "registered educators" in html
+    assert "invited, not registered yet" in html
     assert "registrations in the last 30 days" in html
     assert "Darkhan-Uul" in html
     assert "Zavkhan" in html  # regions not reached yet are listed too
 
 
 def test_admin_counts_recent_registrations_only(client: Client, programme: Programme, programme_data: None) -> None:
-    Person.objects.update(date_joined=timezone.now() - dt.timedelta(days=90))
+    long_ago = timezone.now() - dt.timedelta(days=90)
+    Person.objects.update(date_joined=long_ago, email_confirmed_at=long_ago)
     educators(programme, programme.national_centre, 2)
+    # Invited recently, not registered: not a registration.
+    educators(programme, programme.national_centre, 1, email_confirmed_at=None)
     admin = grant(PersonFactory(preferred_language="en"), Role.NATIONAL_ADMIN, programme)
 
     html = home(client, admin)
@@ -106,6 +121,40 @@ def test_ministry_viewer_sees_aggregates_by_region_and_no_person(
         assert given_name not in html
     assert "Урилгатай" not in html
     assert reverse("people:institution_people", args=[programme.national_centre.pk]) not in html
+    assert figures(html)[:2] == ["7", "1"]  # registered educators, invited apart
+    assert region_row(html, "Ulaanbaatar") == ["1", "4", "0", "0"]  # the invited educator is not counted
+
+
+def test_people_by_role_counts_registered_people_only(
+    client: Client, programme: Programme, programme_data: None
+) -> None:
+    admin = grant(PersonFactory(preferred_language="en"), Role.NATIONAL_ADMIN, programme)
+    grant(PersonFactory(email_confirmed_at=None), Role.TRAINER, programme, region=region("MN-037"))
+
+    html = home(client, admin)
+
+    table = html.split("People by role")[1].split("</table>")[0]
+    assert '<th scope="row">Trainer</th><td class="num">1</td>' in table
+    assert '<th scope="row">Educator</th><td class="num">7</td>' in table
+
+
+def test_regions_count_trainers_and_master_teachers_where_they_are_appointed(
+    client: Client, programme: Programme, programme_data: None, capital_institution: Institution
+) -> None:
+    admin = grant(PersonFactory(institution=None, preferred_language="en"), Role.NATIONAL_ADMIN, programme)
+    # Employed in Ulaanbaatar, appointed to Darkhan-Uul and to Zavkhan.
+    grant(PersonFactory(institution=capital_institution), Role.TRAINER, programme, region=region("MN-037"))
+    grant(PersonFactory(institution=capital_institution), Role.MASTER_TEACHER, programme, region=region("MN-057"))
+    # Appointed without a region: counted where their institution is.
+    grant(PersonFactory(institution=capital_institution), Role.MASTER_TEACHER, programme)
+
+    html = home(client, admin)
+
+    regions = html.split('id="regions"')[1]
+    # institutions, educators, trainers, master teachers
+    assert region_row(regions, "Darkhan-Uul") == ["1", "3", "2", "0"]
+    assert region_row(regions, "Zavkhan") == ["0", "0", "0", "1"]
+    assert region_row(regions, "Ulaanbaatar") == ["1", "4", "0", "1"]
 
 
 def test_coordinator_sees_own_staff_confirmed_and_invited(
@@ -139,8 +188,7 @@ def test_master_teacher_sees_the_reach_of_their_region(
     assert "Master teacher" in html
     assert "Darkhan-Uul" in html
     assert "Ulaanbaatar" not in html
-    row = html.split("Darkhan-Uul</th>")[1].split("</tr>")[0]
-    assert [cell.split("</td>")[0] for cell in row.split('<td class="num">')[1:]] == ["1", "3", "1", "1"]
+    assert region_row(html, "Darkhan-Uul") == ["1", "3", "1", "1"]
     assert reverse("people:profile") in html
 
 
@@ -152,7 +200,7 @@ def test_trainer_without_a_region_sees_the_whole_programme(
     html = home(client, trainer)
 
     assert "You work across the whole programme." in html
-    assert '<span class="figure">8</span>' in html
+    assert figures(html) == ["7", "2"]  # registered educators, regions reached
 
 
 def test_mentor_sees_their_scope(client: Client, programme: Programme, capital_institution: Institution) -> None:
@@ -181,10 +229,36 @@ def test_educator_sees_institution_missing_profile_fields_and_roles(
     assert "your name in Latin letters" in still_missing
     assert "your discipline" in still_missing
     assert "your department" not in still_missing
-    assert "50% complete" in html
+    # The traditional-script name is optional: offered, not counted as missing.
+    assert "traditional Mongolian script" not in still_missing
+    assert "If you like, you can also add (optional): your name in traditional Mongolian script" in html
+    assert "60% complete" in html
     assert "On: audio-only" in html
     assert "Digital teachers" in html
     assert reverse("people:profile") in html
+    roles = html.split("Your roles</h3>")[1].split("</ul>")[0]
+    assert "<strong>Educator</strong> · Digital teachers" in roles
+    assert "whole programme" not in roles
+
+
+def test_welcome_uses_the_latin_name_in_english_and_the_cyrillic_name_in_mongolian(
+    client: Client, programme: Programme
+) -> None:
+    person = grant(
+        PersonFactory(given_name="Туяа", given_name_latin="Tuya", preferred_language="en"), Role.EDUCATOR, programme
+    )
+
+    assert "Welcome, Tuya" in home(client, person)
+
+    person.preferred_language = "mn"
+    person.save()
+    html = home(client, person)
+    assert "Туяа" in html.split("<h1>")[1].split("</h1>")[0]
+    assert "Tuya" not in html.split("<h1>")[1].split("</h1>")[0]
+    person.given_name_latin = ""
+    person.preferred_language = "en"
+    person.save()
+    assert "Welcome, Туяа" in home(client, person)
 
 
 def test_sections_follow_the_most_powerful_role_first(

@@ -2,10 +2,12 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from erdem.access.models import Role, RoleAssignment
 from erdem.access.tests.factories import RoleAssignmentFactory
 from erdem.organisations.models import Institution
+from erdem.organisations.tests.factories import InstitutionFactory, region
 from erdem.people.models import Person
 from erdem.people.tests.factories import PersonFactory
 from erdem.programmes.models import Programme
@@ -15,13 +17,19 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def participants(programme: Programme, capital_institution: Institution, darkhan_institution: Institution) -> None:
-    """Three educators from two institutions in two regions; one is also a master teacher."""
+    """Three registered educators from two institutions in two regions, a master teacher and
+    an invited educator from a third region who has not registered yet."""
     for institution in (capital_institution, capital_institution, darkhan_institution):
         RoleAssignmentFactory(person=PersonFactory(institution=institution), role=Role.EDUCATOR, programme=programme)
     master = PersonFactory(institution=darkhan_institution)
     RoleAssignmentFactory(person=master, role=Role.MASTER_TEACHER, programme=programme)
     # People without the educator role are not counted as educators.
     PersonFactory(institution=darkhan_institution)
+    # Nor are people invited who have not registered yet, nor their institution or region.
+    elsewhere = InstitutionFactory(region=region("MN-057"))
+    RoleAssignmentFactory(
+        person=PersonFactory(institution=elsewhere, email_confirmed_at=None), role=Role.EDUCATOR, programme=programme
+    )
 
 
 def figures(html: str) -> list[str]:
@@ -57,7 +65,13 @@ def test_landing_in_mongolian_by_default(client: Client, participants: None) -> 
 
 def test_landing_formats_large_numbers_per_language(client: Client, programme: Programme) -> None:
     people = Person.objects.bulk_create(
-        Person(email=f"teacher{n}@example.mn", family_name="Бат", given_name=f"Сараа{n}", password="!")
+        Person(
+            email=f"teacher{n}@example.mn",
+            family_name="Бат",
+            given_name=f"Сараа{n}",
+            password="!",
+            email_confirmed_at=timezone.now(),
+        )
         for n in range(1234)
     )
     RoleAssignment.objects.bulk_create(

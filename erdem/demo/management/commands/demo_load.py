@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = "Load a believable national programme (fictional institutions, real regions) for demos and benchmarks."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--educators", type=int, default=DEFAULT_EDUCATORS, help="number of educators")
+        parser.add_argument("--educators", type=int, default=DEFAULT_EDUCATORS, help="number of registered educators")
         parser.add_argument("--institutions", type=int, default=DEFAULT_INSTITUTIONS, help="number of institutions")
         parser.add_argument(
             "--seed", type=int, default=DEFAULT_SEED, help="random seed; the same seed gives the same data"
@@ -39,7 +39,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo programme loaded in {result.seconds:.1f} s: {counts.get('institutions', 0)} institutions, "
-                    f"{counts.get('educator', 0)} educators, {counts.get('people', 0)} people in all."
+                    f"{counts.get('educator', 0)} registered educators, {counts.get('invited', 0)} invited "
+                    f"(not registered yet), {counts.get('people', 0)} people in all."
                 )
             )
         else:
