@@ -4,6 +4,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from erdem.access.models import Role, RoleAssignment
 from erdem.access.tests.factories import RoleAssignmentFactory, person_with_role
@@ -208,7 +209,7 @@ def test_list_in_mongolian(client: Client, programme: Any, educator_assignment: 
     assert "Заах арга ба AI: одоо үүрэг хүлээж буй хүмүүс" in html
     assert "үндэсний админ" in html and ">багш<" in html
     assert "Үүрэг олгох" in html
-    assert educator_assignment.granted_at.strftime("%Y.%m.%d") in html
+    assert timezone.localtime(educator_assignment.granted_at).strftime("%Y.%m.%d") in html
 
 
 # Assigning ---------------------------------------------------------------------------------------------------
