@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
@@ -71,11 +72,16 @@ class RoleAssignment(models.Model):
                 condition=~Q(role="coordinator") | Q(institution__isnull=False),
                 name="coordinator_has_institution",
             ),
+            # An empty scope counts as a value (0), so "no institution" twice is a duplicate;
+            # an expression index works on SQLite as well as PostgreSQL, unlike NULLS NOT DISTINCT.
             models.UniqueConstraint(
-                fields=["person", "role", "programme", "institution", "region"],
+                F("person"),
+                F("role"),
+                F("programme"),
+                Coalesce(F("institution"), Value(0)),
+                Coalesce(F("region"), Value(0)),
                 condition=Q(ended_at__isnull=True),
                 name="one_current_assignment_per_scope",
-                nulls_distinct=False,
             ),
         ]
         indexes = [models.Index(fields=["role", "programme", "institution"])]

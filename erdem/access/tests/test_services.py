@@ -70,3 +70,14 @@ def test_institution_and_region_of_a_role_must_agree() -> None:
         )
     assert refused.value.code == "scope_mismatch"
     assert not RoleAssignment.objects.filter(role=Role.TRAINER).exists()
+
+
+def test_the_database_refuses_a_second_current_assignment_without_scope() -> None:
+    """The service checks first; the constraint holds even for writes that bypass it."""
+    from django.db import IntegrityError, transaction
+
+    programme: Any = ProgrammeFactory()
+    person = make_person()
+    RoleAssignment.objects.create(person=person, role=Role.EDUCATOR, programme=programme)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleAssignment.objects.create(person=person, role=Role.EDUCATOR, programme=programme)
