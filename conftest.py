@@ -24,6 +24,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 @pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with an empty cache, as after a deploy."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def english_outside_requests() -> Generator[None, None, None]:
     """Code under test outside a request speaks English (the source language) unless a test
     says otherwise; requests still choose their language through the middleware."""

@@ -184,6 +184,10 @@ _job_backends = {
 }
 TASKS = {"default": {"BACKEND": _job_backends[os.environ.get("ERDEM_JOB_BACKEND", "database")]}}
 
+# A per-process memory cache: it holds only short-lived derived figures (the landing
+# page's), so processes need not share it and no cache server is required.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "erdem"}}
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

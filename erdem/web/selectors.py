@@ -8,8 +8,9 @@ never a query per row.
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
+from django.core.cache import cache
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
@@ -88,6 +89,21 @@ def programme_figures(*, programme_ids: Iterable[int], since: dt.datetime | None
         recent_registrations=row["recent"],
         people_by_role={role.value: row[f"role_{role.value}"] for role in Role},
     )
+
+
+# The public landing page is the most visited page and its figures change slowly; a
+# minute's delay is invisible there, and saves the aggregate query on every visit.
+LANDING_FIGURES_SECONDS = 60
+
+
+def landing_figures(*, programme: Programme) -> ProgrammeFigures:
+    """programme_figures() for the landing page, computed at most once a minute per process."""
+    figures = cache.get_or_set(
+        f"erdem:landing-figures:{programme.pk}",
+        lambda: programme_figures(programme_ids=[programme.pk]),
+        LANDING_FIGURES_SECONDS,
+    )
+    return cast(ProgrammeFigures, figures)
 
 
 def _count(queryset: QuerySet[Any], *, group_by: str) -> Coalesce:

@@ -14,13 +14,13 @@ from erdem.core.i18n import LANGUAGE_CODES
 from erdem.people.models import Person
 from erdem.people.services import person_update_preferences
 from erdem.programmes.selectors import programme_current
-from erdem.web.selectors import home_sections_for, programme_figures
+from erdem.web.selectors import home_sections_for, landing_figures
 
 
 def landing(request: HttpRequest) -> HttpResponse:
     """The programme in a few figures, and the way in."""
     programme = programme_current()
-    figures = programme_figures(programme_ids=[programme.pk]) if programme else None
+    figures = landing_figures(programme=programme) if programme else None
     return render(request, "web/landing.html", {"programme": programme, "figures": figures})
 
 

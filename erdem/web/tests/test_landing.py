@@ -107,3 +107,19 @@ def test_landing_is_light(client: Client, participants: None) -> None:
 
     assert len(response.content) < 20_000
     assert b"<img" not in response.content
+
+
+def test_landing_figures_are_computed_once_a_minute(
+    client: Client, participants: None, programme: Programme, django_assert_num_queries
+) -> None:
+    client.get(reverse("web:landing"))
+    with django_assert_num_queries(1):  # only the programme; the figures come from the cache
+        second = client.get(reverse("web:landing"))
+    assert figures(second.content.decode()) == ["3", "2", "2", "1"]
+
+    RoleAssignmentFactory(person=PersonFactory(), role=Role.EDUCATOR, programme=programme)
+    assert figures(client.get(reverse("web:landing")).content.decode())[0] == "3"
+    from django.core.cache import cache
+
+    cache.clear()  # as a minute later
+    assert figures(client.get(reverse("web:landing")).content.decode())[0] == "4"
