@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 
 from erdem.access.models import Role, RoleAssignment
 from erdem.access.policy import grants_for
+from erdem.core.i18n import mongolian_order
 from erdem.organisations.models import Institution, Region
 from erdem.programmes.models import Programme
 
@@ -85,7 +86,7 @@ def role_holders(
             | Q(person__email__icontains=term)
         )
     return assignments.select_related("person", "institution", "region", "granted_by").order_by(
-        "person__family_name", "person__given_name", "person_id", "role", "pk"
+        mongolian_order("person__family_name"), mongolian_order("person__given_name"), "person_id", "role", "pk"
     )
 
 

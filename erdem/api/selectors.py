@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from erdem.access.selectors import people_visible_to
 from erdem.api.models import ApiToken
-from erdem.core.i18n import localized_order
+from erdem.core.i18n import localized_order, mongolian_order
 from erdem.organisations.models import Institution, Region
 from erdem.programmes.models import Programme
 
@@ -39,7 +39,11 @@ def programmes_list() -> QuerySet[Programme]:
 
 def people_list(*, viewer: Any, institution_code: str | None = None) -> QuerySet[Any]:
     """The people `viewer` may read (erdem.access.selectors), optionally of one institution."""
-    people = people_visible_to(viewer).select_related("institution").order_by("family_name", "given_name", "pk")
+    people = (
+        people_visible_to(viewer)
+        .select_related("institution")
+        .order_by(mongolian_order("family_name"), mongolian_order("given_name"), "pk")
+    )
     if institution_code:
         people = people.filter(institution__code=institution_code)
     return people

@@ -8,7 +8,10 @@ are possible, uses companion translation tables instead (docs/decisions/0004-bil
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
+from django.db.models import F
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Collate
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -32,9 +35,25 @@ def localized(obj: Any, field: str, language: str | None = None) -> str:
     return ""
 
 
-def localized_order(field: str) -> str:
-    """The column to sort `field` by in the active language."""
-    return f"{field}_{active_language()}"
+# ICU's Mongolian collation puts Ё after Е and Ө, Ү after О, У, as the alphabet does;
+# the default orders by code point (Ё first, Ө and Ү last). PostgreSQL has it; SQLite,
+# the embedded default, keeps code-point order.
+MONGOLIAN_COLLATION = "mn-x-icu"
+
+
+def mongolian_order(field: str) -> OrderBy:
+    """Order by a Cyrillic `field` in Mongolian alphabetical order where the database can."""
+    expression: Any = F(field)
+    if connection.vendor == "postgresql":
+        expression = Collate(expression, MONGOLIAN_COLLATION)
+    return expression.asc()
+
+
+def localized_order(field: str) -> OrderBy:
+    """Order by `field` in the active language (Mongolian alphabetical order for Mongolian)."""
+    language = active_language()
+    column = f"{field}_{language}"
+    return mongolian_order(column) if language == "mn" else F(column).asc()
 
 
 class BilingualNameMixin(models.Model):

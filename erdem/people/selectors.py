@@ -5,7 +5,7 @@ from collections.abc import Collection
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
-from erdem.core.i18n import localized_order
+from erdem.core.i18n import localized_order, mongolian_order
 from erdem.organisations.models import Institution
 from erdem.people.models import Person, StaffImport
 
@@ -56,7 +56,7 @@ def institution_people(*, institution: Institution, search: str = "") -> QuerySe
             | Q(given_name_latin__icontains=term)
             | Q(email__icontains=term)
         )
-    return people.order_by("family_name", "given_name", "pk")
+    return people.order_by(mongolian_order("family_name"), mongolian_order("given_name"), "pk")
 
 
 def staff_imports_of(*, institution: Institution) -> QuerySet[StaffImport]:

@@ -3,6 +3,7 @@ from types import SimpleNamespace
 
 import pytest
 from django import forms
+from django.db.models import F
 from django.utils import formats, translation
 
 from erdem.core.i18n import active_language, localized, localized_order
@@ -47,9 +48,9 @@ def test_localized_is_empty_when_neither_language_has_text():
 
 def test_localized_order_follows_the_active_language():
     with translation.override("en"):
-        assert localized_order("name") == "name_en"
+        assert localized_order("name").expression == F("name_en")
     with translation.override("mn"):
-        assert localized_order("name") == "name_mn"
+        assert "name_mn" in repr(localized_order("name"))
 
 
 DAY = datetime.date(2025, 3, 15)
@@ -88,3 +89,21 @@ def test_numbers_group_thousands(language, expected):
 def test_dates_typed_in_the_local_form_are_read(language, typed):
     with translation.override(language):
         assert forms.DateField().clean(typed) == DAY
+
+
+@pytest.mark.django_db
+def test_people_sort_in_mongolian_alphabetical_order_on_postgresql() -> None:
+    from django.db import connection
+
+    from erdem.core.i18n import mongolian_order
+    from erdem.people.models import Person
+    from erdem.people.tests.factories import PersonFactory
+
+    for family_name in ["Үүрцайх", "Ёндон", "Мэргэн", "Өлзий", "Амар", "Мөнх", "Уянга"]:
+        PersonFactory(family_name=family_name)
+    names = list(Person.objects.order_by(mongolian_order("family_name")).values_list("family_name", flat=True))
+
+    if connection.vendor == "postgresql":
+        assert names == ["Амар", "Ёндон", "Мөнх", "Мэргэн", "Өлзий", "Уянга", "Үүрцайх"]
+    else:  # SQLite, the embedded default, orders by code point
+        assert names == sorted(names)
