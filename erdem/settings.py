@@ -45,17 +45,9 @@ CSRF_TRUSTED_ORIGINS = _env_list("ERDEM_CSRF_TRUSTED_ORIGINS", "")
 # The address people reach the platform at; used in e-mails sent by background jobs.
 SITE_URL = os.environ.get("ERDEM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# erdem's apps come first: their templates and, above all, their translation catalogues
+# take precedence over Django's own (whose Mongolian has gaps and a few slips).
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
-    "django.contrib.humanize",
-    "django_tasks",
-    "django_tasks_db",
     "erdem.core",
     "erdem.organisations",
     "erdem.people",
@@ -66,6 +58,16 @@ INSTALLED_APPS = [
     "erdem.web",
     "erdem.api",
     "erdem.demo",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -207,7 +209,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ERDEM_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # 4xx answers are the platform working as intended (the proxy's access log has them);
+    # django.request still logs every 5xx with its traceback.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "django.request": {"level": "ERROR"}},
 }
 
 # Programme-level facts used across the apps.

@@ -92,6 +92,8 @@ ROWS = [
     # pattern                          method target
     #    anon   edu    coord  coordB master trainer mentor viewer admin  super
     # --- public pages and the language switch -------------------------------------------------------------
+    row("web:favicon",                  "GET", "",
+        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     row("web:landing",                  "GET", "",
         OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     row("web:home",                     "GET", "",

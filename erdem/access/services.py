@@ -17,6 +17,9 @@ from erdem.access.policy import forget_grants
 from erdem.organisations.models import Institution, Region
 from erdem.programmes.models import Programme
 
+# Roles that hold for a whole programme; an institution or region would mean nothing.
+PROGRAMME_WIDE_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.MINISTRY_VIEWER, Role.EDUCATOR})
+
 
 def role_assign(
     *,
@@ -30,14 +33,23 @@ def role_assign(
     """Give `person` a role in `programme`.
 
     Raises ValidationError with code "institution_required" for a coordinator without an
-    institution, "scope_mismatch" when the institution lies outside the region, and
+    institution, "scope_mismatch" when the institution lies outside the region, "scope_not_allowed"
+    for a programme-wide role given a scope, and
     "duplicate" when the same assignment is already current.
     """
     if role == Role.COORDINATOR and institution is None:
         raise ValidationError(_("A coordinator must be assigned to an institution."), code="institution_required")
+    if role in PROGRAMME_WIDE_ROLES and (institution is not None or region is not None):
+        raise ValidationError(
+            _("The role “%(role)s” covers the whole programme; leave the institution and the region empty.")
+            % {"role": Role(role).label},
+            code="scope_not_allowed",
+        )
     if institution is not None and region is not None and institution.region_id != region.pk:
         raise ValidationError(
-            _("%(institution)s is not in %(region)s. Choose the institution or the region, or both that match.")
+            _(
+                "The institution (%(institution)s) and the region (%(region)s) do not match. Choose one of them, or both that match."  # noqa: E501
+            )
             % {"institution": institution.name, "region": region.name},
             code="scope_mismatch",
         )

@@ -3,6 +3,8 @@ from uuid import UUID
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 
 from erdem.access.policy import Action, can
 from erdem.jobs.models import Job
@@ -24,7 +26,18 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def job_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     job = _visible_job(request, pk)
-    return render(request, "jobs/detail.html", {"job": job})
+    return render(request, "jobs/detail.html", {"job": job, "result_template": _result_template(job)})
+
+
+def _result_template(job: Job) -> str | None:
+    """The app that owns a kind of job may describe its result in `jobs/results/<kind>.html`,
+    rendered in the reader's language (the stored result holds figures, not sentences)."""
+    name = f"jobs/results/{job.kind}.html"
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return None
+    return name
 
 
 @login_required

@@ -11,17 +11,18 @@ import io
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from erdem.people.models import AcademicPosition, Discipline, Gender, StaffImport
+from erdem.people.models import AcademicPosition, Discipline, Gender, Person, StaffImport
 from erdem.people.validators import LOST_LETTERS_MESSAGE, NAME_SCRIPT_MESSAGES, name_in_script, name_lost_letters
 
 COLUMNS = (
@@ -386,7 +387,6 @@ def validate_records(
                             "params": {
                                 "value": values[column][:80],
                                 "column": column,
-                                "choices": ", ".join(CHOICE_COLUMNS[column].values),
                             },
                         }
                     )
@@ -450,6 +450,28 @@ def report_recount(
     return recounted
 
 
+def column_label(column: str) -> str:
+    """A column as the reader knows it from the forms: the field's name in the active language."""
+    person_field = cast(models.Field[Any, Any], Person._meta.get_field(column))
+    return str(capfirst(person_field.verbose_name))
+
+
+def choice_labels(column: str) -> str:
+    """The values a choice column accepts, as labels in the active language (labels and codes are both read)."""
+    return ", ".join(f"“{label}”" for label in CHOICE_COLUMNS[column].labels)
+
+
 def problem_message(problem: Mapping[str, Any]) -> str:
-    """A report problem as a sentence in the active language."""
-    return str(PROBLEM_MESSAGES[problem["code"]]) % problem["params"]
+    """A report problem as a sentence in the active language.
+
+    Problems store a column by its key; its label and, for an unknown value, the accepted
+    values are filled in here, in the reader's language. (Older reports also stored the
+    accepted codes; those are replaced by the labels.)
+    """
+    params = dict(problem["params"])
+    column = params.get("column")
+    if column in COLUMNS:
+        params["column"] = column_label(column)
+        if problem["code"] == "unknown_choice" and column in CHOICE_COLUMNS:
+            params["choices"] = choice_labels(column)
+    return str(PROBLEM_MESSAGES[problem["code"]]) % params

@@ -350,7 +350,6 @@ def staff_import_run(*, staff_import_id: int, job: Job) -> dict[str, Any]:
         "invited": total,
         "skipped": skipped,
         "staff_import": staff_import.pk,
-        "summary": _("%(invited)s people invited; %(skipped)s rows skipped.") % {"invited": total, "skipped": skipped},
         "next_url": reverse("people:staff_import_detail", args=[staff_import.pk]),
     }
 

@@ -4,6 +4,8 @@ from erdem.web import views
 
 app_name = "web"
 urlpatterns = [
+    # Browsers and feed readers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("", views.landing, name="landing"),
     path("home/", views.home, name="home"),
     path("language/", views.language_switch, name="language"),

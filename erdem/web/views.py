@@ -1,10 +1,12 @@
 from typing import cast
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
+from django.views.decorators.cache import cache_control
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -15,6 +17,15 @@ from erdem.people.models import Person
 from erdem.people.services import person_update_preferences
 from erdem.programmes.selectors import programme_current
 from erdem.web.selectors import home_sections_for, landing_figures
+
+
+FAVICON = (Path(__file__).resolve().parent / "static" / "erdem" / "favicon.svg").read_bytes()
+
+
+@cache_control(max_age=7 * 24 * 3600, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links; answer with the icon itself."""
+    return HttpResponse(FAVICON, content_type="image/svg+xml")
 
 
 def landing(request: HttpRequest) -> HttpResponse:

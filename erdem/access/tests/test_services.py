@@ -81,3 +81,18 @@ def test_the_database_refuses_a_second_current_assignment_without_scope() -> Non
     RoleAssignment.objects.create(person=person, role=Role.EDUCATOR, programme=programme)
     with pytest.raises(IntegrityError), transaction.atomic():
         RoleAssignment.objects.create(person=person, role=Role.EDUCATOR, programme=programme)
+
+
+@pytest.mark.parametrize("role", [Role.MINISTRY_VIEWER, Role.NATIONAL_ADMIN, Role.EDUCATOR])
+def test_programme_wide_roles_take_no_scope(role: str) -> None:
+    from erdem.organisations.tests.factories import InstitutionFactory
+
+    with pytest.raises(ValidationError) as refused:
+        role_assign(
+            person=make_person(),
+            role=role,
+            programme=ProgrammeFactory(),
+            institution=InstitutionFactory.create(),
+            granted_by=None,
+        )
+    assert refused.value.code == "scope_not_allowed"

@@ -120,3 +120,22 @@ def test_database_queue_and_worker_run_the_job(settings: Any) -> None:
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED
     assert job.progress_done == 5
+
+
+def test_result_is_described_in_the_readers_language(client: Any) -> None:
+    """The stored result holds figures; the sentence is written when the page is read."""
+    owner = PersonFactory(preferred_language="en")
+    job = Job.objects.create(
+        kind=Job.Kind.STAFF_INVITATION,
+        started_by=owner,
+        status=Job.Status.SUCCEEDED,
+        result={"invited": 3, "skipped": 1},
+    )
+    client.force_login(owner)
+    assert "3 people invited. 1 row skipped." in client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+
+    owner.preferred_language = "mn"
+    owner.save(update_fields=["preferred_language"])
+    mongolian = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "people invited" not in mongolian
+    assert "3" in mongolian

@@ -128,7 +128,7 @@ def test_confirmation_email_is_in_the_persons_language(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         en_client.post(reverse("people:register"), registration(institution, preferred_language="mn"))
-    assert mail.outbox[0].subject == "эрдэм систем дэх и-мэйл хаягаа баталгаажуулна уу"
+    assert mail.outbox[0].subject == "Эрдэм систем дэх и-мэйл хаягаа баталгаажуулна уу"
 
 
 def test_registration_without_programme_gives_no_role(
@@ -230,7 +230,7 @@ def test_password_reset_in_the_persons_language(en_client: Client) -> None:
     response = en_client.post(reverse("people:password_reset"), {"email": "A@x.mn"})
     assert response["Location"] == reverse("people:password_reset_done")
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].subject == "эрдэм системд шинэ нууц үг сонгох"
+    assert mail.outbox[0].subject == "Эрдэм системд шинэ нууц үг сонгох"
     link = link_in(mail.outbox[0].body.replace("http://testserver", settings.SITE_URL))
     form_page = en_client.get(link, follow=True)
     assert "new_password1" in form_page.content.decode()
@@ -310,3 +310,55 @@ def test_profile_errors_keep_the_saved_values(en_client: Client) -> None:
     assert response.status_code == 200
     person.refresh_from_db()
     assert person.family_name == "Батболд"
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "unconfirmed"),
+    [
+        ("en", "Please correct the errors below.", "You have not confirmed your e-mail address yet."),
+        ("mn", "Доорх алдааг засна уу.", "Та и-мэйл хаягаа хараахан баталгаажуулаагүй байна."),
+    ],
+)
+def test_unconfirmed_login_has_nothing_to_correct(
+    client: Client, language: str, heading: str, unconfirmed: str
+) -> None:
+    """A refusal about the form as a whole is not a list of fields to correct."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    make_person(email="late@x.mn", email_confirmed_at=None)
+    page = client.post(
+        reverse("people:login"), {"username": "late@x.mn", "password": "correct-horse-battery"}
+    ).content.decode()
+    assert unconfirmed in page
+    assert heading not in page
+
+    page = client.post(reverse("people:login"), {"username": "", "password": ""}).content.decode()
+    assert heading in page
+
+
+@pytest.mark.parametrize(
+    ("language", "low_bandwidth", "consent", "email"),
+    [
+        (
+            "en",
+            "I have a slow or expensive connection",
+            "I agree to the processing of my personal data as described above.",
+            "E-mail address:",
+        ),
+        (
+            "mn",
+            "Миний интернэт удаан эсвэл үнэтэй",
+            "Дээр дурдсаны дагуу миний хувийн мэдээллийг боловсруулахыг зөвшөөрч байна.",
+            "И-мэйл хаяг:",
+        ),
+    ],
+)
+def test_checkbox_labels_have_no_colon(
+    client: Client, language: str, low_bandwidth: str, consent: str, email: str
+) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("people:register")).content.decode()
+    assert f'<label for="id_low_bandwidth">{low_bandwidth}</label>' in page
+    assert f'<label for="id_consent">{consent}</label>' in page
+    assert f"{low_bandwidth}:" not in page and f"{consent}:" not in page
+    # Other fields keep their label suffix.
+    assert f'<label for="id_email">{email}</label>' in page

@@ -225,8 +225,55 @@ def test_validation_statuses_and_reasons() -> None:
     assert messages_of(report[2]) == ["The family name is missing.", "The given name is missing."]
     assert messages_of(report[3]) == ["The same e-mail address is already on line 2 of this file; this row is skipped."]
     assert messages_of(report[5]) == ["This e-mail address belongs to a person of another institution."]
-    assert messages_of(report[6])[0].startswith("“astrology” is not a known value for column “discipline”.")
-    assert messages_of(report[7]) == ["The value in column “family_name” is longer than 100 characters."]
+    assert messages_of(report[6])[0].startswith("“astrology” is not a known value for column “Discipline”.")
+    assert messages_of(report[7]) == ["The value in column “Family name” is longer than 100 characters."]
+
+
+def test_unknown_value_names_the_column_and_the_values_in_the_readers_language() -> None:
+    report = imports.validate_records(
+        records(
+            {"email": "a@x.mn", "family_name": "Бат", "given_name": "Туяа", "gender": "unknown"},
+            {"email": "b@x.mn", "family_name": "Бат", "given_name": "Туяа", "discipline": "astrology"},
+            {"email": "c@x.mn", "family_name": "Бат", "given_name": "Туяа", "family_name_latin": "B" * 101},
+        ),
+        institution_id=1,
+        existing={},
+    )
+    # The report keeps the column's key; labels are chosen when the report is shown.
+    assert report[0]["problems"] == [{"code": "unknown_choice", "params": {"value": "unknown", "column": "gender"}}]
+    assert messages_of(report[0]) == [
+        "“unknown” is not a known value for column “Gender”. Use one of: “female”, “male”, “other”."
+    ]
+    assert messages_of(report[1]) == [
+        "“astrology” is not a known value for column “Discipline”. Use one of: “education”, “humanities and arts”, "
+        "“languages”, “social sciences”, “business, administration and law”, “natural sciences and mathematics”, "
+        "“information and communication technologies”, “engineering and construction”, "
+        "“agriculture and veterinary”, “health and welfare”, “services”."
+    ]
+    assert messages_of(report[2]) == ["The value in column “Family name (Latin)” is longer than 100 characters."]
+    with translation.override("mn"):
+        mongolian = [imports.problem_message(row["problems"][0]) for row in report]
+    assert mongolian == [
+        "“unknown” нь “Хүйс” баганын зөвшөөрөгдсөн утга биш. Эдгээрийн аль нэгийг ашиглана уу: "
+        "“эмэгтэй”, “эрэгтэй”, “бусад”.",
+        "“astrology” нь “Мэргэжлийн салбар” баганын зөвшөөрөгдсөн утга биш. Эдгээрийн аль нэгийг ашиглана уу: "
+        "“боловсрол”, “хүмүүнлэг ба урлаг”, “хэл”, “нийгмийн шинжлэх ухаан”, “бизнес, удирдлага ба эрх зүй”, "
+        "“байгалийн ухаан ба математик”, “мэдээлэл, харилцаа холбооны технологи”, “инженерчлэл ба барилга”, "
+        "“хөдөө аж ахуй ба мал эмнэлэг”, “эрүүл мэнд ба нийгмийн халамж”, “үйлчилгээ”.",
+        "“Овог (латинаар)” баганын утга 100 тэмдэгтээс урт байна.",
+    ]
+    for message in mongolian:
+        assert "gender" not in message and "discipline" not in message and "female" not in message
+
+
+def test_reports_stored_with_codes_are_shown_with_labels() -> None:
+    """Reports saved before labels were used carried the allowed codes; they are shown as labels too."""
+    problem = {
+        "code": "unknown_choice",
+        "params": {"value": "x", "column": "gender", "choices": "female, male, other"},
+    }
+    with translation.override("mn"):
+        assert imports.problem_message(problem).endswith("ашиглана уу: “эмэгтэй”, “эрэгтэй”, “бусад”.")
 
 
 def test_missing_email() -> None:

@@ -99,7 +99,7 @@ def test_register_page_errors_in_mongolian(client: Client, institution: Institut
     page = client.get(reverse("people:register")).content.decode()
     text = assert_only_mongolian(page)
     assert "Нууц үг:" in text and "Нууц үг хамгийн багадаа 10 тэмдэгттэй байх ёстой." in text
-    assert "Тэнхим (заавал биш):" in text and "Салбар (заавал биш):" in text
+    assert "Тэнхим (заавал биш):" in text and "Мэргэжлийн салбар (заавал биш):" in text
     assert "Албан тушаал (заавал биш):" in text
 
     for changes in (

@@ -110,7 +110,11 @@ def test_csrf_failure_does_not_send_people_back_to_another_site() -> None:
     assert "The form has expired" in html
 
 
-def test_every_page_declares_an_inline_favicon(client: Client) -> None:
+def test_every_page_declares_the_favicon_and_favicon_ico_answers(client: Client) -> None:
     html = client.get(reverse("web:landing")).content.decode()
 
-    assert '<link rel="icon" type="image/svg+xml" href="data:image/svg+xml,' in html
+    assert '<link rel="icon" type="image/svg+xml" href="/static/erdem/favicon.svg">' in html
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon["Content-Type"] == "image/svg+xml"
+    assert icon.content.startswith(b"<svg")
