@@ -1,15 +1,15 @@
-from typing import cast
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
-from django.views.decorators.cache import cache_control
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from erdem.core.i18n import LANGUAGE_CODES
@@ -17,7 +17,6 @@ from erdem.people.models import Person
 from erdem.people.services import person_update_preferences
 from erdem.programmes.selectors import programme_current
 from erdem.web.selectors import home_sections_for, landing_figures
-
 
 FAVICON = (Path(__file__).resolve().parent / "static" / "erdem" / "favicon.svg").read_bytes()
 

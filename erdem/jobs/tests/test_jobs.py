@@ -124,7 +124,7 @@ def test_database_queue_and_worker_run_the_job(settings: Any) -> None:
 
 def test_result_is_described_in_the_readers_language(client: Any) -> None:
     """The stored result holds figures; the sentence is written when the page is read."""
-    owner = PersonFactory(preferred_language="en")
+    owner = PersonFactory.create(preferred_language="en")
     job = Job.objects.create(
         kind=Job.Kind.STAFF_INVITATION,
         started_by=owner,
