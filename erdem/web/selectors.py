@@ -6,9 +6,9 @@ never a query per row.
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, Window
@@ -24,6 +24,8 @@ from erdem.access.selectors import roles_of
 from erdem.organisations.models import Institution, Region
 from erdem.people.models import Person
 from erdem.programmes.models import Programme
+
+T = TypeVar("T")
 
 # Sections of the home page, most powerful role first.
 ROLE_ORDER: tuple[Role, ...] = (
@@ -91,19 +93,44 @@ def programme_figures(*, programme_ids: Iterable[int], since: dt.datetime | None
     )
 
 
-# The public landing page is the most visited page and its figures change slowly; a
-# minute's delay is invisible there, and saves the aggregate query on every visit.
-LANDING_FIGURES_SECONDS = 60
+# Headline figures aggregate over every role assignment of a programme; they change
+# slowly, so the landing page and the national homes compute them at most once a minute
+# per process, and say so on the page.
+FIGURES_CACHE_SECONDS = 60
+
+
+def _cached(key: str, compute: Callable[[], T]) -> T:
+    return cast(T, cache.get_or_set(key, compute, FIGURES_CACHE_SECONDS))
 
 
 def landing_figures(*, programme: Programme) -> ProgrammeFigures:
     """programme_figures() for the landing page, computed at most once a minute per process."""
-    figures = cache.get_or_set(
-        f"erdem:landing-figures:{programme.pk}",
-        lambda: programme_figures(programme_ids=[programme.pk]),
-        LANDING_FIGURES_SECONDS,
-    )
-    return cast(ProgrammeFigures, figures)
+    return _cached(f"erdem:landing-figures:{programme.pk}", lambda: programme_figures(programme_ids=[programme.pk]))
+
+
+@dataclass(frozen=True)
+class NationalOverview:
+    """What the national admin and the ministry viewer see: figures, institutions, regions."""
+
+    figures: ProgrammeFigures
+    institutions: list[Institution]
+    regions: list[Region]
+    computed_at: dt.datetime
+
+
+def national_overview(*, programme_ids: Iterable[int]) -> NationalOverview:
+    """The national figures of these programmes, computed at most once a minute per process."""
+    ids = sorted(set(programme_ids))
+
+    def compute() -> NationalOverview:
+        return NationalOverview(
+            figures=programme_figures(programme_ids=ids),
+            institutions=list(institutions_with_counts(programme_ids=ids)),
+            regions=list(regions_with_counts(programme_ids=ids)),
+            computed_at=timezone.now(),
+        )
+
+    return _cached("erdem:national-overview:" + ",".join(map(str, ids)), compute)
 
 
 def _count(queryset: QuerySet[Any], *, group_by: str) -> Coalesce:
@@ -284,21 +311,23 @@ def home_sections_for(*, person: Person) -> list[HomeSection]:
 
 
 def _national_admin_data(section: HomeSection, person: Person) -> None:
-    ids = section.programme_ids
+    overview = national_overview(programme_ids=section.programme_ids)
     section.data = {
-        "figures": programme_figures(programme_ids=ids),
+        "figures": overview.figures,
         "recent_days": RECENT_DAYS,
-        "institutions": list(institutions_with_counts(programme_ids=ids)),
-        "regions": list(regions_with_counts(programme_ids=ids)),
+        "institutions": overview.institutions,
+        "regions": overview.regions,
+        "computed_at": overview.computed_at,
     }
 
 
 def _ministry_viewer_data(section: HomeSection, person: Person) -> None:
-    ids = section.programme_ids
+    overview = national_overview(programme_ids=section.programme_ids)
     section.data = {
-        "figures": programme_figures(programme_ids=ids),
+        "figures": overview.figures,
         "recent_days": RECENT_DAYS,
-        "regions": list(regions_with_counts(programme_ids=ids)),
+        "regions": overview.regions,
+        "computed_at": overview.computed_at,
     }
 
 
@@ -351,7 +380,7 @@ def navigation_for(person: Any) -> Any:
             return []
         grants = grants_for(person)
         home = reverse("web:home")
-        items = []
+        items = [{"url": reverse("catalog:list"), "label": _("Courses")}]
         if grants.is_national_admin:
             items.append({"url": f"{home}#institutions", "label": _("Institutions")})
             items.append({"url": f"{home}#regions", "label": _("Regions")})
