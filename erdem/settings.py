@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "erdem.programmes",
     "erdem.access",
     "erdem.frameworks",
+    "erdem.catalog",
     "erdem.jobs",
     "erdem.web",
     "erdem.api",

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("erdem.web.urls")),
     path("accounts/", include("erdem.people.urls")),
+    path("courses/", include("erdem.catalog.urls")),
     path("jobs/", include("erdem.jobs.urls")),
     path("roles/", include("erdem.access.urls")),
     path("api/v1/", include("erdem.api.urls")),

@@ -156,6 +156,17 @@ ROWS = [
         LOGIN, E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405),
     row("people:staff_import_commit",   "POST", "staff_import",
         LOGIN, E403,  GO,    E403,  E403,  E403,  E403,  E403,  GO,    GO, payload="empty"),
+    # --- courses: published ones for everyone (lessons once signed in), drafts for national admins ----------
+    row("catalog:list",                 "GET", "",
+        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("catalog:course",               "GET", "course",
+        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("catalog:course",               "GET", "draft_course",
+        E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404,  OK,    OK),
+    row("catalog:lesson",               "GET", "lesson",
+        LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("catalog:lesson",               "GET", "draft_lesson",
+        LOGIN, E404,  E404,  E404,  E404,  E404,  E404,  E404,  OK,    OK),
     # --- background jobs: only the person who started one sees it -----------------------------------------
     row("jobs:list",                    "GET", "",
         LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),

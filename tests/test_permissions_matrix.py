@@ -28,6 +28,8 @@ from erdem.access.models import Role, RoleAssignment
 from erdem.access.tests.factories import RoleAssignmentFactory
 from erdem.api.models import ApiToken
 from erdem.api.services import api_token_create
+from erdem.catalog.models import Course
+from erdem.catalog.tests.factories import first_lesson, matrix_courses_create
 from erdem.jobs.models import Job
 from erdem.organisations.models import Institution, Region
 from erdem.organisations.tests.factories import InstitutionFactory, region
@@ -175,6 +177,7 @@ def build_world() -> World:
         kind=Job.Kind.STAFF_INVITATION, started_by=people["coordinator"], status=Job.Status.SUCCEEDED
     )
     educator_token, _raw = api_token_create(person=people["educator"], name="to revoke")
+    matrix_courses_create(programme=programme)
     world = World(
         programme=programme,
         programme_2=programme_2,
@@ -233,7 +236,16 @@ TARGETS: dict[str, Callable[[World], Any]] = {
         "token": default_token_generator.make_token(w.people["educator"]),
     },
     "unmatched": lambda w: {"unmatched": "no/such/endpoint"},
+    "course": lambda w: Course.objects.get(code="matrix-published"),
+    "draft_course": lambda w: Course.objects.get(code="matrix-draft"),
+    "lesson": lambda w: _lesson_arguments("matrix-published"),
+    "draft_lesson": lambda w: _lesson_arguments("matrix-draft"),
 }
+
+
+def _lesson_arguments(code: str) -> dict[str, Any]:
+    return {"code": code, "pk": first_lesson(Course.objects.get(code=code)).pk}
+
 
 OBJECT_ARGUMENTS = {"code": "code", "slug": "slug", "iso_code": "iso_code"}
 

@@ -27,6 +27,7 @@ class Action(StrEnum):
     PERSON_EDIT = "person.edit"
     PERSON_ROLES_VIEW = "person.roles.view"
     JOB_VIEW = "job.view"
+    COURSE_VIEW_UNPUBLISHED = "course.view_unpublished"
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,11 @@ def _job_view(grants: Grants, person: Person, job: Any) -> bool:
     return job is not None and job.started_by_id == person.pk
 
 
+def _course_view_unpublished(grants: Grants, person: Person, course: Any) -> bool:
+    """Draft and archived courses: national admins of the course's programme."""
+    return course is not None and grants.has(Role.NATIONAL_ADMIN, programme_id=course.programme_id)
+
+
 Rule = Callable[[Grants, Person, Any], bool]
 
 RULES: dict[Action, Rule] = {
@@ -137,6 +143,7 @@ RULES: dict[Action, Rule] = {
     Action.PERSON_EDIT: _person_edit,
     Action.PERSON_ROLES_VIEW: _person_view,
     Action.JOB_VIEW: _job_view,
+    Action.COURSE_VIEW_UNPUBLISHED: _course_view_unpublished,
 }
 
 

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
 from erdem.access.models import Role, RoleAssignment
+from erdem.catalog.demo import demo_courses_create
 from erdem.demo import data
 from erdem.demo.names import FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, transliterate
 from erdem.organisations.models import Institution, Region
@@ -328,6 +329,7 @@ DEMO_STEPS: tuple[Step, ...] = (
     demo_people_plan,
     demo_educators_create,
     demo_role_dates_set,
+    demo_courses_create,
 )
 
 
