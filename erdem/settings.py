@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "erdem.access",
     "erdem.frameworks",
     "erdem.catalog",
+    "erdem.assessments",
+    "erdem.learning",
     "erdem.jobs",
     "erdem.web",
     "erdem.api",

@@ -5,6 +5,8 @@ urlpatterns = [
     path("", include("erdem.web.urls")),
     path("accounts/", include("erdem.people.urls")),
     path("courses/", include("erdem.catalog.urls")),
+    path("quizzes/", include("erdem.assessments.urls")),
+    path("learning/", include("erdem.learning.urls")),
     path("jobs/", include("erdem.jobs.urls")),
     path("roles/", include("erdem.access.urls")),
     path("api/v1/", include("erdem.api.urls")),

@@ -28,9 +28,13 @@ from erdem.access.models import Role, RoleAssignment
 from erdem.access.tests.factories import RoleAssignmentFactory
 from erdem.api.models import ApiToken
 from erdem.api.services import api_token_create
+from erdem.assessments.models import Attempt, Quiz
+from erdem.assessments.tests.factories import matrix_quizzes_create
 from erdem.catalog.models import Course
 from erdem.catalog.tests.factories import first_lesson, matrix_courses_create
 from erdem.jobs.models import Job
+from erdem.learning.models import Cohort
+from erdem.learning.services import cohort_enrol
 from erdem.organisations.models import Institution, Region
 from erdem.organisations.tests.factories import InstitutionFactory, region
 from erdem.people.models import Person, StaffImport
@@ -178,6 +182,11 @@ def build_world() -> World:
     )
     educator_token, _raw = api_token_create(person=people["educator"], name="to revoke")
     matrix_courses_create(programme=programme)
+    matrix_quizzes_create(educator=people["educator"])
+    published = Course.objects.get(code="matrix-published")
+    cohort = Cohort.objects.create(programme=programme, name="matrix cohort", course=published, institution=inst_a)
+    cohort.trainers.add(people["trainer"])
+    cohort_enrol(cohort=cohort, people=[people["educator"]])
     world = World(
         programme=programme,
         programme_2=programme_2,
@@ -240,6 +249,10 @@ TARGETS: dict[str, Callable[[World], Any]] = {
     "draft_course": lambda w: Course.objects.get(code="matrix-draft"),
     "lesson": lambda w: _lesson_arguments("matrix-published"),
     "draft_lesson": lambda w: _lesson_arguments("matrix-draft"),
+    "quiz": lambda w: Quiz.objects.get(lesson__module__course__code="matrix-published"),
+    "draft_quiz": lambda w: Quiz.objects.get(lesson__module__course__code="matrix-draft"),
+    "attempt": lambda w: Attempt.objects.get(person=w.people["educator"]),
+    "cohort": lambda w: Cohort.objects.get(name="matrix cohort"),
 }
 
 
@@ -348,6 +361,7 @@ def snapshot() -> dict[str, Any]:
         "imports": list(StaffImport.objects.order_by("pk").values_list("pk", "status", "job_id")),
         "jobs": list(Job.objects.order_by("pk").values_list("pk", "status")),
         "tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at", "expires_at")),
+        "attempts": list(Attempt.objects.order_by("pk").values_list("pk", "submitted_at", "score")),
         "outbox": len(mail.outbox),
     }
 
@@ -410,6 +424,7 @@ WRITING_ROWS = {
     "POST access:end @assignment",
     "POST access:end @assignment_p2",
     "POST api:tokens",
+    "POST assessments:attempt @attempt",
     "POST api:token-revoke @educator_token",
     "POST api:role_create",
     "POST api:role_create @programme_2",

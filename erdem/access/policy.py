@@ -28,6 +28,8 @@ class Action(StrEnum):
     PERSON_ROLES_VIEW = "person.roles.view"
     JOB_VIEW = "job.view"
     COURSE_VIEW_UNPUBLISHED = "course.view_unpublished"
+    COURSE_ENROL = "course.enrol"
+    COHORT_PROGRESS_VIEW = "cohort.progress.view"
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,27 @@ def _course_view_unpublished(grants: Grants, person: Person, course: Any) -> boo
     return course is not None and grants.has(Role.NATIONAL_ADMIN, programme_id=course.programme_id)
 
 
+def _course_enrol(grants: Grants, person: Person, course: Any) -> bool:
+    """Educators of the course's programme enrol in its published courses."""
+    return (
+        course is not None
+        and course.status == "published"
+        and grants.has(Role.EDUCATOR, programme_id=course.programme_id)
+    )
+
+
+def _cohort_progress_view(grants: Grants, person: Person, cohort: Any) -> bool:
+    """The cohort's trainers, national admins of its programme, the coordinator of its institution.
+    Reads `cohort.trainers.all()`, which the caller prefetches."""
+    if cohort is None:
+        return False
+    if grants.has(Role.NATIONAL_ADMIN, programme_id=cohort.programme_id):
+        return True
+    if cohort.institution_id is not None and cohort.institution_id in grants.institution_ids(Role.COORDINATOR):
+        return True
+    return any(trainer.pk == person.pk for trainer in cohort.trainers.all())
+
+
 Rule = Callable[[Grants, Person, Any], bool]
 
 RULES: dict[Action, Rule] = {
@@ -144,6 +167,8 @@ RULES: dict[Action, Rule] = {
     Action.PERSON_ROLES_VIEW: _person_view,
     Action.JOB_VIEW: _job_view,
     Action.COURSE_VIEW_UNPUBLISHED: _course_view_unpublished,
+    Action.COURSE_ENROL: _course_enrol,
+    Action.COHORT_PROGRESS_VIEW: _cohort_progress_view,
 }
 
 

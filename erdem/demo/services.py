@@ -24,9 +24,11 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
 from erdem.access.models import Role, RoleAssignment
+from erdem.assessments.demo import demo_quizzes_create
 from erdem.catalog.demo import demo_courses_create
 from erdem.demo import data
 from erdem.demo.names import FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, transliterate
+from erdem.learning.demo import demo_enrolments_create
 from erdem.organisations.models import Institution, Region
 from erdem.people.models import Person
 from erdem.programmes.models import Programme
@@ -330,6 +332,8 @@ DEMO_STEPS: tuple[Step, ...] = (
     demo_educators_create,
     demo_role_dates_set,
     demo_courses_create,
+    demo_quizzes_create,
+    demo_enrolments_create,
 )
 
 

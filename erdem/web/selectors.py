@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from erdem.access.models import Role, RoleAssignment
 from erdem.access.policy import grants_for
 from erdem.access.selectors import roles_of
+from erdem.core.i18n import active_language
+from erdem.learning.selectors import enrolment_latest
 from erdem.organisations.models import Institution, Region
 from erdem.people.models import Person
 from erdem.programmes.models import Programme
@@ -358,7 +360,11 @@ def _educator_data(section: HomeSection, person: Person) -> None:
         if person.institution_id
         else None
     )
-    section.data = {"institution": institution, "completeness": profile_completeness(person=person)}
+    section.data = {
+        "institution": institution,
+        "completeness": profile_completeness(person=person),
+        "latest_enrolment": enrolment_latest(person=person, language=active_language()),
+    }
 
 
 _SECTION_DATA = {

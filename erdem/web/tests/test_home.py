@@ -25,7 +25,7 @@ MAX_QUERIES = {
     Role.MASTER_TEACHER: 6,
     Role.TRAINER: 6,
     Role.MENTOR: 4,
-    Role.EDUCATOR: 5,
+    Role.EDUCATOR: 8,  # with the latest enrolment, its course's title and first lesson
 }
 
 

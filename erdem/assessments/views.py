@@ -1,0 +1,59 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from erdem.assessments.models import Attempt, Quiz
+from erdem.assessments.selectors import attempt_page, attempt_readable, quiz_page
+from erdem.assessments.services import GRACE, AttemptRefused, Submission, attempt_start, attempt_submit
+from erdem.core.i18n import active_language
+
+GRACE_SECONDS = int(GRACE.total_seconds())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The quiz's instructions and the person's attempts; POST starts (or resumes) an attempt."""
+    page = quiz_page(person=request.user, quiz_id=pk, language=active_language())
+    if page is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            attempt = attempt_start(person=request.user, quiz=page.quiz)
+        except AttemptRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("assessments:quiz", pk=pk)
+        return redirect("assessments:attempt", pk=attempt.pk)
+    return render(
+        request, "assessments/quiz_detail.html", {"page": page, "header": page.header, "grace": GRACE_SECONDS}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The attempt's form while it is open, its result once submitted; POST submits it."""
+    language = active_language()
+    if request.method == "POST":
+        if not attempt_readable(person=request.user, attempt_id=pk):
+            raise Http404
+        try:
+            outcome = attempt_submit(person=request.user, attempt_id=pk, form_data=request.POST)
+        except Attempt.DoesNotExist as missing:
+            raise Http404 from missing
+        if outcome.status == Submission.ALREADY_SUBMITTED:
+            messages.warning(request, _("This attempt was already submitted; your answers were not changed."))
+        elif outcome.status == Submission.EXPIRED:
+            messages.error(
+                request,
+                _("The time for this attempt ran out before you submitted it, so it was closed with a score of 0."),
+            )
+        return redirect("assessments:attempt", pk=pk)
+    page = attempt_page(person=request.user, attempt_id=pk, language=language)
+    if page is None:
+        raise Http404
+    context = {"page": page, "header": page.header, "grace": GRACE_SECONDS, "feedback": Quiz.Feedback}
+    return render(request, "assessments/attempt_detail.html", context)

@@ -1,0 +1,37 @@
+"""When an enrolment counts as complete.
+
+A course is complete when every rule in `completion_rules()` passes. A rule takes the
+enrolment (locked by the caller) and answers from the database. To add a condition (for
+example "every required quiz passed"), write a rule in the app that owns the data and add
+it to the tuple below; `enrolment_completion_update` re-checks after each event that can
+complete a course, so that app calls it after the event too (a passed quiz).
+"""
+
+from collections.abc import Callable
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from erdem.catalog.models import Lesson, LessonTranslation, TranslationStatus
+from erdem.learning.models import Enrolment, LessonProgress
+
+CompletionRule = Callable[[Enrolment], bool]
+
+
+def published_lessons(*, course_id: int) -> QuerySet[Lesson]:
+    """The lessons of a course a reader can open: published in at least one language."""
+    published = LessonTranslation.objects.filter(lesson=OuterRef("pk"), status=TranslationStatus.PUBLISHED)
+    return Lesson.objects.filter(module__course_id=course_id).filter(Exists(published))
+
+
+def lessons_all_done(enrolment: Enrolment) -> bool:
+    """Every published lesson of the course is marked as done (a course without lessons never completes)."""
+    lessons = published_lessons(course_id=enrolment.course_id)
+    if not lessons.exists():
+        return False
+    done = LessonProgress.objects.filter(enrolment=enrolment, lesson=OuterRef("pk"))
+    return not lessons.exclude(Exists(done)).exists()
+
+
+def completion_rules() -> tuple[CompletionRule, ...]:
+    """The rules an enrolment must all pass to complete, cheapest first."""
+    return (lessons_all_done,)

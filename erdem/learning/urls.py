@@ -1,0 +1,11 @@
+from django.urls import path
+
+from erdem.learning import views
+
+app_name = "learning"
+urlpatterns = [
+    path("", views.my_courses, name="list"),
+    path("courses/<slug:code>/enrol/", views.enrol, name="enrol"),
+    path("courses/<slug:code>/lessons/<int:pk>/done/", views.lesson_done, name="lesson_done"),
+    path("cohorts/<int:pk>/", views.cohort_detail, name="cohort"),
+]
