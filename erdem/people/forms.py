@@ -166,6 +166,10 @@ class EmailLoginForm(auth_forms.AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("E-mail address")
+        # type="email" brings the e-mail keyboard on phones.
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none", "maxlength": 254}
+        )
         self.fields["password"].label = PASSWORD_LABEL
 
     def clean_username(self) -> str:
