@@ -177,3 +177,110 @@ def _demo_attempts_create(
                     break
     Attempt.objects.bulk_create(attempts, batch_size=500)
     run.counts["quiz_attempts"] = len(attempts)
+
+
+def demo_passes_ensure(
+    *, run: "DemoRun", wanted: list[tuple[int, int, dict[int, dt.datetime]]]
+) -> list[tuple[bool, dt.datetime | None]]:
+    """For each (person id, course id, {lesson id: when it was done}) of an educator who finished a
+    course's lessons, a passing attempt at every quiz of the course not yet passed, taken just after
+    the quiz's lesson (after any earlier attempt), every question answered right. Returns, per wanted
+    entry, whether every quiz is now passed (not when a quiz's attempts were used up without a pass:
+    that course stays incomplete) and when the last of its quizzes was first passed (None without quizzes)."""
+    rng = run.rng
+    course_ids = {course_id for _person, course_id, _dates in wanted}
+    quizzes: dict[int, list[tuple[int, int]]] = {}  # course -> [(quiz, its lesson)]
+    for quiz_id, lesson_id, course_id in (
+        Quiz.objects.filter(lesson__module__course_id__in=course_ids)
+        .order_by("lesson__module__position", "lesson__position", "pk")
+        .values_list("pk", "lesson_id", "lesson__module__course_id")
+    ):
+        quizzes.setdefault(course_id, []).append((quiz_id, lesson_id))
+    quiz_ids = [quiz_id for pairs in quizzes.values() for quiz_id, _lesson in pairs]
+    person_ids = {person_id for person_id, _course, _dates in wanted}
+    # (person, quiz) -> attempts so far, when first passed, when last submitted
+    tried: dict[tuple[int, int], tuple[int, dt.datetime | None, dt.datetime | None]] = {}
+    for person_id, quiz_id, passed, submitted in (
+        Attempt.objects.filter(quiz_id__in=quiz_ids, person_id__in=person_ids)
+        .order_by("started_at", "pk")
+        .values_list("person_id", "quiz_id", "passed", "submitted_at")
+    ):
+        count, passed_at, last = tried.get((person_id, quiz_id), (0, None, None))
+        if passed and passed_at is None:
+            passed_at = submitted
+        tried[(person_id, quiz_id)] = (count + 1, passed_at, max(filter(None, (last, submitted)), default=None))
+    answers = _right_answers(quiz_ids)
+
+    attempts: list[Attempt] = []
+    outcomes: list[tuple[bool, dt.datetime | None]] = []
+    for person_id, course_id, dates in wanted:
+        new: list[Attempt] = []
+        finished: dt.datetime | None = None
+        possible = True
+        for quiz_id, lesson_id in quizzes.get(course_id, []):
+            count, passed_at, last = tried.get((person_id, quiz_id), (0, None, None))
+            if passed_at is not None:
+                finished = max(filter(None, (finished, passed_at)))
+                continue
+            if count >= ATTEMPT_LIMIT:
+                possible = False
+                break
+            after = max(filter(None, (dates.get(lesson_id), last)), default=None)
+            if after is None:
+                possible = False
+                break
+            started = after + dt.timedelta(minutes=rng.randint(5, 120))
+            submitted = started + dt.timedelta(minutes=rng.randint(3, 15))
+            quiz_answers = answers.get(quiz_id, {})
+            new.append(
+                Attempt(
+                    person_id=person_id,
+                    quiz_id=quiz_id,
+                    started_at=started,
+                    submitted_at=submitted,
+                    question_ids=[int(pk) for pk in quiz_answers],
+                    answers=quiz_answers,
+                    results=dict.fromkeys(quiz_answers, True),
+                    score=100,
+                    passed=True,
+                )
+            )
+            finished = max(filter(None, (finished, submitted)))
+        if possible:
+            attempts.extend(new)
+        outcomes.append((possible, finished if possible else None))
+    Attempt.objects.bulk_create(attempts, batch_size=500)
+    run.counts["quiz_attempts"] = run.counts.get("quiz_attempts", 0) + len(attempts)
+    return outcomes
+
+
+def _right_answers(quiz_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Per quiz, the right answer to each of its questions, as the attempt form would send it. Three queries."""
+    right: dict[int, list[str]] = {}
+    for question_id, choice_id in (
+        Choice.objects.filter(question__quiz_id__in=quiz_ids, is_correct=True)
+        .order_by("position")
+        .values_list("question_id", "pk")
+    ):
+        right.setdefault(question_id, []).append(str(choice_id))
+    accepted = dict(
+        QuestionTranslation.objects.filter(question__quiz_id__in=quiz_ids, language_code="mn").values_list(
+            "question_id", "accepted_answer"
+        )
+    )
+    answers: dict[int, dict[str, Any]] = {}
+    for question in Question.objects.filter(quiz_id__in=quiz_ids).order_by("position"):
+        kind = question.kind
+        answer: Any
+        if kind == Question.Kind.SINGLE:
+            answer = right.get(question.pk, [""])[0]
+        elif kind == Question.Kind.MULTIPLE:
+            answer = right.get(question.pk, [])
+        elif kind == Question.Kind.TRUE_FALSE:
+            answer = "true" if question.true_false_answer else "false"
+        elif kind == Question.Kind.NUMERIC:
+            answer = f"{question.numeric_answer.normalize():f}" if question.numeric_answer is not None else ""
+        else:
+            answer = accepted.get(question.pk, "")
+        answers.setdefault(question.quiz_id, {})[str(question.pk)] = answer
+    return answers

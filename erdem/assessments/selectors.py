@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,8 +43,8 @@ def _published(model: Any) -> QuerySet[Any]:
 # --- for other apps (the learning app's completion rule) ------------------------------------------------
 
 
-def quizzes_of_course(course: Course) -> QuerySet[Quiz]:
-    """Every quiz attached to a lesson of `course`, in lesson order."""
+def quizzes_of_course(course: Course | int) -> QuerySet[Quiz]:
+    """Every quiz attached to a lesson of `course` (a course or its id), in lesson order."""
     return Quiz.objects.filter(lesson__module__course=course).order_by(
         "lesson__module__position", "lesson__position", "pk"
     )
@@ -55,9 +55,15 @@ def quiz_passed(person: Any, quiz: Quiz) -> bool:
     return Attempt.objects.filter(person=person, quiz=quiz, passed=True).exists()
 
 
-def course_quizzes_passed(person: Any, course: Course) -> bool:
-    """Whether `person` has passed every quiz of `course` (true for a course without quizzes). One query."""
-    return not quizzes_of_course(course).exclude(attempts__person=person, attempts__passed=True).exists()
+def course_quizzes_passed(person: Any, course: Course | int) -> bool:
+    """Whether `person` (a person or their id) has passed every quiz of `course` (a course or its id);
+    true for a course without quizzes. One query.
+
+    Exists() rather than exclude(attempts__person=..., attempts__passed=True): across a multi-valued
+    relation exclude() does not tie both conditions to the same attempt, so someone else's pass would
+    count for a person who failed."""
+    passed = Attempt.objects.filter(quiz=OuterRef("pk"), person=person, passed=True)
+    return not quizzes_of_course(course).exclude(Exists(passed)).exists()
 
 
 # --- pages --------------------------------------------------------------------------------------------------

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -44,6 +46,8 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
             outcome = attempt_submit(person=request.user, attempt_id=pk, form_data=request.POST)
         except Attempt.DoesNotExist as missing:
             raise Http404 from missing
+        if outcome.status == Submission.GRADED and outcome.attempt.passed:
+            _course_completion_update(request.user, outcome.attempt)
         if outcome.status == Submission.ALREADY_SUBMITTED:
             messages.warning(request, _("This attempt was already submitted; your answers were not changed."))
         elif outcome.status == Submission.EXPIRED:
@@ -57,3 +61,17 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     context = {"page": page, "header": page.header, "grace": GRACE_SECONDS, "feedback": Quiz.Feedback}
     return render(request, "assessments/attempt_detail.html", context)
+
+
+def _course_completion_update(person: Any, attempt: Attempt) -> None:
+    """A passed quiz may complete the course: re-check the person's enrolment in it, if any."""
+    # Imported here: learning depends on assessments (its completion rule asks about quizzes), so a
+    # module-level import of learning would make the two apps import each other.
+    from erdem.learning.models import Enrolment
+    from erdem.learning.services import enrolment_completion_update
+
+    enrolment = Enrolment.objects.filter(
+        person_id=person.pk, course__modules__lessons__quizzes=attempt.quiz_id, completed_at__isnull=True
+    ).first()
+    if enrolment is not None:
+        enrolment_completion_update(enrolment=enrolment)

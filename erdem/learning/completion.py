@@ -2,15 +2,16 @@
 
 A course is complete when every rule in `completion_rules()` passes. A rule takes the
 enrolment (locked by the caller) and answers from the database. To add a condition (for
-example "every required quiz passed"), write a rule in the app that owns the data and add
-it to the tuple below; `enrolment_completion_update` re-checks after each event that can
-complete a course, so that app calls it after the event too (a passed quiz).
+example "every quiz passed"), write a rule that asks the app owning the data and add it to
+the tuple below; `enrolment_completion_update` re-checks after each event that can complete a
+course, so that app calls it after the event too (the quiz pages do after a passed attempt).
 """
 
 from collections.abc import Callable
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from erdem.assessments.selectors import course_quizzes_passed
 from erdem.catalog.models import Lesson, LessonTranslation, TranslationStatus
 from erdem.learning.models import Enrolment, LessonProgress
 
@@ -32,6 +33,11 @@ def lessons_all_done(enrolment: Enrolment) -> bool:
     return not lessons.exclude(Exists(done)).exists()
 
 
+def quizzes_all_passed(enrolment: Enrolment) -> bool:
+    """Every quiz of the course is passed in some attempt (true for a course without quizzes)."""
+    return course_quizzes_passed(enrolment.person_id, enrolment.course_id)
+
+
 def completion_rules() -> tuple[CompletionRule, ...]:
     """The rules an enrolment must all pass to complete, cheapest first."""
-    return (lessons_all_done,)
+    return (lessons_all_done, quizzes_all_passed)

@@ -6,6 +6,7 @@ import zoneinfo
 from typing import TYPE_CHECKING
 
 from erdem.access.models import Role, RoleAssignment
+from erdem.assessments.demo import demo_passes_ensure
 from erdem.catalog.models import Course
 from erdem.learning.completion import published_lessons
 from erdem.learning.models import Cohort, Enrolment, LessonProgress
@@ -96,6 +97,7 @@ def demo_enrolments_create(*, run: "DemoRun") -> None:
                 )
             )
             plans.append((len(enrolments) - 1, course_lessons[:done], dates))
+    _quizzes_passed_by_completers(run, enrolments, plans)
     Enrolment.objects.bulk_create(enrolments, batch_size=BATCH_SIZE)
     LessonProgress.objects.bulk_create(
         (
@@ -108,6 +110,29 @@ def demo_enrolments_create(*, run: "DemoRun") -> None:
     run.counts["enrolments"] = len(enrolments)
     run.counts["completions"] = sum(1 for enrolment in enrolments if enrolment.completed_at is not None)
     run.counts["cohorts"] = len(cohorts)
+
+
+def _quizzes_passed_by_completers(
+    run: "DemoRun", enrolments: list[Enrolment], plans: list[tuple[int, list[int], list[dt.datetime]]]
+) -> None:
+    """A completed course needs every quiz passed (the completion rules): those who finished the
+    lessons pass the quizzes they had not passed yet, and complete once the last one is passed;
+    someone who used up a quiz's attempts does not complete."""
+    completers = [(index, lessons, dates) for index, lessons, dates in plans if enrolments[index].completed_at]
+    finished = demo_passes_ensure(
+        run=run,
+        wanted=[
+            (enrolments[index].person_id, enrolments[index].course_id, dict(zip(lessons, dates, strict=True)))
+            for index, lessons, dates in completers
+        ],
+    )
+    for (index, _lessons, dates), (passed, passed_at) in zip(completers, finished, strict=True):
+        enrolment = enrolments[index]
+        if not passed:
+            enrolment.completed_at = None
+        elif passed_at is not None:
+            enrolment.completed_at = max(dates[-1], passed_at)
+            enrolment.last_visited_at = enrolment.completed_at
 
 
 def _cohorts_create(run: "DemoRun", courses: list[Course]) -> dict[int, Cohort]:

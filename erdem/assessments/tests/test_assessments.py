@@ -10,7 +10,7 @@ from django.utils import timezone
 from erdem.access.models import Role
 from erdem.access.tests.factories import person_with_role
 from erdem.assessments.grading import answer_correct, pattern_validate
-from erdem.assessments.models import Attempt, Question, QuestionTranslation, Quiz, QuizTranslation
+from erdem.assessments.models import Attempt, Choice, Question, QuestionTranslation, Quiz, QuizTranslation
 from erdem.assessments.selectors import course_quizzes_passed, quiz_passed, quizzes_of_course
 from erdem.assessments.services import AttemptRefused, attempt_start
 from erdem.assessments.tests.factories import (
@@ -150,6 +150,24 @@ def test_a_full_attempt_scores_and_passes(lesson: Lesson, educator: Person) -> N
     assert (attempt.score, attempt.passed) == (80, True)
     assert "80%" in response.content.decode()
     assert quiz_passed(educator, quiz)
+
+
+@pytest.mark.parametrize("language", ["mn", "en"])
+def test_choice_values_are_not_grouped_like_numbers(lesson: Lesson, educator: Person, language: str) -> None:
+    """Ids from 1000 up would read "1 234" (mn) or "1,234" (en) with USE_THOUSAND_SEPARATOR, and a right
+    answer would be graded wrong."""
+    quiz = quiz_build(lesson=lesson)
+    question = question_add(quiz, Question.Kind.SINGLE, choices=(False,))
+    Choice.objects.create(pk=12345, question=question, position=2, is_correct=True)
+    educator.preferred_language = language
+    educator.save(update_fields=["preferred_language"])
+    client = _client(educator)
+    attempt = _start(client, quiz)
+    page = client.get(reverse("assessments:attempt", args=[attempt.pk])).content.decode()
+    assert 'value="12345"' in page
+    _submit(client, attempt, {f"q{question.pk}": "12345"})
+    attempt.refresh_from_db()
+    assert attempt.passed
 
 
 def test_the_random_draw_is_stable_per_attempt(lesson: Lesson, educator: Person) -> None:

@@ -3,9 +3,13 @@ from typing import Any, cast
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from erdem.access.models import Role
 from erdem.access.tests.factories import person_with_role
+from erdem.assessments.models import Attempt, Question, Quiz
+from erdem.assessments.selectors import course_quizzes_passed, quizzes_of_course
+from erdem.assessments.tests.factories import question_add, quiz_build, right_answers
 from erdem.catalog.models import Course, Lesson
 from erdem.catalog.tests.factories import course_build, first_lesson
 from erdem.learning.completion import completion_rules
@@ -75,7 +79,86 @@ def test_unpublished_lessons_do_not_block_completion(programme: Programme, educa
 
 
 def test_the_completion_rules_are_listed_in_one_place() -> None:
-    assert [rule.__name__ for rule in completion_rules()] == ["lessons_all_done"]
+    assert [rule.__name__ for rule in completion_rules()] == ["lessons_all_done", "quizzes_all_passed"]
+
+
+def _quiz_course(programme: Programme) -> tuple[Course, list[Lesson], Quiz]:
+    """One module of two lessons; a two-question quiz on the second."""
+    course = course_build(programme=programme, code="quizzed", modules=1, lessons=2)
+    lessons = _lessons(course)
+    quiz = quiz_build(lesson=lessons[1], pass_mark=100)
+    question_add(quiz, Question.Kind.SINGLE, choices=(False, True))
+    question_add(quiz, Question.Kind.TRUE_FALSE, true_false_answer=True)
+    return course, lessons, quiz
+
+
+def _quiz_submit(client: Client, quiz: Quiz, body: dict[str, Any]) -> Attempt:
+    client.post(reverse("assessments:quiz", args=[quiz.pk]))
+    attempt = Attempt.objects.get(quiz=quiz, submitted_at__isnull=True)
+    client.post(reverse("assessments:attempt", args=[attempt.pk]), body)
+    attempt.refresh_from_db()
+    return attempt
+
+
+def test_lessons_done_but_a_quiz_not_passed_is_not_complete(programme: Programme, educator: Person) -> None:
+    course, lessons, quiz = _quiz_course(programme)
+    enrolment = enrolment_create(person=educator, course=course)
+    for lesson in lessons:
+        enrolment = lesson_complete(enrolment=enrolment, lesson=lesson)
+    assert enrolment.completed_at is None
+    failed = _quiz_submit(_signed_in(educator), quiz, {})
+    assert failed.submitted_at is not None and not failed.passed
+    enrolment.refresh_from_db()
+    assert enrolment.completed_at is None
+
+
+def test_someone_elses_pass_does_not_count(programme: Programme, educator: Person) -> None:
+    course, lessons, quiz = _quiz_course(programme)
+    other = person_with_role(Role.EDUCATOR, programme=programme)
+    Attempt.objects.create(person=other, quiz=quiz, started_at=timezone.now(), score=100, passed=True)
+    Attempt.objects.create(person=educator, quiz=quiz, started_at=timezone.now(), score=0, passed=False)
+    enrolment = enrolment_create(person=educator, course=course)
+    for lesson in lessons:
+        enrolment = lesson_complete(enrolment=enrolment, lesson=lesson)
+    assert enrolment.completed_at is None
+
+
+def test_passing_the_last_quiz_completes_the_course(programme: Programme, educator: Person) -> None:
+    course, lessons, quiz = _quiz_course(programme)
+    enrolment = enrolment_create(person=educator, course=course)
+    for lesson in lessons:
+        enrolment = lesson_complete(enrolment=enrolment, lesson=lesson)
+    assert enrolment.completed_at is None
+    passed = _quiz_submit(_signed_in(educator), quiz, right_answers(quiz))
+    assert passed.passed
+    enrolment.refresh_from_db()
+    assert enrolment.completed_at is not None
+
+
+def test_passing_a_quiz_without_an_enrolment_changes_nothing(programme: Programme, educator: Person) -> None:
+    quiz = _quiz_course(programme)[2]
+    assert _quiz_submit(_signed_in(educator), quiz, right_answers(quiz)).passed
+    assert not Enrolment.objects.exists()
+
+
+def test_every_demo_completion_has_every_quiz_passed(db: None) -> None:
+    from erdem.demo.services import demo_load
+
+    demo_load(educators=60, institutions=3)
+    completed = list(Enrolment.objects.filter(completed_at__isnull=False).select_related("course"))
+    assert completed
+    assert Quiz.objects.exists()
+    for enrolment in completed:
+        assert enrolment.completed_at is not None
+        assert course_quizzes_passed(enrolment.person_id, enrolment.course_id), enrolment
+        for quiz in quizzes_of_course(enrolment.course_id):
+            first_pass = (
+                Attempt.objects.filter(person_id=enrolment.person_id, quiz=quiz, passed=True)
+                .order_by("submitted_at")
+                .values_list("submitted_at", flat=True)
+                .first()
+            )
+            assert first_pass is not None and first_pass <= enrolment.completed_at, enrolment
 
 
 def test_cohort_enrolment_is_bulk_and_idempotent(
