@@ -348,3 +348,20 @@ def test_the_cohort_page_makes_a_bounded_number_of_queries(
     client = _signed_in(cohort.trainers.get())
     with django_assert_max_num_queries(10):
         assert client.get(reverse("learning:cohort", args=[cohort.pk])).status_code == 200
+
+
+def test_course_page_offers_to_start_continue_or_review(course: Course, educator: Person) -> None:
+    """The course page's main button follows the reader's progress."""
+    educator.preferred_language = "en"
+    educator.save(update_fields=["preferred_language"])
+    client = _signed_in(educator)
+    url = reverse("catalog:course", args=[course.code])
+    second = _lessons(course)[1]
+
+    assert "Start the course" in client.get(url).content.decode()
+    enrolment = Enrolment.objects.create(person=educator, course=course, last_lesson=second)
+    page = client.get(url).content.decode()
+    assert "Continue where you left off" in page
+    assert reverse("catalog:lesson", args=[course.code, second.pk]) in page
+    Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=timezone.now())
+    assert "Review the course" in client.get(url).content.decode()
