@@ -15,7 +15,6 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from erdem.access.policy import Action, can
 from erdem.assessments.models import (
     Attempt,
     Choice,
@@ -26,18 +25,14 @@ from erdem.assessments.models import (
     QuizTranslation,
 )
 from erdem.assessments.services import attempt_deadline
-from erdem.catalog.models import Course, CourseTranslation, LessonTranslation, TranslationStatus
-from erdem.catalog.selectors import Text
+from erdem.catalog.models import Course, CourseTranslation, LessonTranslation
+from erdem.catalog.selectors import Text, course_readable, published_translations
 from erdem.catalog.translations import translation_pick
 
 FALLBACK_NOTES = {
     "mn": gettext_lazy("This quiz is not yet published in Mongolian; you are reading the English version."),
     "en": gettext_lazy("This quiz is not yet published in English; you are reading the Mongolian version."),
 }
-
-
-def _published(model: Any) -> QuerySet[Any]:
-    return model.objects.filter(status=TranslationStatus.PUBLISHED)
 
 
 # --- for other apps (the learning app's completion rule) ------------------------------------------------
@@ -146,29 +141,24 @@ class AttemptPage:
         return self.header.quiz
 
 
-def _readable(person: Any, course: Course) -> bool:
-    """The catalog's rule: published courses for everyone signed in, others for those who may see them."""
-    return course.status == Course.Status.PUBLISHED or can(person, Action.COURSE_VIEW_UNPUBLISHED, course)
-
-
 def _text(picked: Any, attribute: str) -> Text:
     return Text(getattr(picked.translation, attribute), picked.language_code, picked.fell_back)
 
 
 def _quizzes() -> QuerySet[Quiz]:
     return Quiz.objects.select_related("lesson__module__course").prefetch_related(
-        Prefetch("translations", queryset=_published(QuizTranslation)),
+        Prefetch("translations", queryset=published_translations(QuizTranslation)),
         Prefetch(
             "lesson__translations",
-            queryset=_published(LessonTranslation).only("lesson_id", "language_code", "status", "title"),
+            queryset=published_translations(LessonTranslation).only("lesson_id", "language_code", "status", "title"),
         ),
-        Prefetch("lesson__module__course__translations", queryset=_published(CourseTranslation)),
+        Prefetch("lesson__module__course__translations", queryset=published_translations(CourseTranslation)),
     )
 
 
 def _header(person: Any, quiz: Quiz, language: str) -> QuizHeader | None:
     course = quiz.lesson.module.course
-    if not _readable(person, course):
+    if not course_readable(person, course):
         return None
     picked = translation_pick(quiz.translations.all(), language=language)
     if picked is None:
@@ -226,7 +216,7 @@ def attempt_readable(*, person: Any, attempt_id: int) -> bool:
     attempt = (
         Attempt.objects.filter(pk=attempt_id, person=person).select_related("quiz__lesson__module__course").first()
     )
-    return attempt is not None and _readable(person, attempt.quiz.lesson.module.course)
+    return attempt is not None and course_readable(person, attempt.quiz.lesson.module.course)
 
 
 def attempt_page(*, person: Any, attempt_id: int, language: str) -> AttemptPage | None:
@@ -248,11 +238,11 @@ def attempt_page(*, person: Any, attempt_id: int, language: str) -> AttemptPage 
     questions = {
         question.pk: question
         for question in Question.objects.filter(pk__in=attempt.question_ids).prefetch_related(
-            Prefetch("translations", queryset=_published(QuestionTranslation)),
+            Prefetch("translations", queryset=published_translations(QuestionTranslation)),
             Prefetch(
                 "choices",
                 queryset=Choice.objects.order_by("position").prefetch_related(
-                    Prefetch("translations", queryset=_published(ChoiceTranslation))
+                    Prefetch("translations", queryset=published_translations(ChoiceTranslation))
                 ),
             ),
         )

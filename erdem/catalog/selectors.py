@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -113,13 +113,22 @@ class LessonPage:
     next: LessonLink | None
 
 
-def _published(model: Any, *fields: str) -> Any:
+def published_translations(model: Any, *fields: str) -> Any:
+    """The published rows of a translation table (catalog's or another app's), optionally only `fields`."""
     queryset = model.objects.filter(status=Status.PUBLISHED)
     return queryset.only(*fields) if fields else queryset
 
 
-def _readable(person: Any, course: Course) -> bool:
+def course_readable(person: Any, course: Course) -> bool:
+    """Published courses for every reader; drafts and archived ones for those who may see them."""
     return course.status == Course.Status.PUBLISHED or can(person, Action.COURSE_VIEW_UNPUBLISHED, course)
+
+
+def published_lessons(*, course_id: int) -> QuerySet[Lesson]:
+    """The lessons of a course a reader can open: published in at least one language."""
+    return Lesson.objects.filter(module__course_id=course_id).filter(
+        Exists(published_translations(LessonTranslation).filter(lesson=OuterRef("pk")))
+    )
 
 
 def _competency_labels(course: Course) -> list[CompetencyLabel]:
@@ -150,7 +159,7 @@ def _course_summary(course: Course, language: str, *, competencies: bool = True)
 
 def _courses() -> Any:
     return Course.objects.prefetch_related(
-        Prefetch("translations", queryset=_published(CourseTranslation)),
+        Prefetch("translations", queryset=published_translations(CourseTranslation)),
         Prefetch("competencies", queryset=Competency.objects.select_related("framework")),
     )
 
@@ -158,7 +167,7 @@ def _courses() -> Any:
 def course_catalogue(*, person: Any, language: str) -> list[CourseSummary]:
     """The courses `person` may read, by code; three queries. Drafts and archived courses appear
     only for those who may see them (national admins), marked by their status."""
-    courses = [course for course in _courses().order_by("code") if _readable(person, course)]
+    courses = [course for course in _courses().order_by("code") if course_readable(person, course)]
     return [_course_summary(course, language) for course in courses]
 
 
@@ -179,12 +188,12 @@ def course_page(*, person: Any, code: str, language: str) -> CoursePage | None:
     """A readable course with its modules and their lessons (titles only); None when there is no
     such course or `person` may not read it. Seven queries."""
     course = _courses().filter(code=code).first()
-    if course is None or not _readable(person, course):
+    if course is None or not course_readable(person, course):
         return None
     modules = list(
         Module.objects.filter(course=course)
         .order_by("position")
-        .prefetch_related(Prefetch("translations", queryset=_published(ModuleTranslation)))
+        .prefetch_related(Prefetch("translations", queryset=published_translations(ModuleTranslation)))
     )
     lessons = (
         Lesson.objects.filter(module__course=course)
@@ -192,7 +201,7 @@ def course_page(*, person: Any, code: str, language: str) -> CoursePage | None:
         .prefetch_related(
             Prefetch(
                 "translations",
-                queryset=_published(LessonTranslation, "lesson_id", "language_code", "status", "title"),
+                queryset=published_translations(LessonTranslation, "lesson_id", "language_code", "status", "title"),
             )
         )
     )
@@ -211,27 +220,24 @@ def lesson_page(*, person: Any, code: str, lesson_id: int, language: str) -> Les
     lesson = (
         Lesson.objects.select_related("module")
         .prefetch_related(
-            Prefetch("translations", queryset=_published(LessonTranslation)),
-            Prefetch("module__translations", queryset=_published(ModuleTranslation)),
+            Prefetch("translations", queryset=published_translations(LessonTranslation)),
+            Prefetch("module__translations", queryset=published_translations(ModuleTranslation)),
         )
         .filter(pk=lesson_id, module__course__code=code)
         .first()
     )
     if lesson is None:
         return None
-    course = Course.objects.prefetch_related(Prefetch("translations", queryset=_published(CourseTranslation))).get(
-        pk=lesson.module.course_id
-    )
-    if not _readable(person, course):
+    course = Course.objects.prefetch_related(
+        Prefetch("translations", queryset=published_translations(CourseTranslation))
+    ).get(pk=lesson.module.course_id)
+    if not course_readable(person, course):
         return None
     picked = translation_pick(lesson.translations.all(), language=language)
     if picked is None:
         return None
     readable_ids = list(
-        Lesson.objects.filter(module__course=course)
-        .filter(Exists(_published(LessonTranslation).filter(lesson=OuterRef("pk"))))
-        .order_by("module__position", "position")
-        .values_list("pk", flat=True)
+        published_lessons(course_id=course.pk).order_by("module__position", "position").values_list("pk", flat=True)
     )
     index = readable_ids.index(lesson.pk)
     previous_id = readable_ids[index - 1] if index > 0 else None
@@ -241,7 +247,7 @@ def lesson_page(*, person: Any, code: str, lesson_id: int, language: str) -> Les
         for neighbour in Lesson.objects.filter(pk__in=[pk for pk in (previous_id, next_id) if pk]).prefetch_related(
             Prefetch(
                 "translations",
-                queryset=_published(LessonTranslation, "lesson_id", "language_code", "status", "title"),
+                queryset=published_translations(LessonTranslation, "lesson_id", "language_code", "status", "title"),
             )
         )
     }

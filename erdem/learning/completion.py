@@ -9,19 +9,13 @@ course, so that app calls it after the event too (the quiz pages do after a pass
 
 from collections.abc import Callable
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef
 
 from erdem.assessments.selectors import course_quizzes_passed
-from erdem.catalog.models import Lesson, LessonTranslation, TranslationStatus
+from erdem.catalog.selectors import published_lessons
 from erdem.learning.models import Enrolment, LessonProgress
 
 CompletionRule = Callable[[Enrolment], bool]
-
-
-def published_lessons(*, course_id: int) -> QuerySet[Lesson]:
-    """The lessons of a course a reader can open: published in at least one language."""
-    published = LessonTranslation.objects.filter(lesson=OuterRef("pk"), status=TranslationStatus.PUBLISHED)
-    return Lesson.objects.filter(module__course_id=course_id).filter(Exists(published))
 
 
 def lessons_all_done(enrolment: Enrolment) -> bool:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from erdem.access.models import Role, RoleAssignment
 from erdem.assessments.demo import demo_passes_ensure
 from erdem.catalog.models import Course
-from erdem.learning.completion import published_lessons
+from erdem.catalog.selectors import published_lessons
 from erdem.learning.models import Cohort, Enrolment, LessonProgress
 from erdem.people.models import Person
 
