@@ -27,17 +27,6 @@ def people_visible_to(person: Any) -> QuerySet[Any]:
     return people.filter(pk=person.pk)
 
 
-def institutions_managed_by(person: Any) -> QuerySet[Institution]:
-    """Institutions whose staff `person` may see and invite."""
-    institutions = Institution.objects.select_related("region")
-    if person is None or not person.is_authenticated:
-        return institutions.none()
-    grants = grants_for(person)
-    if person.is_superuser or grants.is_national_admin:
-        return institutions
-    return institutions.filter(pk__in=grants.institution_ids(Role.COORDINATOR))
-
-
 def roles_of(person: Any) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.current().filter(person=person).select_related("programme", "institution", "region")
 

@@ -33,10 +33,6 @@ class FrameworkGrid:
         return len(self.rows), len(self.levels)
 
 
-def framework_list() -> list[Framework]:
-    return list(Framework.objects.order_by("code"))
-
-
 def framework_grid(code: str) -> FrameworkGrid:
     """A framework's aspects by levels, in four queries; raises Framework.DoesNotExist."""
     framework = Framework.objects.get(code=code)
