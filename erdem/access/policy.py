@@ -29,6 +29,7 @@ class Action(StrEnum):
     JOB_VIEW = "job.view"
     COURSE_VIEW_UNPUBLISHED = "course.view_unpublished"
     COURSE_ENROL = "course.enrol"
+    COURSE_EDIT = "course.edit"
     COHORT_PROGRESS_VIEW = "cohort.progress.view"
 
 
@@ -128,9 +129,16 @@ def _job_view(grants: Grants, person: Person, job: Any) -> bool:
     return job is not None and job.started_by_id == person.pk
 
 
-def _course_view_unpublished(grants: Grants, person: Person, course: Any) -> bool:
-    """Draft and archived courses: national admins of the course's programme."""
-    return course is not None and grants.has(Role.NATIONAL_ADMIN, programme_id=course.programme_id)
+
+
+def _course_edit(grants: Grants, person: Person, course: Any) -> bool:
+    """The course team, and national admins of the course's programme. Reads
+    `course.team`, one query unless the caller prefetched it."""
+    if course is None:
+        return False
+    if grants.has(Role.NATIONAL_ADMIN, programme_id=course.programme_id):
+        return True
+    return any(member.pk == person.pk for member in course.team.all())
 
 
 def _course_enrol(grants: Grants, person: Person, course: Any) -> bool:
@@ -166,8 +174,9 @@ RULES: dict[Action, Rule] = {
     Action.PERSON_EDIT: _person_edit,
     Action.PERSON_ROLES_VIEW: _person_view,
     Action.JOB_VIEW: _job_view,
-    Action.COURSE_VIEW_UNPUBLISHED: _course_view_unpublished,
+    Action.COURSE_VIEW_UNPUBLISHED: _course_edit,
     Action.COURSE_ENROL: _course_enrol,
+    Action.COURSE_EDIT: _course_edit,
     Action.COHORT_PROGRESS_VIEW: _cohort_progress_view,
 }
 

@@ -40,6 +40,13 @@ class Course(models.Model):
         blank=True,
         verbose_name=_("authoring institutions"),
     )
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="authored_courses",
+        blank=True,
+        verbose_name=_("course team"),
+        help_text=_("People who write and translate the course; they may edit it whatever its status."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -161,12 +162,13 @@ def _courses() -> Any:
     return Course.objects.prefetch_related(
         Prefetch("translations", queryset=published_translations(CourseTranslation)),
         Prefetch("competencies", queryset=Competency.objects.select_related("framework")),
+        Prefetch("team", queryset=get_user_model().objects.only("pk")),
     )
 
 
 def course_catalogue(*, person: Any, language: str) -> list[CourseSummary]:
-    """The courses `person` may read, by code; three queries. Drafts and archived courses appear
-    only for those who may see them (national admins), marked by their status."""
+    """The courses `person` may read, by code; four queries. Drafts and archived courses appear
+    only for those who may see them (their team, national admins), marked by their status."""
     courses = [course for course in _courses().order_by("code") if course_readable(person, course)]
     return [_course_summary(course, language) for course in courses]
 
