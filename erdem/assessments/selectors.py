@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,13 +52,22 @@ def quiz_passed(person: Any, quiz: Quiz) -> bool:
 
 def course_quizzes_passed(person: Any, course: Course | int) -> bool:
     """Whether `person` (a person or their id) has passed every quiz of `course` (a course or its id);
-    true for a course without quizzes. One query.
+    true for a course without quizzes. One query."""
+    passed, total = course_quizzes_progress(person, course)
+    return passed == total
 
-    Exists() rather than exclude(attempts__person=..., attempts__passed=True): across a multi-valued
-    relation exclude() does not tie both conditions to the same attempt, so someone else's pass would
+
+def course_quizzes_progress(person: Any, course: Course | int) -> tuple[int, int]:
+    """(quizzes passed, quizzes in all) for `person` (a person or their id) in `course`. One query.
+
+    Exists() rather than a filter across attempts__person / attempts__passed: across a multi-valued
+    relation the two conditions would not be tied to the same attempt, so someone else's pass would
     count for a person who failed."""
     passed = Attempt.objects.filter(quiz=OuterRef("pk"), person=person, passed=True)
-    return not quizzes_of_course(course).exclude(Exists(passed)).exists()
+    counts = (
+        quizzes_of_course(course).order_by().aggregate(total=Count("pk"), passed=Count("pk", filter=Exists(passed)))
+    )
+    return counts["passed"], counts["total"]
 
 
 # --- pages --------------------------------------------------------------------------------------------------

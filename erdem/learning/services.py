@@ -69,7 +69,7 @@ def enrolment_completion_update(*, enrolment: Enrolment, at: dt.datetime | None 
 
 def _complete_if_due(locked: Enrolment, at: dt.datetime | None) -> Enrolment:
     """`locked` is an enrolment row locked by the caller's transaction."""
-    if locked.completed_at is None and all(rule(locked) for rule in completion_rules()):
+    if locked.completed_at is None and all(rule(locked).complete for rule in completion_rules()):
         locked.completed_at = at or timezone.now()
         locked.save(update_fields=["completed_at"])
     return locked
