@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "erdem.catalog",
     "erdem.assessments",
     "erdem.learning",
+    "erdem.assignments",
+    "erdem.workshops",
+    "erdem.authoring",
     "erdem.jobs",
     "erdem.web",
     "erdem.api",
@@ -75,6 +78,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before everything that writes the body, so that it compresses last (docs/decisions/0008).
+    "erdem.core.compression.TextGZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

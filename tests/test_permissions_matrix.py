@@ -30,10 +30,15 @@ from erdem.api.models import ApiToken
 from erdem.api.services import api_token_create
 from erdem.assessments.models import Attempt, Quiz
 from erdem.assessments.tests.factories import matrix_quizzes_create
-from erdem.catalog.models import Course
-from erdem.catalog.tests.factories import first_lesson, matrix_courses_create
+from erdem.assignments.models import Assignment, Review, Submission, SubmissionFile
+from erdem.assignments.tests.factories import matrix_assignments_create, rubric_form
+from erdem.catalog.media_samples import pdf_document, png_bar_chart
+from erdem.catalog.models import Course, LessonAttachment, LessonImage, LessonMedia, Module
+from erdem.catalog.packages import course_package_export
+from erdem.catalog.tests.factories import course_build, first_lesson, matrix_courses_create
+from erdem.catalog.xliff import xliff_export
 from erdem.jobs.models import Job
-from erdem.learning.models import Cohort
+from erdem.learning.models import Cohort, CourseFeedback, Enrolment, LessonProgress
 from erdem.learning.services import cohort_enrol
 from erdem.organisations.models import Institution, Region
 from erdem.organisations.tests.factories import InstitutionFactory, region
@@ -42,6 +47,8 @@ from erdem.people.services import email_confirmation_token, staff_import_create
 from erdem.people.tests.factories import PersonFactory
 from erdem.programmes.models import Programme
 from erdem.programmes.tests.factories import ProgrammeFactory
+from erdem.workshops.models import AttendanceMark, Registration, Workshop
+from erdem.workshops.tests.factories import MATRIX_SHEET, matrix_workshop_create
 from tests.permissions_matrix_data import HTML_UNDER_API, REFUSALS, ROLES, ROWS, Outcome, Row
 
 PASSWORD = "correct-horse-battery"  # PersonFactory's
@@ -182,11 +189,17 @@ def build_world() -> World:
     )
     educator_token, _raw = api_token_create(person=people["educator"], name="to revoke")
     matrix_courses_create(programme=programme)
+    authoring = course_build(programme=programme, code="matrix-authoring", modules=2, lessons=2)
+    authoring.team.add(people["master_teacher"])
     matrix_quizzes_create(educator=people["educator"])
     published = Course.objects.get(code="matrix-published")
     cohort = Cohort.objects.create(programme=programme, name="matrix cohort", course=published, institution=inst_a)
     cohort.trainers.add(people["trainer"])
     cohort_enrol(cohort=cohort, people=[people["educator"]])
+    # The educator has completed the course, so its feedback survey is open to them.
+    Enrolment.objects.filter(person=people["educator"], course=published).update(completed_at=published.created_at)
+    matrix_assignments_create(educator=people["educator"], trainer=people["trainer"], cohort=cohort)
+    matrix_workshop_create(course=published, cohort=cohort, trainer=people["trainer"], institution=inst_a)
     world = World(
         programme=programme,
         programme_2=programme_2,
@@ -253,7 +266,46 @@ TARGETS: dict[str, Callable[[World], Any]] = {
     "draft_quiz": lambda w: Quiz.objects.get(lesson__module__course__code="matrix-draft"),
     "attempt": lambda w: Attempt.objects.get(person=w.people["educator"]),
     "cohort": lambda w: Cohort.objects.get(name="matrix cohort"),
+    "workshop": lambda w: Workshop.objects.get(title_en="matrix workshop"),
+    "enrolment": lambda w: Enrolment.objects.get(person=w.people["educator"], course__code="matrix-published"),
+    "enrolment_lesson": lambda w: {
+        "enrolment_id": Enrolment.objects.get(person=w.people["educator"], course__code="matrix-published").pk,
+        "lesson_id": first_lesson(Course.objects.get(code="matrix-published")).pk,
+    },
+    "practical": lambda w: Assignment.objects.get(lesson__module__course__code="matrix-published"),
+    "draft_practical": lambda w: Assignment.objects.get(lesson__module__course__code="matrix-draft"),
+    "waiting_submission": lambda w: Submission.objects.get(status=Submission.Status.SUBMITTED),
+    "submission_file": lambda w: SubmissionFile.objects.get(submission__person=w.people["educator"]),
+    "authoring_course": lambda w: Course.objects.get(code="matrix-authoring"),
+    "authoring_module": lambda w: {
+        "code": "matrix-authoring",
+        "pk": Module.objects.filter(course__code="matrix-authoring").order_by("position").first().pk,  # type: ignore[union-attr]
+    },
+    "authoring_lesson": lambda w: _lesson_arguments("matrix-authoring"),
+    **{
+        f"{prefix}{name}": (lambda w, code=code, name=name: _lesson_content_arguments(code, name))
+        for prefix, code in (("", "matrix-published"), ("draft_", "matrix-draft"))
+        for name in ("play", "captions", "image", "attachment", "media", "image_row", "attachment_row")
+    },
 }
+
+
+def _lesson_content_arguments(code: str, name: str) -> dict[str, Any]:
+    """A medium, image or attachment of the course's first lesson (erdem.catalog.tests.factories)."""
+    arguments = _lesson_arguments(code)
+    media = LessonMedia.objects.get(lesson_id=arguments["pk"])
+    image = LessonImage.objects.get(lesson_id=arguments["pk"])
+    attachment = LessonAttachment.objects.get(lesson_id=arguments["pk"])
+    extras: dict[str, dict[str, Any]] = {
+        "play": {"media_pk": media.pk, "variant": "main"},
+        "captions": {"media_pk": media.pk, "language": "mn"},
+        "image": {"key": image.key},
+        "attachment": {"attachment_pk": attachment.pk},
+        "media": {"media_pk": media.pk},
+        "image_row": {"image_pk": image.pk},
+        "attachment_row": {"attachment_pk": attachment.pk},
+    }
+    return arguments | extras[name]
 
 
 def _lesson_arguments(code: str) -> dict[str, Any]:
@@ -276,6 +328,14 @@ def url_for(row: Row, world: World) -> str:
         url = "/" + pattern.route.split("(", 1)[0] + "/".join(str(value) for value in kwargs.values())
     assert resolve(url).route == pattern.route, f"{url} does not resolve to {pattern.route}"
     return url
+
+
+def _course(code: str) -> Course:
+    return Course.objects.get(code=code)
+
+
+def _course_package(code: str) -> bytes:
+    return course_package_export(course=_course(code)).read()
 
 
 def payload_for(name: str, world: World) -> tuple[Any, str | None]:
@@ -301,7 +361,63 @@ def payload_for(name: str, world: World) -> tuple[Any, str | None]:
             "region": "",
         },
         "token": lambda: {"name": "report script", "lifetime": "30"},
+        "workshop_form": lambda: {
+            "course": Course.objects.get(code="matrix-published").pk,
+            "title_mn": "Семинар",
+            "title_en": "Seminar",
+            "mode": "in_person",
+            "region": Region.objects.get(iso_code="MN-1").pk,
+            "institution": world.inst_a.pk,
+            "place": "Room 1",
+            "starts_at": "2030-05-01T10:00",
+            "ends_at": "2030-05-01T12:00",
+            "capacity": "20",
+            "trainers": [world.people["trainer"].pk],
+        },
+        "roster_marks": lambda: {f"status-{educator.pk}": "present"},
+        "checkin_code": lambda: {"code": "000000"},
+        "sign_in_sheet": lambda: {"file": SimpleUploadedFile("sheet.csv", MATRIX_SHEET)},
+        "feedback": lambda: {"rating": "5", "usefulness": "4", "comment": "Useful"},
+        "cohort_enrol": lambda: {"emails": educator.email},
+        "submission": lambda: {"text": "A revised plan", "number": "2"},
+        "review": lambda: {
+            **rubric_form(Assignment.objects.get(lesson__module__course__code="matrix-published")),
+            "comment": "Well argued",
+            "decision": "approve",
+        },
+        "move_down": lambda: {"direction": "down"},
+        "package": lambda: {"file": SimpleUploadedFile("course.zip", _course_package("matrix-published"))},
+        "translations": lambda: {
+            "language": "en",
+            "file": SimpleUploadedFile("en.xlf", xliff_export(course=_course("matrix-published"), language="en")),
+        },
+        "media_upload": lambda: {
+            "kind": "video",
+            "position": "1",
+            "external_url": "https://cdn.example.org/new.mp4",
+            **{
+                f"{field}_{code}": value
+                for code in ("mn", "en")
+                for field, value in (("title", "New"), ("status", "published"), ("transcript", ""))
+            },
+        },
+        "image_upload": lambda: {
+            "key": "new-chart",
+            "alt_mn": "Шинэ",
+            "alt_en": "New",
+            "file": SimpleUploadedFile("c.png", png_bar_chart([0.5], width=8, height=8)),
+        },
+        "attachment_upload": lambda: {
+            "position": "2",
+            "title_mn": "Шинэ",
+            "title_en": "New",
+            "file": SimpleUploadedFile("w.pdf", pdf_document("New", [])),
+        },
     }
+    if name == "enrol_json":
+        return {"course": "matrix-published"}, "application/json"
+    if name == "feedback_json":
+        return {"rating": 5, "usefulness": 4, "comment": "Useful"}, "application/json"
     if name in ("role_json", "role_json_p2"):
         programme = world.programme if name == "role_json" else world.programme_2
         body = {"person_id": world.people["mentor"].pk, "role": Role.TRAINER, "programme": programme.slug}
@@ -362,6 +478,17 @@ def snapshot() -> dict[str, Any]:
         "jobs": list(Job.objects.order_by("pk").values_list("pk", "status")),
         "tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at", "expires_at")),
         "attempts": list(Attempt.objects.order_by("pk").values_list("pk", "submitted_at", "score")),
+        "enrolments": list(Enrolment.objects.order_by("pk").values_list("pk", "cohort_id", "completed_at")),
+        "lessons_done": list(LessonProgress.objects.order_by("pk").values_list("pk", "enrolment_id", "lesson_id")),
+        "feedback": list(CourseFeedback.objects.order_by("pk").values_list("pk", "rating", "comment")),
+        "submissions": list(Submission.objects.order_by("pk").values_list("pk", "status")),
+        "reviews": list(Review.objects.order_by("pk").values_list("pk", "decision")),
+        "lesson_media": list(LessonMedia.objects.order_by("pk").values_list("pk", "file", "external_url")),
+        "lesson_images": list(LessonImage.objects.order_by("pk").values_list("pk", "key", "file")),
+        "lesson_files": list(LessonAttachment.objects.order_by("pk").values_list("pk", "position", "file")),
+        "workshops": list(Workshop.objects.order_by("pk").values_list("pk", "status", "title_en", "starts_at")),
+        "registrations": list(Registration.objects.order_by("pk").values_list("pk", "status")),
+        "attendance_marks": AttendanceMark.objects.count(),
         "outbox": len(mail.outbox),
     }
 
@@ -382,7 +509,8 @@ def test_permission(world: World, db: None, row: Row, role: str) -> None:
     if before is not None:
         assert snapshot() == before, f"{row.label} as {role} was refused but changed the data"
     if role == "ministry_viewer" and response.status_code < 300:
-        page = response.content.decode(errors="replace").lower()
+        body = b"".join(response.streaming_content) if response.streaming else response.content  # files stream
+        page = body.decode(errors="replace").lower()
         leaked = [email for email in world.emails_hidden_from_viewer() if email.lower() in page]
         assert not leaked, f"{row.label} shows the ministry viewer e-mail addresses of people: {leaked}"
 
@@ -417,6 +545,11 @@ def test_unsafe_request_without_csrf_token_is_refused(world: World, db: None, ro
 # Unsafe rows whose request writes when an allowed role sends it; the others only show a form or a notice.
 WRITING_ROWS = {
     "POST web:language",
+    "POST workshops:new",
+    "POST workshops:edit @workshop",
+    "POST workshops:cancel @workshop",
+    "POST workshops:register @workshop",
+    "POST workshops:roster @workshop",
     "POST people:password_change",
     "POST people:institution_invite @inst_a",
     "POST people:staff_import_commit @staff_import",
@@ -425,6 +558,21 @@ WRITING_ROWS = {
     "POST access:end @assignment_p2",
     "POST api:tokens",
     "POST assessments:attempt @attempt",
+    "POST learning:feedback @course",
+    "POST api:enrolment_lesson_done @enrolment_lesson",
+    "POST api:enrolment_feedback_submit @enrolment",
+    "POST assignments:detail @practical",
+    "POST assignments:review @waiting_submission",
+    "POST catalog:lesson_media_add @lesson",
+    "POST catalog:lesson_media_edit @media",
+    "POST catalog:lesson_media_delete @media",
+    "POST catalog:lesson_media_delete @draft_media",
+    "POST catalog:lesson_image_add @lesson",
+    "POST catalog:lesson_image_edit @image_row",
+    "POST catalog:lesson_image_delete @image_row",
+    "POST catalog:lesson_attachment_add @lesson",
+    "POST catalog:lesson_attachment_edit @attachment_row",
+    "POST catalog:lesson_attachment_delete @attachment_row",
     "POST api:token-revoke @educator_token",
     "POST api:role_create",
     "POST api:role_create @programme_2",

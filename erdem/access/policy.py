@@ -30,7 +30,18 @@ class Action(StrEnum):
     COURSE_VIEW_UNPUBLISHED = "course.view_unpublished"
     COURSE_ENROL = "course.enrol"
     COURSE_EDIT = "course.edit"
+    COURSE_CREATE = "course.create"
     COHORT_PROGRESS_VIEW = "cohort.progress.view"
+    COHORT_ENROL = "cohort.enrol"
+    COURSE_FEEDBACK_VIEW = "course.feedback.view"
+    WORKSHOP_CREATE = "workshop.create"
+    WORKSHOP_EDIT = "workshop.edit"
+    WORKSHOP_REGISTER = "workshop.register"
+    WORKSHOP_ATTENDANCE_TAKE = "workshop.attendance.take"
+    WORKSHOP_ATTENDANCE_VIEW = "workshop.attendance.view"
+    SUBMISSION_VIEW = "submission.view"
+    SUBMISSION_REVIEW = "submission.review"
+    SUBMISSION_QUEUE_VIEW = "submission.queue.view"
 
 
 @dataclass(frozen=True)
@@ -162,6 +173,96 @@ def _cohort_progress_view(grants: Grants, person: Person, cohort: Any) -> bool:
     return any(trainer.pk == person.pk for trainer in cohort.trainers.all())
 
 
+def _submission_reviewer(grants: Grants, person: Person, submission: Any) -> bool:
+    """Who may judge a practical assignment's submission (never its author): national admins of the
+    course's programme, mentors of that programme whose scope covers the learner's institution (a
+    mentor with neither institution nor region covers the whole programme), and the trainers of the
+    learner's cohort in the course. Reads `submission.programme_id`, `submission.person.institution`
+    and `submission.cohort_trainer_ids` (a query each unless the caller's selector loaded them)."""
+    if submission is None or submission.person_id == person.pk:
+        return False
+    programme_id = submission.programme_id
+    if grants.has(Role.NATIONAL_ADMIN, programme_id=programme_id):
+        return True
+    institution = submission.person.institution
+    for grant in grants.grants:
+        if grant.role != Role.MENTOR or grant.programme_id != programme_id:
+            continue
+        if grant.institution_id is None and grant.region_id is None:
+            return True
+        if institution is not None and (
+            grant.institution_id == institution.pk or grant.region_id == institution.region_id
+        ):
+            return True
+    return person.pk in submission.cohort_trainer_ids
+
+
+def _submission_view(grants: Grants, person: Person, submission: Any) -> bool:
+    """The learner who handed it in, and those who may review it."""
+    return submission is not None and (
+        submission.person_id == person.pk or _submission_reviewer(grants, person, submission)
+    )
+
+
+def _submission_queue_view(grants: Grants, person: Person, _obj: Any) -> bool:
+    """A review queue for national admins, mentors and the trainers of some cohort (one query for them)."""
+    if grants.is_national_admin or grants.has(Role.MENTOR):
+        return True
+    return bool(person.trained_cohorts.exists())
+
+
+def _workshop_create(grants: Grants, person: Person, programme: Any) -> bool:
+    """National admins of the programme, and its coordinators (for their own institution)."""
+    return programme is not None and (
+        grants.has(Role.NATIONAL_ADMIN, programme_id=programme.pk)
+        or grants.has(Role.COORDINATOR, programme_id=programme.pk)
+    )
+
+
+def _workshop_edit(grants: Grants, person: Person, workshop: Any) -> bool:
+    """National admins of the workshop's programme; the coordinator of its institution."""
+    if workshop is None:
+        return False
+    if grants.has(Role.NATIONAL_ADMIN, programme_id=workshop.programme_id):
+        return True
+    return workshop.institution_id is not None and any(
+        g.role == Role.COORDINATOR and g.programme_id == workshop.programme_id and g.institution_id == workshop.institution_id
+        for g in grants.grants
+    )
+
+
+def _workshop_register(grants: Grants, person: Person, workshop: Any) -> bool:
+    """Educators of the workshop's programme register for its scheduled workshops."""
+    return (
+        workshop is not None
+        and workshop.status == "scheduled"
+        and grants.has(Role.EDUCATOR, programme_id=workshop.programme_id)
+    )
+
+
+def _workshop_attendance_take(grants: Grants, person: Person, workshop: Any) -> bool:
+    """The workshop's trainers and national admins of its programme. Reads
+    `workshop.trainers.all()`, which the caller prefetches."""
+    if workshop is None:
+        return False
+    if grants.has(Role.NATIONAL_ADMIN, programme_id=workshop.programme_id):
+        return True
+    return any(trainer.pk == person.pk for trainer in workshop.trainers.all())
+
+
+def _workshop_attendance_view(grants: Grants, person: Person, workshop: Any) -> bool:
+    """Those who take attendance, and the coordinator of the workshop's institution."""
+    return _workshop_attendance_take(grants, person, workshop) or _workshop_edit(grants, person, workshop)
+
+
+def _course_feedback_view(grants: Grants, person: Person, course: Any) -> bool:
+    """The course's feedback figures (aggregates, no one's answers): its team, national admins and
+    ministry viewers of its programme."""
+    if course is None:
+        return False
+    return _course_edit(grants, person, course) or grants.has(Role.MINISTRY_VIEWER, programme_id=course.programme_id)
+
+
 Rule = Callable[[Grants, Person, Any], bool]
 
 RULES: dict[Action, Rule] = {
@@ -177,7 +278,18 @@ RULES: dict[Action, Rule] = {
     Action.COURSE_VIEW_UNPUBLISHED: _course_edit,
     Action.COURSE_ENROL: _course_enrol,
     Action.COURSE_EDIT: _course_edit,
+    Action.COURSE_CREATE: _programme_admin,  # national admins create the programme's courses
     Action.COHORT_PROGRESS_VIEW: _cohort_progress_view,
+    Action.COHORT_ENROL: _cohort_progress_view,  # those who follow a cohort fill it
+    Action.COURSE_FEEDBACK_VIEW: _course_feedback_view,
+    Action.WORKSHOP_CREATE: _workshop_create,
+    Action.WORKSHOP_EDIT: _workshop_edit,
+    Action.WORKSHOP_REGISTER: _workshop_register,
+    Action.WORKSHOP_ATTENDANCE_TAKE: _workshop_attendance_take,
+    Action.WORKSHOP_ATTENDANCE_VIEW: _workshop_attendance_view,
+    Action.SUBMISSION_VIEW: _submission_view,
+    Action.SUBMISSION_REVIEW: _submission_reviewer,
+    Action.SUBMISSION_QUEUE_VIEW: _submission_queue_view,
 }
 
 

@@ -14,10 +14,13 @@ from ninja import NinjaAPI
 from erdem.access.apis import router as roles_router
 from erdem.api.auth import signed_in
 from erdem.api.errors import install_error_handlers
+from erdem.catalog.apis import router as courses_router
 from erdem.jobs.apis import router as jobs_router
+from erdem.learning.apis import router as learning_router
 from erdem.organisations.apis import institutions_router, regions_router
 from erdem.people.apis import router as people_router
 from erdem.programmes.apis import router as programmes_router
+from erdem.workshops.apis import router as workshops_router
 
 
 class ErdemAPI(NinjaAPI):
@@ -51,3 +54,6 @@ api.add_router("/programmes/", programmes_router)
 api.add_router("/people/", people_router)
 api.add_router("/roles/", roles_router)
 api.add_router("/jobs/", jobs_router)
+api.add_router("/courses/", courses_router)
+api.add_router("/learning/", learning_router)
+api.add_router("/workshops/", workshops_router)

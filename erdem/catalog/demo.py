@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING
 
 from erdem.catalog.demo_data import COURSES
+from erdem.catalog.media_demo import demo_lesson_media_create
 from erdem.catalog.models import (
     Course,
     CourseTranslation,
@@ -59,8 +60,11 @@ def demo_courses_create(*, run: "DemoRun") -> None:
             ),
         )
     )
-    module_seeds = [(course, position, seed) for course, c in zip(courses, COURSES, strict=True)
-                    for position, seed in enumerate(c.modules, start=1)]  # fmt: skip
+    module_seeds = [
+        (course, position, seed)
+        for course, c in zip(courses, COURSES, strict=True)
+        for position, seed in enumerate(c.modules, start=1)
+    ]
     modules = Module.objects.bulk_create(
         Module(course=course, position=position) for course, position, _ in module_seeds
     )
@@ -100,3 +104,4 @@ def demo_courses_create(*, run: "DemoRun") -> None:
     LessonTranslation.objects.bulk_create(translations)
     run.counts["courses"] = len(courses)
     run.counts["lessons"] = len(lessons)
+    run.counts.update(demo_lesson_media_create(courses=courses))

@@ -5,6 +5,8 @@ lives in a companion `…Translation` row per language with its own status, as S
 (docs/decisions/0004). Readers see only published translations (erdem.catalog.translations).
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -147,3 +149,158 @@ class LessonTranslation(Translation):
 
     def __str__(self) -> str:
         return f"{self.lesson_id} [{self.language_code}]"
+
+
+# --- lesson content beyond the Markdown body ----------------------------------------------------------------
+#
+# Media, images and attachments belong to a lesson; their texts (titles, captions, transcripts,
+# alt texts) live in companion translation rows with a status, like the lesson's own text. Stored
+# files get random names under `catalog/<course id>/` and are never served from MEDIA_URL: the
+# views in erdem.catalog.media_views check that the reader may read the lesson, then stream them.
+# `*_kind` is the kind sniffed from the content at upload (erdem.core.uploads.KINDS), which sets
+# the Content-Type they are served with; `*_size` is kept so pages show sizes without touching disk.
+
+
+def lesson_file_path(instance: models.Model, filename: str) -> str:
+    """catalog/<course id>/<random>.<extension>: unguessable, and nothing of the uploader's name."""
+    lesson = instance if isinstance(instance, Lesson) else getattr(instance, "lesson", None)
+    if lesson is None:
+        lesson = instance.media.lesson  # type: ignore[attr-defined]  # a LessonMediaTranslation
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"catalog/{lesson.module.course_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class LessonMedia(models.Model):
+    """A video or an audio recording on a lesson: an uploaded file or an external https URL, with
+    an optional low-bandwidth alternative (audio only or low resolution) offered first to people
+    who asked for low bandwidth. Titles, captions and transcripts are per language."""
+
+    class Kind(models.TextChoices):
+        VIDEO = "video", _("video")
+        AUDIO = "audio", _("audio")
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="media", verbose_name=_("lesson"))
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=lesson_file_path, blank=True, max_length=200)
+    file_kind = models.CharField(_("file type"), max_length=10, blank=True)
+    file_size = models.PositiveBigIntegerField(_("file size (bytes)"), null=True, blank=True)
+    external_url = models.URLField(_("external URL"), max_length=500, blank=True)
+    low_bandwidth_file = models.FileField(
+        _("low-bandwidth alternative"), upload_to=lesson_file_path, blank=True, max_length=200
+    )
+    low_bandwidth_kind = models.CharField(_("low-bandwidth file type"), max_length=10, blank=True)
+    low_bandwidth_size = models.PositiveBigIntegerField(_("low-bandwidth file size (bytes)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["lesson", "position", "pk"]
+        constraints = [
+            # Exactly one source: an uploaded file or an external URL.
+            models.CheckConstraint(
+                condition=(models.Q(file="") & ~models.Q(external_url=""))
+                | (~models.Q(file="") & models.Q(external_url="")),
+                name="lesson_media_one_source",
+            ),
+        ]
+        verbose_name = _("lesson media")
+        verbose_name_plural = _("lesson media")
+
+    def __str__(self) -> str:
+        return f"{self.lesson_id}/media/{self.pk}"
+
+
+class LessonMediaTranslation(Translation):
+    """A medium's title, WebVTT captions and transcript (Markdown) in one language."""
+
+    media = models.ForeignKey(
+        LessonMedia, on_delete=models.CASCADE, related_name="translations", verbose_name=_("media")
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    captions = models.FileField(_("captions (WebVTT)"), upload_to=lesson_file_path, blank=True, max_length=200)
+    captions_size = models.PositiveIntegerField(_("captions size (bytes)"), null=True, blank=True)
+    transcript = models.TextField(_("transcript (Markdown)"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["media", "language_code"], name="lesson_media_translation_unique")
+        ]
+        verbose_name = _("lesson media translation")
+        verbose_name_plural = _("lesson media translations")
+
+    def __str__(self) -> str:
+        return f"{self.media_id} [{self.language_code}]"
+
+
+class LessonImage(models.Model):
+    """An image the lesson's Markdown shows with `![](image:<key>)`; alt text per language."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="images", verbose_name=_("lesson"))
+    key = models.SlugField(
+        _("key"), max_length=40, help_text=_("Write ![](image:KEY) in the lesson text where the image goes.")
+    )
+    file = models.FileField(_("image"), upload_to=lesson_file_path, max_length=200)
+    file_kind = models.CharField(_("file type"), max_length=10)
+    file_size = models.PositiveIntegerField(_("file size (bytes)"))
+    width = models.PositiveIntegerField(_("width (pixels)"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height (pixels)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["lesson", "key"]
+        constraints = [models.UniqueConstraint(fields=["lesson", "key"], name="lesson_image_key_unique")]
+        verbose_name = _("lesson image")
+        verbose_name_plural = _("lesson images")
+
+    def __str__(self) -> str:
+        return f"{self.lesson_id}/image/{self.key}"
+
+
+class LessonImageTranslation(Translation):
+    image = models.ForeignKey(
+        LessonImage, on_delete=models.CASCADE, related_name="translations", verbose_name=_("image")
+    )
+    alt_text = models.CharField(_("alternative text"), max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["image", "language_code"], name="lesson_image_translation_unique")
+        ]
+        verbose_name = _("lesson image translation")
+        verbose_name_plural = _("lesson image translations")
+
+    def __str__(self) -> str:
+        return f"{self.image_id} [{self.language_code}]"
+
+
+class LessonAttachment(models.Model):
+    """A file that comes with a lesson (a worksheet, slides); always downloaded, never shown inline."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("lesson"))
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    file = models.FileField(_("file"), upload_to=lesson_file_path, max_length=200)
+    file_kind = models.CharField(_("file type"), max_length=10)
+    file_size = models.PositiveBigIntegerField(_("file size (bytes)"))
+
+    class Meta:
+        ordering = ["lesson", "position", "pk"]
+        verbose_name = _("lesson attachment")
+        verbose_name_plural = _("lesson attachments")
+
+    def __str__(self) -> str:
+        return f"{self.lesson_id}/attachment/{self.pk}"
+
+
+class LessonAttachmentTranslation(Translation):
+    attachment = models.ForeignKey(
+        LessonAttachment, on_delete=models.CASCADE, related_name="translations", verbose_name=_("attachment")
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["attachment", "language_code"], name="lesson_attachment_translation_unique")
+        ]
+        verbose_name = _("lesson attachment translation")
+        verbose_name_plural = _("lesson attachment translations")
+
+    def __str__(self) -> str:
+        return f"{self.attachment_id} [{self.language_code}]"

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from erdem.access.policy import Action, can
+from erdem.catalog.media_selectors import LessonContent, lesson_content
 from erdem.catalog.models import Course, CourseTranslation, Lesson, LessonTranslation, Module, ModuleTranslation
 from erdem.catalog.models import TranslationStatus as Status
 from erdem.catalog.rendering import markdown_render
-from erdem.catalog.translations import translation_pick
+from erdem.catalog.translations import READER_STATUSES, translation_pick
 from erdem.frameworks.models import Competency
 
 # How a competency's framework is written before its code: "AI CFT 4.1", "DigCompEdu 2.1".
@@ -112,11 +113,21 @@ class LessonPage:
     fallback_note: str
     previous: LessonLink | None
     next: LessonLink | None
+    content: LessonContent | None = None  # media, images, attachments (erdem.catalog.media_selectors)
 
 
-def published_translations(model: Any, *fields: str) -> Any:
-    """The published rows of a translation table (catalog's or another app's), optionally only `fields`."""
-    queryset = model.objects.filter(status=Status.PUBLISHED)
+# An author's preview shows every written text (anything but missing) as if it were published.
+PREVIEW_STATUSES = frozenset(Status) - {Status.MISSING}
+
+
+def _statuses(preview: bool) -> frozenset[str]:
+    return PREVIEW_STATUSES if preview else READER_STATUSES
+
+
+def published_translations(model: Any, *fields: str, preview: bool = False) -> Any:
+    """The published rows of a translation table (catalog's or another app's), optionally only `fields`;
+    with `preview`, the rows an author's preview shows."""
+    queryset = model.objects.filter(status__in=_statuses(preview))
     return queryset.only(*fields) if fields else queryset
 
 
@@ -125,10 +136,10 @@ def course_readable(person: Any, course: Course) -> bool:
     return course.status == Course.Status.PUBLISHED or can(person, Action.COURSE_VIEW_UNPUBLISHED, course)
 
 
-def published_lessons(*, course_id: int) -> QuerySet[Lesson]:
+def published_lessons(*, course_id: int, preview: bool = False) -> QuerySet[Lesson]:
     """The lessons of a course a reader can open: published in at least one language."""
     return Lesson.objects.filter(module__course_id=course_id).filter(
-        Exists(published_translations(LessonTranslation).filter(lesson=OuterRef("pk")))
+        Exists(published_translations(LessonTranslation, preview=preview).filter(lesson=OuterRef("pk")))
     )
 
 
@@ -139,8 +150,10 @@ def _competency_labels(course: Course) -> list[CompetencyLabel]:
     ]
 
 
-def _course_summary(course: Course, language: str, *, competencies: bool = True) -> CourseSummary:
-    picked = translation_pick(course.translations.all(), language=language)
+def _course_summary(
+    course: Course, language: str, *, competencies: bool = True, preview: bool = False
+) -> CourseSummary:
+    picked = translation_pick(course.translations.all(), language=language, statuses=_statuses(preview))
     if picked is None:
         title = Text(course.code, language)
         summary = Text("", language)
@@ -158,9 +171,9 @@ def _course_summary(course: Course, language: str, *, competencies: bool = True)
     )
 
 
-def _courses() -> Any:
+def _courses(preview: bool = False) -> Any:
     return Course.objects.prefetch_related(
-        Prefetch("translations", queryset=published_translations(CourseTranslation)),
+        Prefetch("translations", queryset=published_translations(CourseTranslation, preview=preview)),
         Prefetch("competencies", queryset=Competency.objects.select_related("framework")),
         Prefetch("team", queryset=get_user_model().objects.only("pk")),
     )
@@ -173,29 +186,30 @@ def course_catalogue(*, person: Any, language: str) -> list[CourseSummary]:
     return [_course_summary(course, language) for course in courses]
 
 
-def _text(translations: Any, language: str) -> Text | None:
-    picked = translation_pick(translations, language=language)
+def _text(translations: Any, language: str, preview: bool = False) -> Text | None:
+    picked = translation_pick(translations, language=language, statuses=_statuses(preview))
     if picked is None:
         return None
     return Text(picked.translation.title, picked.language_code, picked.fell_back)
 
 
-def _module_title(module: Module, language: str) -> Text:
-    return _text(module.translations.all(), language) or Text(
+def _module_title(module: Module, language: str, preview: bool = False) -> Text:
+    return _text(module.translations.all(), language, preview) or Text(
         _("Module %(number)s") % {"number": module.position}, language
     )
 
 
-def course_page(*, person: Any, code: str, language: str) -> CoursePage | None:
+def course_page(*, person: Any, code: str, language: str, preview: bool = False) -> CoursePage | None:
     """A readable course with its modules and their lessons (titles only); None when there is no
-    such course or `person` may not read it. Seven queries."""
-    course = _courses().filter(code=code).first()
+    such course or `person` may not read it. Seven queries. With `preview`, unpublished texts
+    show as if published (the caller checks that `person` may edit the course)."""
+    course = _courses(preview).filter(code=code).first()
     if course is None or not course_readable(person, course):
         return None
     modules = list(
         Module.objects.filter(course=course)
         .order_by("position")
-        .prefetch_related(Prefetch("translations", queryset=published_translations(ModuleTranslation)))
+        .prefetch_related(Prefetch("translations", queryset=published_translations(ModuleTranslation, preview=preview)))
     )
     lessons = (
         Lesson.objects.filter(module__course=course)
@@ -203,27 +217,32 @@ def course_page(*, person: Any, code: str, language: str) -> CoursePage | None:
         .prefetch_related(
             Prefetch(
                 "translations",
-                queryset=published_translations(LessonTranslation, "lesson_id", "language_code", "status", "title"),
+                queryset=published_translations(
+                    LessonTranslation, "lesson_id", "language_code", "status", "title", preview=preview
+                ),
             )
         )
     )
-    outlines = {module.pk: ModuleOutline(module=module, title=_module_title(module, language)) for module in modules}
+    outlines = {
+        module.pk: ModuleOutline(module=module, title=_module_title(module, language, preview)) for module in modules
+    }
     for lesson in lessons:
-        title = _text(lesson.translations.all(), language)
+        title = _text(lesson.translations.all(), language, preview)
         if title is not None:
             outlines[lesson.module_id].lessons.append(LessonLink(lesson=lesson, title=title))
-    return CoursePage(course=_course_summary(course, language), modules=list(outlines.values()))
+    return CoursePage(course=_course_summary(course, language, preview=preview), modules=list(outlines.values()))
 
 
-def lesson_page(*, person: Any, code: str, lesson_id: int, language: str) -> LessonPage | None:
+def lesson_page(*, person: Any, code: str, lesson_id: int, language: str, preview: bool = False) -> LessonPage | None:
     """A lesson of a readable course, its body rendered, with the previous and next readable
     lessons of the course; None when there is no such lesson, it is published in no language,
-    or `person` may not read the course. Eight queries."""
+    or `person` may not read the course. Fourteen queries: eight, and six for its media, images
+    and attachments."""
     lesson = (
         Lesson.objects.select_related("module")
         .prefetch_related(
-            Prefetch("translations", queryset=published_translations(LessonTranslation)),
-            Prefetch("module__translations", queryset=published_translations(ModuleTranslation)),
+            Prefetch("translations", queryset=published_translations(LessonTranslation, preview=preview)),
+            Prefetch("module__translations", queryset=published_translations(ModuleTranslation, preview=preview)),
         )
         .filter(pk=lesson_id, module__course__code=code)
         .first()
@@ -231,15 +250,17 @@ def lesson_page(*, person: Any, code: str, lesson_id: int, language: str) -> Les
     if lesson is None:
         return None
     course = Course.objects.prefetch_related(
-        Prefetch("translations", queryset=published_translations(CourseTranslation))
+        Prefetch("translations", queryset=published_translations(CourseTranslation, preview=preview))
     ).get(pk=lesson.module.course_id)
     if not course_readable(person, course):
         return None
-    picked = translation_pick(lesson.translations.all(), language=language)
+    picked = translation_pick(lesson.translations.all(), language=language, statuses=_statuses(preview))
     if picked is None:
         return None
     readable_ids = list(
-        published_lessons(course_id=course.pk).order_by("module__position", "position").values_list("pk", flat=True)
+        published_lessons(course_id=course.pk, preview=preview)
+        .order_by("module__position", "position")
+        .values_list("pk", flat=True)
     )
     index = readable_ids.index(lesson.pk)
     previous_id = readable_ids[index - 1] if index > 0 else None
@@ -249,7 +270,9 @@ def lesson_page(*, person: Any, code: str, lesson_id: int, language: str) -> Les
         for neighbour in Lesson.objects.filter(pk__in=[pk for pk in (previous_id, next_id) if pk]).prefetch_related(
             Prefetch(
                 "translations",
-                queryset=published_translations(LessonTranslation, "lesson_id", "language_code", "status", "title"),
+                queryset=published_translations(
+                    LessonTranslation, "lesson_id", "language_code", "status", "title", preview=preview
+                ),
             )
         )
     }
@@ -258,18 +281,21 @@ def lesson_page(*, person: Any, code: str, lesson_id: int, language: str) -> Les
         if pk is None:
             return None
         neighbour = neighbours[pk]
-        title = _text(neighbour.translations.all(), language)
+        title = _text(neighbour.translations.all(), language, preview)
         return LessonLink(lesson=neighbour, title=title) if title else None
 
     translation = picked.translation
     note = FALLBACK_NOTES.get(("lesson", language), "") if picked.fell_back else ""
+    low_bandwidth = bool(getattr(person, "low_bandwidth", False))
+    content = lesson_content(lesson=lesson, code=code, language=language, preview=preview, low_bandwidth=low_bandwidth)
     return LessonPage(
-        course=_course_summary(course, language, competencies=False),
-        module_title=_module_title(lesson.module, language),
+        course=_course_summary(course, language, competencies=False, preview=preview),
+        module_title=_module_title(lesson.module, language, preview),
         lesson=lesson,
         title=Text(translation.title, translation.language_code, picked.fell_back),
-        body=markdown_render(translation.body),
+        body=markdown_render(translation.body, images=content.images),
         fallback_note=str(note),
         previous=link(previous_id),
         next=link(next_id),
+        content=content,
     )

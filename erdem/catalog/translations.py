@@ -33,9 +33,15 @@ def fallback_order(language: str) -> tuple[str, ...]:
     return (language, *(code for code, _name in settings.LANGUAGES if code != language))
 
 
-def translation_pick(translations: Iterable[T], *, language: str) -> Picked[T] | None:
-    """The published translation to show in `language`, or None when the unit is published in no language."""
-    published = {t.language_code: t for t in translations if t.status == TranslationStatus.PUBLISHED}
+READER_STATUSES = frozenset({TranslationStatus.PUBLISHED})
+
+
+def translation_pick(
+    translations: Iterable[T], *, language: str, statuses: frozenset[str] = READER_STATUSES
+) -> Picked[T] | None:
+    """The published translation to show in `language`, or None when the unit is published in no language.
+    An author's preview passes wider `statuses` to see drafts as a reader would once published."""
+    published = {t.language_code: t for t in translations if t.status in statuses}
     for code in fallback_order(language):
         if code in published:
             return Picked(translation=published[code], fell_back=code != language)

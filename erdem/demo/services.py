@@ -25,6 +25,7 @@ from django.db.models import OuterRef, Subquery
 
 from erdem.access.models import Role, RoleAssignment
 from erdem.assessments.demo import demo_quizzes_create
+from erdem.assignments.demo import demo_assignments_create
 from erdem.catalog.demo import demo_courses_create
 from erdem.demo import data
 from erdem.demo.names import FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, transliterate
@@ -32,6 +33,7 @@ from erdem.learning.demo import demo_enrolments_create
 from erdem.organisations.models import Institution, Region
 from erdem.people.models import Person
 from erdem.programmes.models import Programme
+from erdem.workshops.demo import demo_workshops_create
 
 INVITED_SHARE = 0.015  # people a coordinator invited who have not registered yet, beyond the educators
 DEMO_PASSWORD = "erdem-demo-2026"  # noqa: S105 - a published demo dataset, never a real account
@@ -334,6 +336,8 @@ DEMO_STEPS: tuple[Step, ...] = (
     demo_courses_create,
     demo_quizzes_create,
     demo_enrolments_create,
+    demo_assignments_create,  # after the enrolments: approved submissions follow completions
+    demo_workshops_create,  # after the enrolments: cohort attendance follows completions
 )
 
 

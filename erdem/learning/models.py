@@ -3,10 +3,12 @@
 An enrolment is one person in one course, however they came (on their own or with a cohort);
 `last_lesson` is where "continue where you left off" leads. A lesson is done once per
 enrolment (LessonProgress); the course is complete when every completion rule passes
-(erdem.learning.completion).
+(erdem.learning.completion). Once complete, the learner may answer the course's feedback
+survey (CourseFeedback), once per enrolment.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -104,3 +106,41 @@ class LessonProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id}: {self.lesson_id}"
+
+
+class CourseFeedback(models.Model):
+    """A learner's answers to the survey offered when they complete a course.
+
+    `rating` (the course overall) feeds the "rated highly" figure: the share of answers of 4 or 5.
+    `comment` is plain text, stored as written (stripped of control characters, length-limited by the
+    service) and escaped wherever it is shown. `language_code` is the language the learner wrote in."""
+
+    SCALE = (1, 5)
+    COMMENT_MAX_LENGTH = 2000
+
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("enrolment")
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(SCALE[0]), MaxValueValidator(SCALE[1])]
+    )
+    usefulness = models.PositiveSmallIntegerField(
+        _("usefulness"), validators=[MinValueValidator(SCALE[0]), MaxValueValidator(SCALE[1])]
+    )
+    comment = models.TextField(_("comment"), blank=True, max_length=COMMENT_MAX_LENGTH)
+    language_code = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_5"),
+            models.CheckConstraint(
+                condition=models.Q(usefulness__gte=1, usefulness__lte=5), name="feedback_usefulness_1_5"
+            ),
+        ]
+        verbose_name = _("course feedback")
+        verbose_name_plural = _("course feedback")
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: {self.rating}"

@@ -1,20 +1,21 @@
 """Reads behind "My courses", the home page's "continue" block, the progress shown on the
-course and lesson pages, and a cohort's progress for its trainers.
+course and lesson pages, a cohort's progress for its trainers, and the course feedback figures.
 
 Each runs a fixed number of queries whatever the number of lessons, enrolments or members:
 counts are correlated subqueries, lessons done are read as (enrolment, lesson) pairs.
 """
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
 
 from erdem.catalog.models import Course, CourseTranslation, Lesson, LessonTranslation, TranslationStatus
 from erdem.catalog.selectors import Text
 from erdem.catalog.translations import translation_pick
-from erdem.learning.models import Cohort, Enrolment, LessonProgress
+from erdem.learning.completion import ActivityProgress, enrolment_progress, enrolments_progress
+from erdem.learning.models import Cohort, CourseFeedback, Enrolment, LessonProgress
 from erdem.people.models import Person
 
 PUBLISHED = TranslationStatus.PUBLISHED
@@ -47,6 +48,15 @@ def _course_title(course: Course, language: str) -> Text:
     return Text(picked.translation.title, picked.language_code, picked.fell_back)
 
 
+def course_title(*, course: Course, language: str) -> Text:
+    """The course's title in `language`, else in the other language, else its code. One query."""
+    translations = CourseTranslation.objects.filter(course=course, status=PUBLISHED)
+    picked = translation_pick(translations, language=language)
+    if picked is None:
+        return Text(course.code, language)
+    return Text(picked.translation.title, picked.language_code, picked.fell_back)
+
+
 def _lesson_title(lesson: Lesson, language: str) -> Text | None:
     picked = translation_pick(lesson.translations.all(), language=language)
     if picked is None:
@@ -67,6 +77,8 @@ class EnrolmentRow:
     done: int
     total: int
     continue_lesson_id: int | None
+    activities: list[ActivityProgress] = field(default_factory=list)
+    feedback_given: bool = False
 
     @property
     def course(self) -> Course:
@@ -83,10 +95,11 @@ class EnrolmentRow:
 
 def enrolments_of(*, person: Person, language: str, limit: int | None = None) -> list[EnrolmentRow]:
     """The person's enrolments, most recently visited (else enrolled) first, with their progress
-    and the lesson to continue with: the last one visited, else the course's first lesson.
-    Three queries."""
+    and the lesson to continue with: the last one visited, else the course's first lesson, and the
+    progress per activity. Three queries and one per completion rule."""
     enrolments = (
         _with_counts(Enrolment.objects.filter(person_id=person.pk))
+        .annotate(feedback_given=Exists(CourseFeedback.objects.filter(enrolment=OuterRef("pk"))))
         .select_related("course")
         .prefetch_related(Prefetch("course__translations", queryset=CourseTranslation.objects.filter(status=PUBLISHED)))
         .order_by(F("last_visited_at").desc(nulls_last=True), "-enrolled_at", "pk")
@@ -103,6 +116,7 @@ def enrolments_of(*, person: Person, language: str, limit: int | None = None) ->
         )
         for course_id, lesson_id in ordered:
             first_lessons.setdefault(course_id, lesson_id)
+    activities = enrolments_progress(rows)
     return [
         EnrolmentRow(
             enrolment=enrolment,
@@ -110,6 +124,8 @@ def enrolments_of(*, person: Person, language: str, limit: int | None = None) ->
             done=enrolment.done,  # type: ignore[attr-defined]
             total=enrolment.total,  # type: ignore[attr-defined]
             continue_lesson_id=enrolment.last_lesson_id or first_lessons.get(enrolment.course_id),
+            activities=activities[enrolment.pk],
+            feedback_given=enrolment.feedback_given,
         )
         for enrolment in rows
     ]
@@ -128,6 +144,8 @@ class CourseProgress:
     enrolment: Enrolment | None
     done_lesson_ids: set[int] = field(default_factory=set)
     total: int = 0
+    activities: list[ActivityProgress] = field(default_factory=list)
+    feedback: CourseFeedback | None = None
 
     @property
     def done(self) -> int:
@@ -139,17 +157,24 @@ class CourseProgress:
 
 
 def course_progress(*, person: Any, course: Course, lesson_ids: list[int]) -> CourseProgress:
-    """How far `person` got in `course`, counting only `lesson_ids` (the lessons the page shows).
-    Two queries when enrolled, one otherwise, none for anonymous visitors."""
+    """How far `person` got in `course`, counting only `lesson_ids` (the lessons the page shows), with the
+    progress per activity and any feedback given. Two queries and one per completion rule when enrolled,
+    one otherwise, none for anonymous visitors."""
     if not person.is_authenticated:
         return CourseProgress(enrolment=None, total=len(lesson_ids))
-    enrolment = Enrolment.objects.filter(person_id=person.pk, course=course).first()
+    enrolment = Enrolment.objects.filter(person_id=person.pk, course=course).select_related("feedback").first()
     if enrolment is None:
         return CourseProgress(enrolment=None, total=len(lesson_ids))
     done = set(
         LessonProgress.objects.filter(enrolment=enrolment, lesson_id__in=lesson_ids).values_list("lesson_id", flat=True)
     )
-    return CourseProgress(enrolment=enrolment, done_lesson_ids=done, total=len(lesson_ids))
+    return CourseProgress(
+        enrolment=enrolment,
+        done_lesson_ids=done,
+        total=len(lesson_ids),
+        activities=enrolment_progress(enrolment),
+        feedback=getattr(enrolment, "feedback", None),
+    )
 
 
 @dataclass(frozen=True)
@@ -191,6 +216,8 @@ class MemberProgress:
     enrolment: Enrolment
     done_lesson_ids: set[int]
     total: int
+    activities: list[ActivityProgress] = field(default_factory=list)
+    shown: list[ActivityProgress] = field(default_factory=list)  # the kinds some member has to do
 
     @property
     def done(self) -> int:
@@ -219,9 +246,15 @@ class CohortProgress:
     def completed(self) -> int:
         return sum(1 for member in self.members if member.enrolment.completed_at is not None)
 
+    @property
+    def activity_labels(self) -> list[Any]:
+        """The column headings of the per-activity progress: the kinds some member has to do."""
+        return [activity.label for activity in self.members[0].shown] if self.members else []
+
 
 def cohort_progress(*, cohort: Cohort, language: str) -> CohortProgress:
-    """Members × published lessons done, and who completed; four queries whatever the size."""
+    """Members × published lessons done, their progress per activity and who completed; four queries and
+    one per completion rule whatever the size."""
     lessons = list(
         Lesson.objects.filter(module__course_id=cohort.course_id)
         .filter(_published_lesson_filter())
@@ -250,6 +283,9 @@ def cohort_progress(*, cohort: Cohort, language: str) -> CohortProgress:
         .select_related("person")
         .only(
             "pk",
+            "course_id",
+            "cohort_id",
+            "person_id",
             "completed_at",
             "enrolled_at",
             "person__id",
@@ -265,8 +301,20 @@ def cohort_progress(*, cohort: Cohort, language: str) -> CohortProgress:
     ):
         if lesson_id in lesson_ids:
             done[enrolment_id].add(lesson_id)
+    activities = enrolments_progress(enrolments)
+    # A kind of activity none of the members has to do (no quiz in the course, no workshop for the
+    # cohort) gets no column.
+    kinds = {activity.kind for rows in activities.values() for activity in rows if activity.required}
     members = [
-        MemberProgress(person=e.person, enrolment=e, done_lesson_ids=done[e.pk], total=len(lessons)) for e in enrolments
+        MemberProgress(
+            person=e.person,
+            enrolment=e,
+            done_lesson_ids=done[e.pk],
+            total=len(lessons),
+            activities=activities[e.pk],
+            shown=[activity for activity in activities[e.pk] if activity.kind in kinds],
+        )
+        for e in enrolments
     ]
     return CohortProgress(
         cohort=cohort, course_title=_course_title(cohort.course, language), lessons=columns, members=members
@@ -278,3 +326,99 @@ def cohorts_trained_by(*, person: Any) -> QuerySet[Cohort]:
     if not person.is_authenticated:
         return Cohort.objects.none()
     return Cohort.objects.filter(trainers=person).order_by("-created_at", "pk")
+
+
+def cohort_members_candidates(*, cohort: Cohort) -> list[Person]:
+    """The educators of the cohort's programme working at its institution and not yet enrolled in its
+    course, by name: whom a trainer may pick on the cohort's enrolment page. One query; none without an
+    institution."""
+    if cohort.institution_id is None:
+        return []
+    from erdem.access.models import Role, RoleAssignment
+
+    educators = RoleAssignment.objects.current().filter(
+        programme_id=cohort.programme_id, role=Role.EDUCATOR, person_id=OuterRef("pk")
+    )
+    enrolled = Enrolment.objects.filter(course_id=cohort.course_id, person_id=OuterRef("pk"))
+    return list(
+        Person.objects.filter(institution_id=cohort.institution_id, is_active=True)
+        .filter(Exists(educators))
+        .exclude(Exists(enrolled))
+        .order_by("family_name", "given_name", "pk")
+        .only("pk", "family_name", "given_name", "email")
+    )
+
+
+def educators_by_email(*, cohort: Cohort, emails: list[str]) -> tuple[list[Person], list[str]]:
+    """Of `emails`, the active educators of the cohort's programme they belong to, and the addresses that
+    belong to none (in the order given). Case-insensitive; one query."""
+    from erdem.access.models import Role, RoleAssignment
+
+    educators = RoleAssignment.objects.current().filter(
+        programme_id=cohort.programme_id, role=Role.EDUCATOR, person_id=OuterRef("pk")
+    )
+    wanted = {email.lower() for email in emails}
+    found = list(
+        Person.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=wanted, is_active=True)
+        .filter(Exists(educators))
+        .order_by("pk")
+    )
+    known = {person.email.lower() for person in found}
+    unknown = list(dict.fromkeys(email for email in emails if email.lower() not in known))
+    return cast(list[Person], found), unknown
+
+
+# --- course feedback ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RatedHighly:
+    """How many answers rated the course 4 or 5 (`high`) of all answers (`count`)."""
+
+    high: int
+    count: int
+
+    @property
+    def share(self) -> float | None:
+        return self.high / self.count if self.count else None
+
+    @property
+    def percent(self) -> int | None:
+        return round(self.high * 100 / self.count) if self.count else None
+
+
+HIGH_RATING = 4
+
+
+def _feedback(programme_id: int | None, course_ids: list[int] | None) -> QuerySet[CourseFeedback]:
+    feedback = CourseFeedback.objects.all()
+    if programme_id is not None:
+        feedback = feedback.filter(enrolment__course__programme_id=programme_id)
+    if course_ids is not None:
+        feedback = feedback.filter(enrolment__course_id__in=course_ids)
+    return feedback
+
+
+def feedback_rated_highly(*, programme_id: int | None = None, course_ids: list[int] | None = None) -> RatedHighly:
+    """The "rated highly" figure over every answer (of a programme's courses, or of `course_ids`). One query."""
+    counts = (
+        _feedback(programme_id, course_ids)
+        .order_by()
+        .aggregate(count=Count("pk"), high=Count("pk", filter=Q(rating__gte=HIGH_RATING)))
+    )
+    return RatedHighly(high=counts["high"], count=counts["count"])
+
+
+def feedback_rated_highly_by_course(
+    *, programme_id: int | None = None, course_ids: list[int] | None = None
+) -> dict[int, RatedHighly]:
+    """The "rated highly" figure per course (courses without answers are left out). One query."""
+    rows = (
+        _feedback(programme_id, course_ids)
+        .order_by()
+        .values("enrolment__course_id")
+        .annotate(count=Count("pk"), high=Count("pk", filter=Q(rating__gte=HIGH_RATING)))
+        .values_list("enrolment__course_id", "high", "count")
+    )
+    return {course_id: RatedHighly(high=high, count=count) for course_id, high, count in rows}

@@ -1,14 +1,20 @@
-"""Writes: enrolling (on one's own or with a cohort), visiting and finishing lessons, completing a course."""
+"""Writes: enrolling (on one's own or with a cohort), visiting and finishing lessons, completing a course,
+and the feedback survey offered at completion."""
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from erdem.catalog.models import Course, Lesson
 from erdem.learning.completion import completion_rules
-from erdem.learning.models import Cohort, Enrolment, LessonProgress
+from erdem.learning.models import Cohort, CourseFeedback, Enrolment, LessonProgress
 from erdem.people.models import Person
 
 
@@ -73,3 +79,62 @@ def _complete_if_due(locked: Enrolment, at: dt.datetime | None) -> Enrolment:
         locked.completed_at = at or timezone.now()
         locked.save(update_fields=["completed_at"])
     return locked
+
+
+# A learner may change their feedback for this long after first sending it: time to correct a slip,
+# short enough that the "rated highly" figure for a past period settles.
+FEEDBACK_EDITABLE_FOR = dt.timedelta(days=14)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def feedback_editable(feedback: CourseFeedback, *, now: dt.datetime | None = None) -> bool:
+    return (now or timezone.now()) < feedback.submitted_at + FEEDBACK_EDITABLE_FOR
+
+
+def feedback_comment_clean(comment: str) -> str:
+    """Plain text as written, without control characters, in NFC, trimmed; refused when too long."""
+    text = _CONTROL.sub("", unicodedata.normalize("NFC", comment.replace("\r\n", "\n"))).strip()
+    if len(text) > CourseFeedback.COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            _("Please keep the comment to %(limit)s characters (it has %(length)s).")
+            % {"limit": CourseFeedback.COMMENT_MAX_LENGTH, "length": len(text)},
+            code="too_long",
+        )
+    return text
+
+
+def feedback_submit(
+    *, enrolment: Enrolment, rating: int, usefulness: int, comment: str = "", language_code: str
+) -> tuple[CourseFeedback, bool]:
+    """Record (or, within FEEDBACK_EDITABLE_FOR of the first answer, change) the learner's feedback on a
+    completed course. Returns the feedback and whether it was created. Raises ValidationError: the course
+    is not complete (code "not_complete"), the answers can no longer be changed ("closed"), a score is
+    outside 1–5 ("invalid"), the comment is too long ("too_long")."""
+    low, high = CourseFeedback.SCALE
+    for value in (rating, usefulness):
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise ValidationError(_("Give a score from 1 to 5."), code="invalid")
+    text = feedback_comment_clean(comment)
+    language = language_code if language_code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    with transaction.atomic():
+        locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if locked.completed_at is None:
+            raise ValidationError(_("The survey opens once you have completed the course."), code="not_complete")
+        feedback = CourseFeedback.objects.filter(enrolment=locked).first()
+        now = timezone.now()
+        if feedback is None:
+            feedback = CourseFeedback.objects.create(
+                enrolment=locked, rating=rating, usefulness=usefulness, comment=text, language_code=language,
+                submitted_at=now, updated_at=now,
+            )  # fmt: skip
+            return feedback, True
+        if not feedback_editable(feedback, now=now):
+            raise ValidationError(
+                _("Your feedback on this course was sent more than %(days)s days ago and can no longer be changed.")
+                % {"days": FEEDBACK_EDITABLE_FOR.days},
+                code="closed",
+            )
+        feedback.rating, feedback.usefulness, feedback.comment = rating, usefulness, text
+        feedback.language_code, feedback.updated_at = language, now
+        feedback.save(update_fields=["rating", "usefulness", "comment", "language_code", "updated_at"])
+        return feedback, False

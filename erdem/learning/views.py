@@ -2,19 +2,37 @@ from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from erdem.access.policy import Action, can, require
 from erdem.catalog.models import Course, Lesson, LessonTranslation, TranslationStatus
 from erdem.core.i18n import active_language
-from erdem.learning.models import Enrolment
-from erdem.learning.selectors import cohort_for_view, cohort_progress, cohorts_trained_by, enrolments_of
-from erdem.learning.services import enrolment_create, lesson_complete
+from erdem.learning.forms import CohortEnrolForm, FeedbackForm
+from erdem.learning.models import CourseFeedback, Enrolment
+from erdem.learning.selectors import (
+    cohort_for_view,
+    cohort_members_candidates,
+    cohort_progress,
+    cohorts_trained_by,
+    course_title,
+    educators_by_email,
+    enrolments_of,
+)
+from erdem.learning.services import (
+    FEEDBACK_EDITABLE_FOR,
+    cohort_enrol,
+    enrolment_create,
+    feedback_editable,
+    feedback_submit,
+    lesson_complete,
+)
 from erdem.people.models import Person
 
 
@@ -50,8 +68,8 @@ def lesson_done(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     enrolment = lesson_complete(enrolment=enrolment, lesson=lesson)
     if enrolment.completed_at is not None and not was_complete:
         messages.success(request, _("Congratulations: you have completed the course."))
-    else:
-        messages.success(request, _("Lesson marked as done."))
+        return redirect("learning:feedback", code=code)
+    messages.success(request, _("Lesson marked as done."))
     return HttpResponseRedirect(reverse("catalog:lesson", args=[code, lesson.pk]))
 
 
@@ -63,3 +81,93 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.COHORT_PROGRESS_VIEW, cohort)
     progress = cohort_progress(cohort=cohort, language=active_language())
     return render(request, "learning/cohort_detail.html", {"progress": progress, "cohort": cohort})
+
+
+@login_required
+def feedback(request: HttpRequest, code: str) -> HttpResponse:
+    """The survey offered once a course is complete: optional, in the learner's language, and open to
+    changes for FEEDBACK_EDITABLE_FOR after the first answer. Only one's own completed enrolment."""
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("course").filter(completed_at__isnull=False),
+        person_id=request.user.pk,
+        course__code=code,
+    )
+    existing = CourseFeedback.objects.filter(enrolment=enrolment).first()
+    editable = existing is None or feedback_editable(existing)
+    initial = None
+    if existing is not None:
+        initial = {"rating": existing.rating, "usefulness": existing.usefulness, "comment": existing.comment}
+    form = FeedbackForm(request.POST if request.method == "POST" and editable else None, initial=initial)
+    if request.method == "POST":
+        if not editable:
+            messages.error(request, _("Your feedback on this course can no longer be changed."))
+            return redirect("learning:feedback", code=code)
+        if form.is_valid():
+            try:
+                _feedback, created = feedback_submit(
+                    enrolment=enrolment,
+                    rating=form.cleaned_data["rating"],
+                    usefulness=form.cleaned_data["usefulness"],
+                    comment=form.cleaned_data["comment"],
+                    language_code=active_language(),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request, _("Thank you for your feedback.") if created else _("Your feedback has been updated.")
+                )
+                return redirect("catalog:course", code=code)
+    title = course_title(course=enrolment.course, language=active_language())
+    return render(
+        request,
+        "learning/feedback.html",
+        {
+            "form": form,
+            "enrolment": enrolment,
+            "course_title": title,
+            "existing": existing,
+            "editable": editable,
+            "editable_days": FEEDBACK_EDITABLE_FOR.days,
+        },
+    )
+
+
+@login_required
+def cohort_enrol_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enrol people into a cohort: pick from the institution's educators, or give e-mail addresses
+    (pasted or uploaded). Addresses that belong to no educator of the programme are listed, not enrolled."""
+    cohort = cohort_for_view(cohort_id=pk)
+    if cohort is None:
+        raise Http404
+    require(request.user, Action.COHORT_ENROL, cohort)
+    candidates = cohort_members_candidates(cohort=cohort)
+    form = CohortEnrolForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        candidates=candidates,
+    )
+    unknown: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        found, unknown = educators_by_email(cohort=cohort, emails=form.cleaned_data["email_list"])
+        people = [*form.cleaned_data["people"], *found]
+        added = cohort_enrol(cohort=cohort, people=people) if people else 0
+        if people:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s person was enrolled in the cohort.",
+                    "%(count)s people were enrolled in the cohort.",
+                    added,
+                )
+                % {"count": added},
+            )
+        if not unknown:
+            return redirect("learning:cohort", pk=cohort.pk)
+        candidates = cohort_members_candidates(cohort=cohort)
+        form = CohortEnrolForm(candidates=candidates, initial={"emails": "\n".join(unknown)})
+    return render(
+        request,
+        "learning/cohort_enrol.html",
+        {"cohort": cohort, "form": form, "candidates": candidates, "unknown": unknown},
+    )

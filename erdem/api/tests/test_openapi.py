@@ -23,6 +23,13 @@ EXPECTED_PATHS = {
     "/api/v1/roles/": {"post"},
     "/api/v1/roles/{assignment_id}": {"delete"},
     "/api/v1/jobs/{job_id}": {"get"},
+    "/api/v1/courses/": {"get"},
+    "/api/v1/courses/{code}": {"get"},
+    "/api/v1/learning/enrolments": {"get", "post"},
+    "/api/v1/learning/enrolments/{enrolment_id}": {"get"},
+    "/api/v1/learning/enrolments/{enrolment_id}/lessons/{lesson_id}/done": {"post"},
+    "/api/v1/learning/enrolments/{enrolment_id}/feedback": {"post"},
+    "/api/v1/learning/cohorts/{cohort_id}/enrolments": {"get"},
 }
 
 

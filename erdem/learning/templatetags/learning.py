@@ -10,21 +10,38 @@ from django import template
 
 from erdem.access.policy import Action, can
 from erdem.catalog.selectors import CoursePage, LessonPage
-from erdem.learning.selectors import CourseProgress, LessonState, course_progress, lesson_state
+from erdem.learning.selectors import (
+    CourseProgress,
+    LessonState,
+    course_progress,
+    feedback_rated_highly,
+    lesson_state,
+)
+from erdem.learning.services import feedback_editable
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def course_progress_for(context: Any, page: CoursePage) -> dict[str, Any]:
-    """The reader's progress in the course page's course (counting the lessons the page lists),
-    and whether they may enrol."""
+    """The reader's progress in the course page's course (counting the lessons the page lists, and per
+    activity), whether they may enrol, their feedback once complete, and, for those who may see it,
+    the course's "rated highly" figure. Rendered by learning/_course_panel.html."""
     person = context["request"].user
     course = page.course.course
     lesson_ids = [link.lesson.pk for module in page.modules for link in module.lessons]
     progress: CourseProgress = course_progress(person=person, course=course, lesson_ids=lesson_ids)
     may_enrol = progress.enrolment is None and can(person, Action.COURSE_ENROL, course)
-    return {"progress": progress, "may_enrol": may_enrol}
+    rated_highly = (
+        feedback_rated_highly(course_ids=[course.pk]) if can(person, Action.COURSE_FEEDBACK_VIEW, course) else None
+    )
+    return {
+        "progress": progress,
+        "may_enrol": may_enrol,
+        "course_code": course.code,
+        "feedback_editable": progress.feedback is not None and feedback_editable(progress.feedback),
+        "rated_highly": rated_highly,
+    }
 
 
 @register.simple_tag(takes_context=True)

@@ -1,0 +1,34 @@
+"""Every benchmark on one demo database: page throughput (bench.pages), then the lesson page's
+weight and first paint in Chromium (bench.lesson_weight). Exits 1 when a request failed or a
+budget is exceeded."""
+
+import argparse
+
+from bench import lesson_weight, pages
+from bench.harness import demo_environment
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="bench/run", description=__doc__)
+    parser.add_argument("--educators", type=int, default=2054)
+    parser.add_argument("--only", choices=["pages", "weight"], help="run one of the two")
+    pages.arguments(parser)
+    lesson_weight.arguments(parser)
+    args = parser.parse_args()
+    ok = True
+    with demo_environment(args.educators) as environment:
+        if args.only in (None, "weight"):
+            ok &= lesson_weight.run(environment, profile_name=args.profile, runs=args.runs)
+        if args.only in (None, "pages"):
+            ok &= pages.run(
+                environment,
+                seconds=args.seconds,
+                concurrency=args.concurrency,
+                workers=args.workers,
+                submissions=args.submissions,
+            )
+    raise SystemExit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,225 @@
+"""Forms of the authoring pages: they parse input; the services decide what is allowed."""
+
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from erdem.assessments.grading import ANSWER_MAX_LENGTH, PATTERN_MAX_LENGTH, pattern_validate
+from erdem.assessments.models import Quiz
+from erdem.authoring.services import UnitKind, team_members_resolve, translation_validate
+from erdem.catalog.models import Course, TranslationStatus
+from erdem.core.i18n import localized_order
+from erdem.frameworks.models import Competency
+from erdem.organisations.models import Institution
+from erdem.people.models import Person
+from erdem.programmes.models import Programme
+
+LANGUAGE_CHOICES = list(settings.LANGUAGES)
+MAX_MINUTES = 600
+MAX_WORKLOAD_HOURS = 1000
+RESERVED_CODES = frozenset({"new"})  # "authoring/new/" is the page that creates a course
+
+
+class NamedChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class NamedMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+def _title_fields(form: forms.Form, *, required: bool = False) -> None:
+    for code, name in LANGUAGE_CHOICES:
+        form.fields[f"title_{code}"] = forms.CharField(
+            label=_("Title in %(language)s") % {"language": name}, max_length=200, required=required
+        )
+
+
+def titles_of(cleaned: dict[str, Any]) -> dict[str, str]:
+    return {code: cleaned.get(f"title_{code}", "") for code, _name in LANGUAGE_CHOICES}
+
+
+class CourseFieldsForm(forms.Form):
+    code = forms.SlugField(
+        label=_("Code"), max_length=40, help_text=_("Letters, digits and hyphens; it appears in the course's address.")
+    )
+    level = forms.ChoiceField(label=_("Level"), choices=Course.Level.choices)
+    workload_hours = forms.IntegerField(label=_("Notional workload (hours)"), min_value=1, max_value=MAX_WORKLOAD_HOURS)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages offered"), choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data["code"]).lower()
+        if code in RESERVED_CODES:
+            raise ValidationError(_("This code is reserved; choose another."))
+        return code
+
+
+class CourseCreateForm(CourseFieldsForm):
+    def __init__(self, *args: Any, programmes: QuerySet[Programme], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if programmes.count() > 1:
+            field = NamedChoiceField(label=_("Programme"), queryset=programmes, empty_label=None)
+            self.fields = {"programme": field, **self.fields}
+        self.programmes = programmes
+        _title_fields(self)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "programme" not in self.fields:
+            cleaned["programme"] = self.programmes.first()
+        if not any(titles_of(cleaned).values()):
+            raise ValidationError(_("Give the course a title in at least one language."))
+        return cleaned
+
+
+class CourseSettingsForm(CourseFieldsForm):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=Course.Status.choices,
+        help_text=_(
+            "Readers see a course once it is published. To publish it, in every language it offers, its title "
+            "and at least one lesson must be published. Archived courses stay readable by their team only."
+        ),
+    )
+    competencies = forms.ModelMultipleChoiceField(
+        label=_("Competencies"), queryset=Competency.objects.all(), required=False
+    )
+    institutions = NamedMultipleChoiceField(
+        label=_("Authoring institutions"),
+        queryset=Institution.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Hold Ctrl (or ⌘) to choose several."),
+    )
+    team = forms.CharField(
+        label=_("Course team"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "One e-mail address per line. Team members may edit the course; they must hold a role in the "
+            "course's programme."
+        ),
+    )
+
+    def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.course = course
+        chosen = course.authoring_institutions.values("pk")
+        cast(forms.ModelMultipleChoiceField, self.fields["institutions"]).queryset = Institution.objects.filter(
+            Q(is_active=True) | Q(pk__in=chosen)
+        ).order_by(localized_order("name"), "pk")
+
+    def clean_team(self) -> list[Person]:
+        emails = self.cleaned_data["team"].split()
+        return team_members_resolve(programme=self.course.programme, emails=emails)
+
+
+class ModuleAddForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _title_fields(self)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not any(titles_of(cleaned).values()):
+            raise ValidationError(_("Give it a title in at least one language."))
+        return cleaned
+
+
+class LessonAddForm(ModuleAddForm):
+    estimated_minutes = forms.IntegerField(label=_("Estimated minutes"), min_value=1, max_value=MAX_MINUTES)
+
+
+FIELD_LABELS = {
+    "title": _("Title"),
+    "summary": _("Summary"),
+    "body": _("Text (Markdown)"),
+    "instructions": _("Instructions"),
+    "text": _("Text"),
+    "accepted_answer": _("Accepted answer"),
+    "accepted_pattern": _("Accepted pattern (regular expression)"),
+}
+TEXTAREA_ROWS = {"body": 18, "summary": 4, "instructions": 4, "text": 3}
+
+
+def _text_field(name: str) -> forms.Field:
+    if name in TEXTAREA_ROWS:
+        widget = forms.Textarea(attrs={"rows": TEXTAREA_ROWS[name]})
+        return forms.CharField(label=FIELD_LABELS[name], required=False, strip=False, widget=widget)
+    if name == "accepted_pattern":
+        return forms.CharField(
+            label=FIELD_LABELS[name], required=False, max_length=PATTERN_MAX_LENGTH, validators=[pattern_validate]
+        )
+    if name == "accepted_answer":
+        return forms.CharField(label=FIELD_LABELS[name], required=False, max_length=ANSWER_MAX_LENGTH)
+    return forms.CharField(label=FIELD_LABELS[name], max_length=200, required=False)
+
+
+class UnitTextsForm(forms.Form):
+    """One column per platform language: the unit's fields, the translation status, and the
+    version of the stored text the form was loaded from (hidden)."""
+
+    def __init__(
+        self,
+        *args: Any,
+        kind: UnitKind,
+        fields: tuple[str, ...] | None = None,
+        with_minutes: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.text_fields = fields or kind.fields
+        for code, _name in LANGUAGE_CHOICES:
+            for name in self.text_fields:
+                self.fields[f"{code}-{name}"] = _text_field(name)
+            self.fields[f"{code}-status"] = forms.ChoiceField(
+                label=_("Translation status"), choices=TranslationStatus.choices
+            )
+            self.fields[f"{code}-version"] = forms.CharField(widget=forms.HiddenInput, max_length=64)
+        if with_minutes:
+            self.fields["estimated_minutes"] = forms.IntegerField(
+                label=_("Estimated minutes"), min_value=1, max_value=MAX_MINUTES
+            )
+
+    def column(self, code: str) -> list[forms.BoundField]:
+        return [self[f"{code}-{name}"] for name in self.text_fields]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for code, _name in LANGUAGE_CHOICES:
+            status = cleaned.get(f"{code}-status")
+            if status is None:
+                continue
+            try:
+                translation_validate(status=status, values=self.values(code), required=self.kind.required)
+            except ValidationError as error:
+                self.add_error(f"{code}-{self.kind.required}", error)
+        return cleaned
+
+    def values(self, code: str) -> dict[str, str]:
+        return {name: self.cleaned_data.get(f"{code}-{name}", "") for name in self.text_fields}
+
+
+class QuizSettingsForm(forms.Form):
+    pass_mark = forms.IntegerField(label=_("Pass mark (%)"), min_value=0, max_value=100)
+    attempt_limit = forms.IntegerField(
+        label=_("Attempt limit"), min_value=0, max_value=100, help_text=_("0: unlimited.")
+    )
+    time_limit_minutes = forms.IntegerField(
+        label=_("Time limit (minutes)"), min_value=1, max_value=MAX_MINUTES, required=False,
+        help_text=_("Leave empty for no time limit."),
+    )  # fmt: skip
+    feedback = forms.ChoiceField(label=_("Feedback"), choices=Quiz.Feedback.choices)
+    draw_count = forms.IntegerField(
+        label=_("Questions per attempt"), min_value=0, max_value=1000,
+        help_text=_("Drawn at random from the questions below; 0: every question."),
+    )  # fmt: skip

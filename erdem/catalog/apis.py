@@ -1,0 +1,115 @@
+"""Courses: public like the catalogue, in the caller's language; each text says which language it is
+in and whether that is a fallback. Drafts and archived courses only for those who may see them."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from erdem.api.auth import PUBLIC, caller
+from erdem.api.errors import NotFound
+from erdem.api.schemas import ErrorOut
+from erdem.catalog.selectors import CoursePage, CourseSummary, Text, course_catalogue, course_page
+from erdem.core.i18n import active_language
+
+router = Router(tags=["courses"])
+
+
+class TextOut(Schema):
+    value: str
+    language_code: str
+    fell_back: bool
+
+
+class CompetencyOut(Schema):
+    code: str
+    name: str
+
+
+class CourseOut(Schema):
+    id: int
+    code: str
+    level: str
+    workload_hours: int
+    languages: list[str]
+    status: str
+    title: TextOut
+    summary: TextOut
+    competencies: list[CompetencyOut]
+    fallback_note: str
+
+
+class LessonOut(Schema):
+    id: int
+    position: int
+    estimated_minutes: int
+    title: TextOut
+
+
+class ModuleOut(Schema):
+    id: int
+    position: int
+    title: TextOut
+    lessons: list[LessonOut]
+
+
+class CourseDetailOut(CourseOut):
+    modules: list[ModuleOut]
+
+
+def _text(text: Text) -> dict[str, Any]:
+    return {"value": text.value, "language_code": text.language_code, "fell_back": text.fell_back}
+
+
+def _course(summary: CourseSummary) -> dict[str, Any]:
+    course = summary.course
+    return {
+        "id": course.pk,
+        "code": course.code,
+        "level": course.level,
+        "workload_hours": course.workload_hours,
+        "languages": list(course.languages),
+        "status": course.status,
+        "title": _text(summary.title),
+        "summary": _text(summary.summary),
+        "competencies": [{"code": label.code, "name": label.name} for label in summary.competencies],
+        "fallback_note": summary.fallback_note,
+    }
+
+
+def _detail(page: CoursePage) -> dict[str, Any]:
+    return {
+        **_course(page.course),
+        "modules": [
+            {
+                "id": outline.module.pk,
+                "position": outline.module.position,
+                "title": _text(outline.title),
+                "lessons": [
+                    {
+                        "id": link.lesson.pk,
+                        "position": link.lesson.position,
+                        "estimated_minutes": link.lesson.estimated_minutes,
+                        "title": _text(link.title),
+                    }
+                    for link in outline.lessons
+                ],
+            }
+            for outline in page.modules
+        ],
+    }
+
+
+@router.get("/", response=list[CourseOut], **PUBLIC)
+def course_list(request: HttpRequest) -> list[dict[str, Any]]:
+    """The courses you may read, by code: published ones for everyone, drafts for their team and national admins."""
+    return [_course(summary) for summary in course_catalogue(person=caller(request), language=active_language())]
+
+
+@router.get("/{code}", response={200: CourseDetailOut, 404: ErrorOut}, **PUBLIC)
+def course_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+    """One course with its modules and their readable lessons (titles only)."""
+    page = course_page(person=caller(request), code=code, language=active_language())
+    if page is None:
+        raise NotFound()
+    return _detail(page)

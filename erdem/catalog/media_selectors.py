@@ -1,0 +1,293 @@
+"""Reads for a lesson's media, images and attachments, as the lesson page and the offline copy show them.
+
+Three tables and their translations: six queries for one lesson (`lesson_content`), six for a
+whole course (`course_contents`), whatever their number. Texts fall back to the other language
+when the reader's is missing, empty or unpublished, and say so, as lesson texts do.
+"""
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db.models import Prefetch, prefetch_related_objects
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from erdem.catalog.models import (
+    Lesson,
+    LessonAttachment,
+    LessonAttachmentTranslation,
+    LessonImage,
+    LessonImageTranslation,
+    LessonMedia,
+    LessonMediaTranslation,
+    TranslationStatus,
+)
+from erdem.catalog.rendering import ImageRef, markdown_render
+from erdem.catalog.translations import READER_STATUSES, fallback_order
+from erdem.core.uploads import AUDIO, KINDS
+
+PREVIEW_STATUSES = frozenset(TranslationStatus) - {TranslationStatus.MISSING}
+
+# An external address plays in the page's own <video>/<audio> when it names a media file;
+# anything else (a video site's page) is a plain link: no third-party player, no script.
+_PLAYABLE_EXTENSIONS = {
+    "mp4": "video/mp4",
+    "m4v": "video/mp4",
+    "webm": "video/webm",
+    "mp3": "audio/mpeg",
+    "m4a": "audio/mp4",
+    "ogg": "audio/ogg",
+    "oga": "audio/ogg",
+    "opus": "audio/ogg",
+}
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A text in the language it is shown in; `fell_back` when that is not the reader's."""
+
+    value: str
+    language_code: str
+    fell_back: bool = False
+
+
+def text_pick(rows: Iterable[Any], attribute: str, *, language: str, statuses: frozenset[str]) -> Shown | None:
+    """The first non-empty `attribute` among `rows` (translations) in the reader's fallback order."""
+    by_language = {row.language_code: row for row in rows if row.status in statuses}
+    for code in fallback_order(language):
+        row = by_language.get(code)
+        value = getattr(row, attribute, None) if row is not None else None
+        if value:
+            return Shown(str(value), code, code != language)
+    return None
+
+
+def _version(name: str) -> str:
+    """A short token that changes when a stored file is replaced, so the URL can be cached long."""
+    return hashlib.sha256(name.encode()).hexdigest()[:10]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One way to play a medium: the file (or external address), what plays it, and its size."""
+
+    url: str
+    element: str  # "video" or "audio"
+    mime: str
+    size: int | None
+    label: StrOrPromise
+    low_bandwidth: bool = False
+    external: bool = False
+    playable: bool = True  # False: an external page, shown as a link
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).hostname or ""
+
+
+@dataclass(frozen=True)
+class Track:
+    url: str
+    language_code: str
+    label: str
+    default: bool
+    size: int | None
+    name: str  # the stored file, read by the offline copy
+
+
+@dataclass
+class MediaItem:
+    media: LessonMedia
+    title: Shown | None
+    sources: list[Source]  # in the order offered to this reader: the first is shown open
+    tracks: list[Track]
+    transcript: SafeString | None
+    transcript_text: Shown | None
+
+    @property
+    def first(self) -> Source:
+        return self.sources[0]
+
+    @property
+    def others(self) -> list[Source]:
+        return self.sources[1:]
+
+
+@dataclass
+class AttachmentItem:
+    attachment: LessonAttachment
+    title: Shown | None
+    url: str
+    kind_label: StrOrPromise
+
+    @property
+    def size(self) -> int:
+        return self.attachment.file_size
+
+
+@dataclass
+class LessonContent:
+    media: list[MediaItem] = field(default_factory=list)
+    images: dict[str, ImageRef] = field(default_factory=dict)
+    attachments: list[AttachmentItem] = field(default_factory=list)
+    image_rows: dict[str, LessonImage] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.media or self.attachments)
+
+
+def _media_url(code: str, media: LessonMedia, variant: str, name: str) -> str:
+    url = reverse("catalog:media_file", args=[code, media.lesson_id, media.pk, variant])
+    return f"{url}?v={_version(name)}"
+
+
+def _external_source(media: LessonMedia) -> Source:
+    extension = urlsplit(media.external_url).path.rsplit(".", 1)[-1].lower()
+    mime = _PLAYABLE_EXTENSIONS.get(extension, "")
+    element = "audio" if mime.startswith("audio/") or media.kind == LessonMedia.Kind.AUDIO else "video"
+    label = _("Video") if media.kind == LessonMedia.Kind.VIDEO else _("Audio")
+    return Source(media.external_url, element, mime, None, label, external=True, playable=bool(mime))
+
+
+def _sources(code: str, media: LessonMedia, low_bandwidth_first: bool) -> list[Source]:
+    if media.file:
+        kind = KINDS[media.file_kind]
+        element = "audio" if media.file_kind in AUDIO else "video"
+        label = _("Video") if element == "video" else _("Audio")
+        main = Source(_media_url(code, media, "main", media.file.name), element, kind.mime, media.file_size, label)
+    else:
+        main = _external_source(media)
+    if not media.low_bandwidth_file:
+        return [main]
+    audio_only = media.low_bandwidth_kind in AUDIO
+    low = Source(
+        _media_url(code, media, "low", media.low_bandwidth_file.name),
+        "audio" if audio_only else "video",
+        KINDS[media.low_bandwidth_kind].mime,
+        media.low_bandwidth_size,
+        _("Audio only, for a weak connection") if audio_only else _("Low resolution, for a weak connection"),
+        low_bandwidth=True,
+    )
+    return [low, main] if low_bandwidth_first else [main, low]
+
+
+def _tracks(
+    code: str, media: LessonMedia, rows: list[LessonMediaTranslation], language: str, statuses: frozenset[str]
+) -> list[Track]:
+    names = dict(settings.LANGUAGES)
+    with_captions = {row.language_code: row for row in rows if row.status in statuses and row.captions}
+    order = [code_ for code_ in fallback_order(language) if code_ in with_captions]
+    return [
+        Track(
+            url=reverse("catalog:media_captions", args=[code, media.lesson_id, media.pk, lang])
+            + f"?v={_version(with_captions[lang].captions.name)}",
+            language_code=lang,
+            label=str(names.get(lang, lang)),
+            default=index == 0,
+            size=with_captions[lang].captions_size,
+            name=with_captions[lang].captions.name,
+        )
+        for index, lang in enumerate(order)
+    ]
+
+
+def _prefetches(statuses: frozenset[str]) -> tuple[Prefetch, ...]:
+    return (
+        Prefetch(
+            "media",
+            queryset=LessonMedia.objects.prefetch_related(
+                Prefetch("translations", queryset=LessonMediaTranslation.objects.filter(status__in=statuses))
+            ),
+        ),
+        Prefetch(
+            "images",
+            queryset=LessonImage.objects.prefetch_related(
+                Prefetch("translations", queryset=LessonImageTranslation.objects.filter(status__in=statuses))
+            ),
+        ),
+        Prefetch(
+            "attachments",
+            queryset=LessonAttachment.objects.prefetch_related(
+                Prefetch("translations", queryset=LessonAttachmentTranslation.objects.filter(status__in=statuses))
+            ),
+        ),
+    )
+
+
+def content_of(
+    lesson: Lesson, *, code: str, language: str, preview: bool = False, low_bandwidth: bool = False
+) -> LessonContent:
+    """The content of `lesson`, whose media, images and attachments are prefetched (`_prefetches`)."""
+    statuses = PREVIEW_STATUSES if preview else READER_STATUSES
+    content = LessonContent()
+    for media in lesson.media.all():
+        rows = list(media.translations.all())
+        transcript = text_pick(rows, "transcript", language=language, statuses=statuses)
+        content.media.append(
+            MediaItem(
+                media=media,
+                title=text_pick(rows, "title", language=language, statuses=statuses),
+                sources=_sources(code, media, low_bandwidth),
+                tracks=_tracks(code, media, rows, language, statuses),
+                transcript=markdown_render(transcript.value) if transcript else None,
+                transcript_text=transcript,
+            )
+        )
+    for image in lesson.images.all():
+        alt = text_pick(image.translations.all(), "alt_text", language=language, statuses=statuses)
+        url = reverse("catalog:lesson_image", args=[code, lesson.pk, image.key]) + f"?v={_version(image.file.name)}"
+        content.images[image.key] = ImageRef(
+            src=url,
+            alt=alt.value if alt else "",
+            language_code=alt.language_code if alt else "",
+            width=image.width,
+            height=image.height,
+        )
+        content.image_rows[image.key] = image
+    for attachment in lesson.attachments.all():
+        content.attachments.append(
+            AttachmentItem(
+                attachment=attachment,
+                title=text_pick(attachment.translations.all(), "title", language=language, statuses=statuses),
+                url=reverse("catalog:lesson_attachment", args=[code, lesson.pk, attachment.pk]),
+                kind_label=KINDS[attachment.file_kind].label,
+            )
+        )
+    return content
+
+
+def lesson_content(
+    *, lesson: Lesson, code: str, language: str, preview: bool = False, low_bandwidth: bool = False
+) -> LessonContent:
+    """The media, images and attachments of one lesson; six queries."""
+    prefetch_related_objects([lesson], *_prefetches(PREVIEW_STATUSES if preview else READER_STATUSES))
+    return content_of(lesson, code=code, language=language, preview=preview, low_bandwidth=low_bandwidth)
+
+
+def with_content(queryset: Any, *, preview: bool = False) -> Any:
+    """`queryset` of lessons with what `content_of` reads prefetched: six queries for any number of lessons."""
+    return queryset.prefetch_related(*_prefetches(PREVIEW_STATUSES if preview else READER_STATUSES))
+
+
+@dataclass
+class ManagedLesson:
+    """What the course team's media page lists: every row, whatever its status, with all its translations."""
+
+    media: list[LessonMedia]
+    images: list[LessonImage]
+    attachments: list[LessonAttachment]
+
+
+def lesson_media_managed(*, lesson: Lesson) -> ManagedLesson:
+    """A lesson's media, images and attachments with all their translations; six queries."""
+    media = list(LessonMedia.objects.filter(lesson=lesson).prefetch_related("translations"))
+    images = list(LessonImage.objects.filter(lesson=lesson).prefetch_related("translations"))
+    attachments = list(LessonAttachment.objects.filter(lesson=lesson).prefetch_related("translations"))
+    return ManagedLesson(media=media, images=images, attachments=attachments)

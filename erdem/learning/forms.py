@@ -1,0 +1,108 @@
+"""The feedback survey and the cohort's enrolment form; parsing only, the writes are in services."""
+
+import re
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from erdem.learning.models import CourseFeedback
+from erdem.learning.services import feedback_comment_clean
+from erdem.people.models import Person
+
+SCORES = [(score, str(score)) for score in range(CourseFeedback.SCALE[0], CourseFeedback.SCALE[1] + 1)]
+EMAIL_LIST_MAX_BYTES = 100 * 1024  # a few thousand addresses
+EMAIL_LIST_MAX_ADDRESSES = 2000
+_EMAIL = re.compile(r"[^\s,;<>\"'()]+@[^\s,;<>\"'()]+\.[^\s,;<>\"'()]+")
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Overall, how would you rate this course?"),
+        help_text=_("1 = poor, 5 = excellent"),
+        choices=SCORES,
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "scale"}),
+    )
+    usefulness = forms.TypedChoiceField(
+        label=_("How useful is it for your teaching?"),
+        help_text=_("1 = not useful, 5 = very useful"),
+        choices=SCORES,
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "scale"}),
+    )
+    comment = forms.CharField(
+        label=_("Anything you would like to tell the course team? (optional)"),
+        required=False,
+        max_length=CourseFeedback.COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def clean_comment(self) -> str:
+        return feedback_comment_clean(self.cleaned_data.get("comment", ""))
+
+
+def emails_in(text: str) -> list[str]:
+    """The e-mail addresses in a pasted or uploaded list (one per line, or separated by commas,
+    semicolons or spaces; "Name <address>" is fine), lower-cased, in order, without repeats."""
+    return list(dict.fromkeys(match.group(0).strip(".").lower() for match in _EMAIL.finditer(text)))
+
+
+class StaffChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.family_name} {obj.given_name} ({obj.email})"
+
+
+class CohortEnrolForm(forms.Form):
+    people = StaffChoiceField(
+        label=_("Staff of the institution"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    emails = forms.CharField(
+        label=_("E-mail addresses"),
+        help_text=_("One per line, or separated by commas or semicolons."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    email_file = forms.FileField(
+        label=_("Or upload a list of e-mail addresses"),
+        help_text=_("A plain-text or CSV file (UTF-8) of at most 100 KB."),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, candidates: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelMultipleChoiceField, self.fields["people"])
+        field.queryset = Person.objects.filter(pk__in=[person.pk for person in candidates]).order_by(
+            "family_name", "given_name", "pk"
+        )
+
+    def clean_email_file(self) -> str:
+        """The uploaded list's text; refused when too large or not text, whatever its name says."""
+        upload = self.cleaned_data.get("email_file")
+        if not upload:
+            return ""
+        if upload.size > EMAIL_LIST_MAX_BYTES:
+            raise ValidationError(_("The file is larger than 100 KB."), code="too_large")
+        content = upload.read(EMAIL_LIST_MAX_BYTES + 1)
+        if b"\x00" in content:
+            raise ValidationError(_("The file is not a text file."), code="not_text")
+        try:
+            return str(content.decode("utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise ValidationError(_("The file is not a UTF-8 text file."), code="not_text") from exc
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        emails = emails_in(data.get("emails", "")) + emails_in(data.get("email_file", ""))
+        data["email_list"] = list(dict.fromkeys(emails))
+        if len(data["email_list"]) > EMAIL_LIST_MAX_ADDRESSES:
+            raise ValidationError(
+                _("Enrol at most %(limit)s people by e-mail at a time.") % {"limit": EMAIL_LIST_MAX_ADDRESSES}
+            )
+        if not data.get("people") and not data["email_list"] and not self.errors:
+            raise ValidationError(_("Pick at least one person or give their e-mail addresses."), code="empty")
+        return data

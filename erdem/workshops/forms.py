@@ -1,0 +1,149 @@
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from erdem.catalog.models import Course
+from erdem.learning.models import Cohort
+from erdem.organisations.models import Institution, Region
+from erdem.people.models import Person
+from erdem.workshops.models import Workshop
+
+
+class NamedChoiceField(forms.ModelChoiceField):
+    """Shows reference data and courses by their name in the reader's language."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(getattr(obj, "name", None) or obj)
+
+
+class TrainerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.full_name
+
+
+class CourseChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args: Any, titles: dict[int, str] | None = None, **kwargs: Any) -> None:
+        self.titles = titles or {}
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj: Any) -> str:
+        return self.titles.get(obj.pk, obj.code)
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+class WorkshopForm(forms.ModelForm):
+    """Create or change a workshop; times are in the platform's time zone."""
+
+    online_url = forms.URLField(
+        label=_("Online link"), required=False, assume_scheme="https",
+        help_text=_("Shown only to people registered and to the trainers."),
+    )  # fmt: skip
+
+    class Meta:
+        model = Workshop
+        fields = (
+            "course",
+            "cohort",
+            "title_mn",
+            "title_en",
+            "mode",
+            "region",
+            "institution",
+            "place",
+            "online_url",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "trainers",
+            "counts_for_completion",
+        )
+        widgets = {"mode": forms.RadioSelect, "starts_at": LocalDateTimeInput(), "ends_at": LocalDateTimeInput()}
+        help_texts = {
+            "cohort": _("The cohort's members are on the roster without registering."),
+            "counts_for_completion": _("Attending is required to complete the course, for the cohort's members."),
+        }
+
+    def __init__(
+        self,
+        *args: Any,
+        courses: QuerySet[Course],
+        course_titles: dict[int, str],
+        cohorts: QuerySet[Cohort],
+        institutions: QuerySet[Institution],
+        trainers: QuerySet[Person],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["course"] = CourseChoiceField(courses, titles=course_titles, label=_("Course"))
+        self.fields["cohort"] = NamedChoiceField(cohorts, required=False, label=_("Cohort (optional)"))
+        self.fields["region"] = NamedChoiceField(Region.objects.all(), required=False, label=_("Region"))
+        self.fields["institution"] = NamedChoiceField(institutions, required=False, label=_("Institution"))
+        self.fields["trainers"] = TrainerChoiceField(
+            trainers, label=_("Trainers"), widget=forms.CheckboxSelectMultiple,
+            help_text=_("People holding the trainer or master teacher role in the programme."),
+        )  # fmt: skip
+        self.fields["capacity"].min_value = 1
+        self.fields["capacity"].widget.attrs["min"] = 1
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The workshop must end after it starts."))
+        mode = data.get("mode")
+        if mode == Workshop.Mode.IN_PERSON:
+            if not data.get("place"):
+                self.add_error("place", _("Say where the workshop takes place."))
+            if not data.get("region"):
+                self.add_error("region", _("Choose the region where the workshop takes place."))
+        elif mode == Workshop.Mode.ONLINE and not data.get("online_url"):
+            self.add_error("online_url", _("Give the link to join the online workshop."))
+        cohort, course = data.get("cohort"), data.get("course")
+        if cohort is not None and course is not None and cohort.course_id != course.pk:
+            self.add_error("cohort", _("This cohort takes another course."))
+        capacity = data.get("capacity")
+        if capacity is not None and capacity < 1:
+            raise ValidationError(_("A workshop needs at least one seat."))
+        return data
+
+
+class FilterForm(forms.Form):
+    course = CourseChoiceField(Course.objects.none(), required=False, label=_("Course"), empty_label=_("All courses"))
+    region = NamedChoiceField(Region.objects.all(), required=False, label=_("Region"), empty_label=_("All regions"))
+    mode = forms.ChoiceField(
+        choices=[("", _("In person and online")), *Workshop.Mode.choices], required=False, label=_("Mode")
+    )
+
+    def __init__(self, *args: Any, courses: QuerySet[Course], course_titles: dict[int, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(CourseChoiceField, self.fields["course"])
+        field.queryset, field.titles = courses, course_titles
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code on the screen"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "class": "code-input", "pattern": "[0-9 ]*"}
+        ),
+    )
+
+
+class SheetForm(forms.Form):
+    file = forms.FileField(
+        label=_("Sign-in sheet (CSV or Excel .xlsx)"),
+        help_text=_(
+            "Columns: email (or name), status (present, late or absent; ирсэн, хоцорсон, ирээгүй), "
+            "optionally time (09:30)."
+        ),
+    )
