@@ -12,6 +12,7 @@ measured in-process with Django's test client.
 
 import argparse
 import http.client
+import os
 import statistics
 import threading
 import time
@@ -143,6 +144,7 @@ def targets_prepare(submissions: int) -> list[Target]:
 def run(environment: Environment, *, seconds: float, concurrency: int, workers: int, submissions: int) -> bool:
     """Measures every page and prints the table; false when a request failed."""
     targets = targets_prepare(submissions)
+    load_before = os.getloadavg()[0]
     with gunicorn(environment.env, "bench.wsgi", "--workers", str(workers), "--log-level", "warning") as port:
         for target in targets:  # warm up every process and cache (quiz submission consumes attempts)
             warm = Target(target.name, target.next_call, target.expected_status)
@@ -173,6 +175,10 @@ def run(environment: Environment, *, seconds: float, concurrency: int, workers: 
             f"{target.errors:>7} {target.queries if target.queries is not None else '-':>5}"
         )
     print(f"Baseline: {first_baseline:.0f} req/s first, {baseline_again.rps:.0f} req/s last; ratios use the mean.")
+    print(
+        f"Load average (1 min) of this machine ({os.cpu_count()} cores): {load_before:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after; other work on the machine lowers every figure."
+    )
     for target in targets:
         if target.exhausted:
             print(f"Note: {target.name} ran out of prepared requests before the time was up; raise --submissions.")

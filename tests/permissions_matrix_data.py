@@ -352,6 +352,12 @@ ROWS = [
         LOGIN, E403,  E403,  E403,  OK,    E403,  E403,  E403,  OK,    OK),
     row("authoring:lesson_preview",     "GET", "draft_lesson",
         LOGIN, E404,  E404,  E404,  E404,  E404,  E404,  E404,  OK,    OK),
+    row("authoring:quiz",               "GET", "authoring_quiz",
+        LOGIN, E403,  E403,  E403,  OK,    E403,  E403,  E403,  OK,    OK),
+    row("authoring:quiz",               "POST", "authoring_quiz",
+        LOGIN, E403,  E403,  E403,  OK,    E403,  E403,  E403,  OK,    OK, payload="empty"),
+    row("authoring:quiz",               "GET", "draft_course_quiz",
+        LOGIN, E404,  E404,  E404,  E404,  E404,  E404,  E404,  OK,    OK),
     # --- practical assignments: readers of the course; a submission for its learner and its reviewers --------
     # (the trainer trains the educator's cohort; the mentor's scope is the whole programme)
     row("assignments:detail",           "GET", "practical",
@@ -524,6 +530,30 @@ ROWS = [
         LOGIN, E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405),
     row("workshops:paper_commit",       "POST", "workshop",
         LOGIN, E403,  E403,  E403,  E403,  GO,    E403,  E403,  GO,    GO, payload="empty"),
+    # --- API: workshops for those they concern (the educator is in its cohort; the coordinator oversees it),
+    #     its roster and attendance marks for its trainers and national admins, registration for educators;
+    #     the offline roster's service worker is a public script
+    row("workshops:offline_worker",     "GET", "",
+        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("api:workshop_list",            "GET", "",
+        E401,  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("api:workshop_detail",          "GET", "workshop",
+        E401,  OK,    OK,    E404,  E404,  OK,    E404,  E404,  OK,    OK),
+    row("api:workshop_roster",          "GET", "workshop",
+        E401,  E403,  E403,  E404,  E404,  OK,    E404,  E404,  OK,    OK),
+    row("api:workshop_attendance",      "GET", "workshop",
+        E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405),
+    row("api:workshop_attendance",      "POST", "workshop",
+        E401,  E403,  E403,  E404,  E404,  OK,    E404,  E404,  OK,    OK, payload="attendance_json"),
+    row("api:workshop_register",        "GET", "workshop",
+        E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405),
+    row("api:workshop_register",        "POST", "workshop",
+        E401,  OK,    E403,  E404,  E404,  E403,  E404,  E404,  E403,  OK, payload="empty"),
+    # nobody here holds a registration (the educator is on the roster through the cohort)
+    row("api:workshop_unregister",      "GET", "workshop",
+        E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405),
+    row("api:workshop_unregister",      "DELETE", "workshop",
+        E401,  E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404),
     # --- Django admin: its index stands for the whole site ------------------------------------------------
     row("admin:index",                  "GET", "",
         ADM,   ADM,   ADM,   ADM,   ADM,   ADM,   ADM,   ADM,   ADM,   OK),

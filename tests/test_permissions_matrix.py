@@ -21,6 +21,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -28,8 +29,8 @@ from erdem.access.models import Role, RoleAssignment
 from erdem.access.tests.factories import RoleAssignmentFactory
 from erdem.api.models import ApiToken
 from erdem.api.services import api_token_create
-from erdem.assessments.models import Attempt, Quiz
-from erdem.assessments.tests.factories import matrix_quizzes_create
+from erdem.assessments.models import Attempt, Question, Quiz
+from erdem.assessments.tests.factories import matrix_quizzes_create, question_add, quiz_build
 from erdem.assignments.models import Assignment, Review, Submission, SubmissionFile
 from erdem.assignments.tests.factories import matrix_assignments_create, rubric_form
 from erdem.catalog.media_samples import pdf_document, png_bar_chart
@@ -191,6 +192,7 @@ def build_world() -> World:
     matrix_courses_create(programme=programme)
     authoring = course_build(programme=programme, code="matrix-authoring", modules=2, lessons=2)
     authoring.team.add(people["master_teacher"])
+    question_add(quiz_build(lesson=first_lesson(authoring)), Question.Kind.SINGLE, choices=(True, False))
     matrix_quizzes_create(educator=people["educator"])
     published = Course.objects.get(code="matrix-published")
     cohort = Cohort.objects.create(programme=programme, name="matrix cohort", course=published, institution=inst_a)
@@ -282,6 +284,14 @@ TARGETS: dict[str, Callable[[World], Any]] = {
         "pk": Module.objects.filter(course__code="matrix-authoring").order_by("position").first().pk,  # type: ignore[union-attr]
     },
     "authoring_lesson": lambda w: _lesson_arguments("matrix-authoring"),
+    "authoring_quiz": lambda w: {
+        "code": "matrix-authoring",
+        "pk": Quiz.objects.get(lesson__module__course__code="matrix-authoring").pk,
+    },
+    "draft_course_quiz": lambda w: {
+        "code": "matrix-draft",
+        "pk": Quiz.objects.get(lesson__module__course__code="matrix-draft").pk,
+    },
     **{
         f"{prefix}{name}": (lambda w, code=code, name=name: _lesson_content_arguments(code, name))
         for prefix, code in (("", "matrix-published"), ("draft_", "matrix-draft"))
@@ -414,6 +424,14 @@ def payload_for(name: str, world: World) -> tuple[Any, str | None]:
             "file": SimpleUploadedFile("w.pdf", pdf_document("New", [])),
         },
     }
+    if name == "attendance_json":
+        mark = {
+            "id": "6f1c2b9e-0d4a-4c1e-9a57-3b8e2f7d4c10",
+            "person": educator.pk,
+            "status": "present",
+            "marked_at": timezone.now().isoformat(),
+        }
+        return {"marks": [mark]}, "application/json"
     if name == "enrol_json":
         return {"course": "matrix-published"}, "application/json"
     if name == "feedback_json":
@@ -549,6 +567,8 @@ WRITING_ROWS = {
     "POST workshops:edit @workshop",
     "POST workshops:cancel @workshop",
     "POST workshops:register @workshop",
+    "POST api:workshop_attendance @workshop",
+    "POST api:workshop_register @workshop",
     "POST workshops:roster @workshop",
     "POST people:password_change",
     "POST people:institution_invite @inst_a",

@@ -226,7 +226,7 @@ def _workshop_edit(grants: Grants, person: Person, workshop: Any) -> bool:
     if grants.has(Role.NATIONAL_ADMIN, programme_id=workshop.programme_id):
         return True
     return workshop.institution_id is not None and any(
-        g.role == Role.COORDINATOR and g.programme_id == workshop.programme_id and g.institution_id == workshop.institution_id
+        (g.role, g.programme_id, g.institution_id) == (Role.COORDINATOR, workshop.programme_id, workshop.institution_id)
         for g in grants.grants
     )
 

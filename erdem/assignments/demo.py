@@ -14,6 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.db import connection
+
 from erdem.access.models import Role, RoleAssignment
 from erdem.assignments.demo_data import ASSIGNMENTS, COMMENTS_APPROVE, COMMENTS_REVISE, LEVELS, AssignmentSeed
 from erdem.assignments.models import (
@@ -246,7 +248,18 @@ def _demo_submissions_create(
         odds = LEVEL_ODDS[Review.Decision(review.decision)]
         for criterion_id, level_ids in rubric[submissions[index].assignment_id]:
             level_id = rng.choices(level_ids, weights=odds[: len(level_ids)])[0]
-            scores.append(CriterionScore(review=review, criterion_id=criterion_id, level_id=level_id))
-    CriterionScore.objects.bulk_create(scores, batch_size=BATCH_SIZE)
+            scores.append((review.pk, criterion_id, level_id))
+    _scores_insert(scores)
     run.counts["submissions"] = len(submissions)
     run.counts["reviews"] = len(batch.reviews)
+
+
+def _scores_insert(rows: list[tuple[int, int, int]]) -> None:
+    """(review, criterion, level) rows in one executemany: four per review make these the most numerous
+    rows of the demo, and building a model instance for each would take longer than the rest of the step."""
+    table = connection.ops.quote_name(CriterionScore._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (review_id, criterion_id, level_id) VALUES (%s, %s, %s)",  # noqa: S608 - our own table name
+            rows,
+        )

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from erdem.assessments.grading import ANSWER_MAX_LENGTH, PATTERN_MAX_LENGTH, pattern_validate
+from erdem.assessments.grading import pattern_validate
 from erdem.assessments.models import Quiz
 from erdem.authoring.services import UnitKind, team_members_resolve, translation_validate
 from erdem.catalog.models import Course, TranslationStatus
@@ -150,17 +150,18 @@ FIELD_LABELS = {
 TEXTAREA_ROWS = {"body": 18, "summary": 4, "instructions": 4, "text": 3}
 
 
-def _text_field(name: str) -> forms.Field:
-    if name in TEXTAREA_ROWS:
-        widget = forms.Textarea(attrs={"rows": TEXTAREA_ROWS[name]})
-        return forms.CharField(label=FIELD_LABELS[name], required=False, strip=False, widget=widget)
-    if name == "accepted_pattern":
-        return forms.CharField(
-            label=FIELD_LABELS[name], required=False, max_length=PATTERN_MAX_LENGTH, validators=[pattern_validate]
-        )
-    if name == "accepted_answer":
-        return forms.CharField(label=FIELD_LABELS[name], required=False, max_length=ANSWER_MAX_LENGTH)
-    return forms.CharField(label=FIELD_LABELS[name], max_length=200, required=False)
+def _text_field(name: str, max_length: int | None) -> forms.Field:
+    """A text field sized as its column: a title or a choice is limited, a body is not."""
+    validators = [pattern_validate] if name == "accepted_pattern" else []
+    widget = forms.Textarea(attrs={"rows": TEXTAREA_ROWS[name]}) if name in TEXTAREA_ROWS else None
+    return forms.CharField(
+        label=FIELD_LABELS[name],
+        required=False,
+        strip=name not in TEXTAREA_ROWS,
+        max_length=max_length,
+        validators=validators,
+        widget=widget,
+    )
 
 
 class UnitTextsForm(forms.Form):
@@ -180,7 +181,7 @@ class UnitTextsForm(forms.Form):
         self.text_fields = fields or kind.fields
         for code, _name in LANGUAGE_CHOICES:
             for name in self.text_fields:
-                self.fields[f"{code}-{name}"] = _text_field(name)
+                self.fields[f"{code}-{name}"] = _text_field(name, kind.model._meta.get_field(name).max_length)
             self.fields[f"{code}-status"] = forms.ChoiceField(
                 label=_("Translation status"), choices=TranslationStatus.choices
             )

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,6 +31,7 @@ from erdem.authoring.forms import (
 )
 from erdem.authoring.selectors import (
     LANGUAGE_NAMES,
+    author_title,
     authoring_overview,
     competencies_by_framework,
     course_structure,
@@ -64,9 +65,6 @@ from erdem.catalog.rendering import markdown_render
 from erdem.catalog.selectors import course_page, course_readable, lesson_page
 from erdem.core.i18n import active_language
 from erdem.people.models import Person
-
-# The lesson's media pages, when the catalogue offers them (linked from the lesson editor).
-LESSON_MEDIA_URL_NAME = "catalog:lesson_media"
 
 
 def _course_for_editing(request: HttpRequest, code: str) -> Course:
@@ -216,8 +214,8 @@ def lesson_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         )
         messages.success(request, _("The lesson is added."))
         return redirect(reverse("authoring:lesson", args=[course.code, lesson.pk]))
-    structure = course_structure(course=course, language=active_language())
-    module_title = next(row.title for row in structure.modules if row.module.pk == module.pk)
+    default = _("Module %(number)s") % {"number": module.position}
+    module_title = author_title(module.translations.all(), active_language(), default)
     context = {"course": course, "form": form, "module": module, "module_title": module_title}
     return render(request, "authoring/unit_new.html", context)
 
@@ -420,11 +418,8 @@ def _unit_editor(request: HttpRequest, course: Course, unit: Unit, context: dict
     return render(request, "authoring/unit_edit.html", context, status=status)
 
 
-def _media_url(course: Course, lesson: Lesson) -> str | None:
-    try:
-        return reverse(LESSON_MEDIA_URL_NAME, args=[course.code, lesson.pk])
-    except NoReverseMatch:
-        return None
+def _media_url(course: Course, lesson: Lesson) -> str:
+    return reverse("catalog:lesson_media", args=[course.code, lesson.pk])
 
 
 @login_required

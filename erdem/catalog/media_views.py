@@ -37,6 +37,7 @@ from erdem.catalog.models import (
     LessonImage,
     LessonMedia,
     LessonMediaTranslation,
+    TranslationStatus,
 )
 from erdem.catalog.offline import course_offline_zip, course_summary_for_offline, lesson_offline_html
 from erdem.catalog.selectors import course_readable, published_lessons, published_translations
@@ -116,7 +117,7 @@ def media_captions(request: HttpRequest, code: str, pk: int, media_pk: int, lang
     lesson, author = _readable_lesson(request, code, pk)
     rows = LessonMediaTranslation.objects.filter(media_id=media_pk, media__lesson=lesson, language_code=language)
     if not author:
-        rows = rows.filter(status="published")
+        rows = rows.filter(status=TranslationStatus.PUBLISHED)
     row = rows.first()
     if row is None:
         raise Http404
@@ -148,6 +149,8 @@ def lesson_attachment(request: HttpRequest, code: str, pk: int, attachment_pk: i
 def _download(response: HttpResponseBase, filename: str) -> HttpResponseBase:
     response["Content-Disposition"] = content_disposition(filename, inline=False)
     response["X-Content-Type-Options"] = "nosniff"
+    # Should a browser show the copy in place anyway, it runs nothing and fetches nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
     response["Cache-Control"] = "private, no-cache"
     return response
 

@@ -53,6 +53,12 @@ UNIT_KINDS = {
     "quiz": gettext_lazy("quiz"),
     "question": gettext_lazy("question"),
     "choice": gettext_lazy("choice"),
+    "media": gettext_lazy("video or audio"),
+    "image": gettext_lazy("image"),
+    "attachment": gettext_lazy("file to download"),
+    "assignment": gettext_lazy("practical assignment"),
+    "criterion": gettext_lazy("rubric criterion"),
+    "level": gettext_lazy("rubric level"),
 }
 ACTIONS = {"created": gettext_lazy("new"), "updated": gettext_lazy("updated")}
 
@@ -68,19 +74,32 @@ def _max_size(limit: int) -> Any:
     return check
 
 
-class PackageUploadForm(forms.Form):
+class _Form(forms.Form):
+    """The package page holds three forms; each has its own ids, so their labels point at their fields."""
+
+    id_prefix = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class PackageUploadForm(_Form):
+    id_prefix = "package"
     file = forms.FileField(
         label=gettext_lazy("Course package (.zip)"),
         validators=[_max_size(PACKAGE_MAX_BYTES)],
     )
 
 
-class TranslationExportForm(forms.Form):
+class TranslationExportForm(_Form):
+    id_prefix = "export"
     language = forms.ChoiceField(label=gettext_lazy("Translate into"), choices=settings.LANGUAGES)
     file_format = forms.ChoiceField(label=gettext_lazy("File format"), choices=FILE_FORMATS)
 
 
-class TranslationUploadForm(forms.Form):
+class TranslationUploadForm(_Form):
+    id_prefix = "translation"
     language = forms.ChoiceField(label=gettext_lazy("Translations into"), choices=settings.LANGUAGES)
     file = forms.FileField(
         label=gettext_lazy("Translation file (XLIFF 2.0 or PO)"),
@@ -149,8 +168,16 @@ def package_export(request: HttpRequest, code: str) -> FileResponse:
 
 
 def _preview_context(report: Any) -> dict[str, Any]:
+    languages = dict(settings.LANGUAGES)
     changes = [
-        {"key": c.key, "kind": UNIT_KINDS[c.kind], "language": c.language, "action": ACTIONS[c.action]}
+        {
+            "key": c.key,
+            "kind": UNIT_KINDS[c.kind],
+            "language": languages.get(c.language, ""),
+            "language_code": c.language,
+            "text": c.text,
+            "action": ACTIONS[c.action],
+        }
         for c in report.changes
         if c.action in ACTIONS
     ]

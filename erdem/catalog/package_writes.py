@@ -64,6 +64,7 @@ class Change:
     kind: str
     action: str  # "created", "updated", "unchanged", "kept"
     language: str = ""
+    text: str = ""  # the unit's first text in `language`, to recognise it by
 
 
 @dataclass
@@ -82,8 +83,8 @@ class Writer:
     written: list[str] = field(default_factory=list)
     released: list[str] = field(default_factory=list)
 
-    def change(self, key: str, action: str, language: str = "") -> None:
-        self.changes.append(Change(key, self.units[key].kind.name, action, language))
+    def change(self, key: str, action: str, language: str = "", text: str = "") -> None:
+        self.changes.append(Change(key, self.units[key].kind.name, action, language, text))
 
     def store(self, obj: Any, field_name: str, file: File) -> None:
         """Point `obj`'s file field at `file`'s content (stored now, or not at all in a preview)."""
@@ -386,7 +387,8 @@ def _texts_write(writer: Writer) -> None:
                 # An empty "missing" unit coming back never erases the text written here.
                 writer.change(key, "kept", language)
                 continue
-            writer.change(key, translation_save(unit, language=language, texts=texts, status=status), language)
+            action = translation_save(unit, language=language, texts=texts, status=status)
+            writer.change(key, action, language, next((text for text in texts.values() if text), ""))
 
 
 def _captions_write(writer: Writer) -> None:

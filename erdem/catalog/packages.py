@@ -246,7 +246,10 @@ def package_languages(course: Course, units: list[Unit]) -> list[str]:
 
 
 def _copy_stored(archive: zipfile.ZipFile, path: str, name: str, storage: Any) -> None:
-    """Add a stored file to the package as is (media are compressed already)."""
+    """Add a stored file to the package as is (media are compressed already). A file lost from the
+    storage is left out; the manifest still names it, so importing the package says which one."""
+    if not storage.exists(name):
+        return
     info = zipfile.ZipInfo(path, date_time=timezone.now().timetuple()[:6])
     info.compress_type = zipfile.ZIP_STORED
     with storage.open(name, "rb") as source, archive.open(info, "w", force_zip64=True) as target:

@@ -171,7 +171,8 @@ def translations_import(
             if status == TranslationStatus.MISSING and texts != unit.texts(language):
                 status = TranslationStatus.DRAFT  # a text was written, so the unit is no longer missing
             action = translation_save(unit, language=language, texts=texts, status=status)
-            report.changes.append(Change(key, unit.kind.name, action, language))
+            text = next((value for value in texts.values() if value), "")
+            report.changes.append(Change(key, unit.kind.name, action, language, text))
         if dry_run:
             transaction.set_rollback(True)
     return report

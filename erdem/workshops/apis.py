@@ -10,7 +10,7 @@ import datetime as dt
 import uuid
 from typing import Any, Literal
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -24,7 +24,13 @@ from erdem.api.errors import Conflict, Forbidden, NotFound
 from erdem.api.schemas import ErrorOut, InstitutionSummary, ProgrammeSummary, RegionOut, ValidationErrorOut
 from erdem.people.models import Person
 from erdem.workshops.models import Attendance, AttendanceSource, Registration, Workshop
-from erdem.workshops.selectors import registration_of, roster_rows, waitlist_position, workshop_for_view
+from erdem.workshops.selectors import (
+    registration_of,
+    roster_rows,
+    waitlist_position,
+    workshop_for_view,
+    workshops_of,
+)
 from erdem.workshops.services import (
     AttendanceRefused,
     RegistrationRefused,
@@ -154,25 +160,6 @@ class AttendanceOut(Schema):
     results: list[MarkResultOut]
 
 
-def workshops_of(*, person: Person) -> QuerySet[Workshop]:
-    """Workshops the person leads, is registered or waitlisted for, or whose cohort they are in."""
-    involved = (
-        Q(trainers=person)
-        | Q(
-            registrations__person=person,
-            registrations__status__in=[Registration.Status.REGISTERED, Registration.Status.WAITLISTED],
-        )
-        | Q(cohort__enrolments__person=person)
-    )
-    ids = Workshop.objects.filter(involved).values("pk")
-    return (
-        Workshop.objects.filter(pk__in=ids)
-        .select_related("programme", "course", "region", "institution")
-        .prefetch_related("trainers")
-        .order_by("starts_at", "pk")
-    )
-
-
 def _concerns(person: Person, workshop: Workshop) -> bool:
     """The workshop is the caller's: they lead, attend or oversee it, or may register for it."""
     return (
@@ -295,12 +282,16 @@ def _one_mark(
     if offset is None:
         return _refused(mark, _("This device's clock is wrong by more than a day. Set the clock, then sync again."))
     try:
+        marked_at += offset
+    except OverflowError:
+        return _refused(mark, _("The time of the mark must be an ISO 8601 date and time with a UTC offset."))
+    try:
         result = attendance_mark(
             workshop=workshop,
             person=person,
             status=mark.status,
             source=mark.source,
-            marked_at=marked_at + offset,
+            marked_at=marked_at,
             marked_by=marker,
             mark_id=mark_id,
         )

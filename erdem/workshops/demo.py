@@ -209,8 +209,8 @@ def _regional_workshops(plan: _Plan, run: "DemoRun", courses: dict[str, Course])
     rng = plan.rng
     programme = run.current_programme
     institutions_by_region: dict[int, list[Institution]] = defaultdict(list)
-    for institution in Institution.objects.filter(is_active=True).order_by("pk"):
-        institutions_by_region[institution.region_id].append(institution)
+    for active in Institution.objects.filter(is_active=True).order_by("pk"):
+        institutions_by_region[active.region_id].append(active)
     learners: dict[tuple[int, int | None], list[int]] = defaultdict(list)  # (course, region) -> people
     for person_id, course_id, region_id in (
         Enrolment.objects.filter(course__in=courses.values())

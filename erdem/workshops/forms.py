@@ -1,7 +1,6 @@
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -91,11 +90,10 @@ class WorkshopForm(forms.ModelForm):
             trainers, label=_("Trainers"), widget=forms.CheckboxSelectMultiple,
             help_text=_("People holding the trainer or master teacher role in the programme."),
         )  # fmt: skip
-        self.fields["capacity"].min_value = 1
-        self.fields["capacity"].widget.attrs["min"] = 1
+        self.fields["capacity"] = forms.IntegerField(label=_("Capacity"), min_value=1)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The workshop must end after it starts."))
@@ -110,9 +108,6 @@ class WorkshopForm(forms.ModelForm):
         cohort, course = data.get("cohort"), data.get("course")
         if cohort is not None and course is not None and cohort.course_id != course.pk:
             self.add_error("cohort", _("This cohort takes another course."))
-        capacity = data.get("capacity")
-        if capacity is not None and capacity < 1:
-            raise ValidationError(_("A workshop needs at least one seat."))
         return data
 
 

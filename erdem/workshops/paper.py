@@ -170,15 +170,15 @@ def sheet_preview(*, workshop: Workshop, data: bytes, file_name: str) -> SheetPr
     ValidationError when the file as a whole is unusable. Three queries whatever its size."""
     records = _read(data)
     roster = list(roster_people(workshop=workshop))
-    roster_ids = {person.pk for person in roster}
+    roster_ids = {member.pk for member in roster}
     by_name: dict[str, list[Person]] = {}
-    for person in roster:
-        for name_key in _name_keys(person):
-            by_name.setdefault(name_key, []).append(person)
+    for member in roster:
+        for name_key in _name_keys(member):
+            by_name.setdefault(name_key, []).append(member)
     emails = {values.get("email", "").strip().lower() for _line, values in records} - {""}
-    by_email = {
-        person.email_lower: person
-        for person in Person.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
+    by_email: dict[str, Person] = {
+        str(getattr(found, "email_lower", "")): found
+        for found in Person.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
     }
     default_time = workshop.starts_at
     day_start = timezone.localtime(workshop.starts_at).replace(hour=0, minute=0, second=0, microsecond=0)

@@ -99,8 +99,7 @@ def attendance_mark(
             if previous is not None:
                 if previous.workshop_id != locked.pk or previous.person_id != person.pk:
                     raise AttendanceRefused(_("This mark's id was already used for another mark."))
-                current = Attendance.objects.get(workshop=locked, person_id=person.pk)
-                return MarkResult("duplicate", current)
+                return MarkResult("duplicate", Attendance.objects.get(workshop=locked, person_id=person.pk))
         if locked.is_cancelled:
             raise AttendanceRefused(_("The workshop was cancelled."))
         if not on_roster(workshop=locked, person_id=person.pk):

@@ -31,7 +31,7 @@ from erdem.programmes.selectors import programme_current
 from erdem.workshops import checkin as checkin_codes
 from erdem.workshops import paper
 from erdem.workshops.forms import CodeForm, FilterForm, SheetForm, WorkshopForm
-from erdem.workshops.models import AttendanceSource, AttendanceStatus, Registration, Workshop
+from erdem.workshops.models import Attendance, AttendanceSource, AttendanceStatus, Registration, Workshop
 from erdem.workshops.selectors import (
     attendance_summary,
     cohort_member,
@@ -160,6 +160,7 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "views_attendance": can(person, Action.WORKSHOP_ATTENDANCE_VIEW, workshop),
         "can_edit": can(person, Action.WORKSHOP_EDIT, workshop),
         "checkin_open": checkin_codes.checkin_open(workshop),
+        "my_attendance": Attendance.objects.filter(workshop=workshop, person_id=person.pk).first(),
         "time_zone": settings.TIME_ZONE,
     }
     return render(request, "workshops/detail.html", context)
@@ -191,7 +192,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def unregister(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _workshop(pk)
-    registration = registration_of(workshop=workshop, person_id=request.user.pk)
+    registration = registration_of(workshop=workshop, person_id=_person(request).pk)
     if registration is None or registration.status == Registration.Status.CANCELLED:
         messages.info(request, _("You were not registered for this workshop."))
     else:

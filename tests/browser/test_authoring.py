@@ -1,5 +1,6 @@
 """A course team member edits a lesson side by side in Mongolian and English, previews the
-Markdown as learners will see it, saves, and previews the lesson as a Mongolian reader."""
+Markdown as learners will see it, saves, previews the lesson as a Mongolian reader, meets a
+co-author's save without losing either text, and edits the lesson's quiz."""
 
 import re
 
@@ -8,6 +9,8 @@ from playwright.sync_api import Page, expect
 
 from erdem.access.models import Role
 from erdem.access.tests.factories import person_with_role
+from erdem.assessments.models import Question
+from erdem.assessments.tests.factories import question_add, quiz_build
 from erdem.authoring.selectors import unit_texts
 from erdem.authoring.services import TextEdit, unit_texts_save
 from erdem.catalog.models import LessonTranslation, TranslationStatus
@@ -102,3 +105,19 @@ def test_a_team_member_edits_a_lesson_in_both_languages_and_previews_it(page: Pa
     expect(page.get_by_label("Course team")).to_have_value("oyun@example.mn")
     assert_accessible(page)
     screenshot(page, "authoring-settings")
+
+    # The lesson's quiz: its settings and texts side by side.
+    quiz = quiz_build(lesson=lesson)
+    question = question_add(quiz, Question.Kind.SINGLE, text="Хиймэл оюун", choices=(True, False))
+    page.goto(f"/authoring/{course.code}/lessons/{lesson.pk}/")
+    page.get_by_role("link", name="Quiz", exact=True).click()
+    first_choice = page.locator(".quiz-choice").first
+    first_choice.locator("fieldset[lang=mn]").get_by_label("Text").fill("Өгөгдлөөс суралцдаг систем")
+    page.get_by_label("Pass mark (%)").fill("80")
+    assert_accessible(page)
+    screenshot(page, "authoring-quiz")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("Saved.")
+    choice = question.choices.order_by("position").first()
+    assert choice is not None
+    assert choice.translations.get(language_code="mn").text == "Өгөгдлөөс суралцдаг систем"

@@ -545,3 +545,15 @@ def test_the_demo_approves_every_completion_before_it_and_fills_the_queues(db: N
     assert CriterionScore.objects.count() == sum(
         review.submission.assignment.criteria.count() for review in Review.objects.select_related("submission")
     )
+
+
+def test_the_database_backs_the_one_waiting_submission_rule(
+    assignment: Assignment, educator: Person, cohort: Cohort
+) -> None:
+    """Even a write that skipped the service's lock cannot leave two submissions waiting."""
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    _submit(educator, assignment)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Submission.objects.create(assignment=assignment, person=educator, number=2, submitted_at=timezone.now())

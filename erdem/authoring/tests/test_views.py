@@ -285,3 +285,38 @@ def test_pages_speak_mongolian(course: Course, member: Person) -> None:
     client = _client(member, "mn")
     page = client.get(reverse("authoring:course", args=[course.code])).content.decode()
     assert "Модуль болон хичээлүүд" in page
+
+
+def test_modules_and_lessons_are_added_from_their_forms(course: Course, member: Person) -> None:
+    client = _client(member)
+    refused = client.post(reverse("authoring:module_new", args=[course.code]), {"title_mn": "", "title_en": ""})
+    assert "Give it a title in at least one language." in refused.content.decode()
+    response = client.post(reverse("authoring:module_new", args=[course.code]), {"title_mn": "Гурав", "title_en": ""})
+    module = Module.objects.get(course=course, position=3)
+    assert response["Location"].endswith(f"#module-{module.pk}")
+    response = client.post(
+        reverse("authoring:lesson_new", args=[course.code, module.pk]),
+        {"title_mn": "", "title_en": "Three", "estimated_minutes": "12"},
+    )
+    lesson = Lesson.objects.get(module=module)
+    assert response["Location"] == reverse("authoring:lesson", args=[course.code, lesson.pk])
+    assert (lesson.position, lesson.estimated_minutes) == (1, 12)
+    structure = client.get(reverse("authoring:course", args=[course.code])).content.decode()
+    assert "Гурав" in structure and "Three" in structure
+
+
+def test_the_course_and_module_texts_are_edited_side_by_side(course: Course, member: Person) -> None:
+    client = _client(member)
+    url = reverse("authoring:course_text", args=[course.code])
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    client.post(url, {**data, "mn-summary": "Шинэ товч агуулга", "en-title": "Basics of AI"})
+    texts = unit_texts(unit=course)
+    assert (texts["mn"].values["summary"], texts["en"].values["title"]) == ("Шинэ товч агуулга", "Basics of AI")
+    module = Module.objects.filter(course=course).first()
+    assert module is not None
+    url = reverse("authoring:module", args=[course.code, module.pk])
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    response = client.post(url, {**data, "en-title": "", "en-status": PUBLISHED})
+    assert "A reviewed or published text needs a title." in response.content.decode()

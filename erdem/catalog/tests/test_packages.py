@@ -1,9 +1,11 @@
+import datetime
 import hashlib
 import io
 import json
 import stat
 import zipfile
 from typing import Any, cast
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -12,6 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from erdem.access.models import Role
 from erdem.access.tests.factories import person_with_role
@@ -19,6 +22,7 @@ from erdem.assessments.models import Choice, ChoiceTranslation, Question, Questi
 from erdem.assessments.tests.factories import mixed_quiz, question_add
 from erdem.assignments.models import Assignment, Criterion, Level
 from erdem.assignments.tests.factories import assignment_build
+from erdem.catalog.held_uploads import upload_held, upload_hold, upload_release
 from erdem.catalog.media_samples import mp3_silence, png_bar_chart, webvtt
 from erdem.catalog.models import (
     Course,
@@ -761,3 +765,48 @@ def test_an_edited_rubric_comes_back(course: Course, admin: Person) -> None:
     assert Level.objects.get(criterion__assignment=assignment, criterion__position=1, position=3).points == 5
     new = Criterion.objects.get(assignment=assignment, position=4)
     assert new.translations.get(language_code="en").name == "Originality"
+
+
+# --- uploads held between preview and confirmation -----------------------------------------------------------
+
+
+def test_a_held_upload_is_given_back_only_to_its_person_course_and_purpose(course: Course, admin: Person) -> None:
+    token = upload_hold(file=io.BytesIO(b"package bytes"), person=admin, course_id=course.pk, purpose="package")
+    other = person_with_role(Role.NATIONAL_ADMIN, programme=course.programme)
+    assert upload_held(token, person=other, course_id=course.pk, purpose="package") is None
+    assert upload_held(token, person=admin, course_id=course.pk + 1, purpose="package") is None
+    assert upload_held(token, person=admin, course_id=course.pk, purpose="translations:en") is None
+    assert upload_held(token + "x", person=admin, course_id=course.pk, purpose="package") is None
+    held = upload_held(token, person=admin, course_id=course.pk, purpose="package")
+    assert held is not None
+    with held:
+        assert held.read() == b"package bytes"
+    upload_release(token)
+    assert upload_held(token, person=admin, course_id=course.pk, purpose="package") is None
+
+
+def test_held_uploads_older_than_a_day_are_removed(course: Course, admin: Person) -> None:
+    old = upload_hold(file=io.BytesIO(b"old"), person=admin, course_id=course.pk, purpose="package")
+    later = timezone.now() + datetime.timedelta(days=1, minutes=1)
+    with mock.patch("erdem.catalog.held_uploads.timezone.now", return_value=later):
+        upload_hold(file=io.BytesIO(b"new"), person=admin, course_id=course.pk, purpose="package")
+    # The token is still valid; the file behind it is gone.
+    assert upload_held(old, person=admin, course_id=course.pk, purpose="package") is None
+
+
+def test_a_national_admin_creates_a_course_from_a_package(course: Course, admin: Person, programme: Programme) -> None:
+    def rename(manifest: dict[str, Any]) -> dict[str, Any]:
+        manifest["course"]["code"] = "ai-201-khovd"
+        return manifest
+
+    client = _client(admin)
+    upload = SimpleUploadedFile("copy.zip", _edited(_export(course), "manifest.json", rename))
+    preview = client.post(reverse("catalog:package_import", args=[course.code]), {"file": upload})
+    assert "The package creates the course “ai-201-khovd” as a draft in this programme." in preview.content.decode()
+    assert not Course.objects.filter(code="ai-201-khovd").exists()
+    done = client.post(reverse("catalog:package_import", args=[course.code]), {"token": preview.context["token"]})
+    assert done["Location"] == reverse("catalog:course", args=["ai-201-khovd"])
+    created = Course.objects.get(code="ai-201-khovd")
+    assert (created.status, created.programme_id) == (Course.Status.DRAFT, programme.pk)
+    assert LessonMedia.objects.filter(lesson__module__course=created).count() == 1
+    assert client.get(done["Location"]).status_code == 200

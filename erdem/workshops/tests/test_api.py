@@ -305,6 +305,14 @@ def test_a_clock_wrong_by_more_than_a_day_is_refused(workshop: Workshop, trainer
     assert not Attendance.objects.exists()
 
 
+def test_a_correction_past_the_calendar_is_refused(workshop: Workshop, trainer: Person, educator: Person) -> None:
+    mark = {**_mark(educator), "marked_at": "9999-12-31T23:30:00+00:00"}
+
+    result = _send(token_client(trainer), workshop, [mark], sent_at=_at(60 * 20)).json()["results"][0]
+
+    assert result["outcome"] == "refused"
+
+
 def test_a_small_clock_difference_is_left_alone(workshop: Workshop, trainer: Person, educator: Person) -> None:
     mark = _mark(educator, "late", 5)
 

@@ -14,16 +14,18 @@ from erdem.people.models import Person
 from erdem.people.tests.factories import make_person
 from erdem.programmes.models import Programme
 from erdem.workshops.models import Attendance, AttendanceMark, Registration, Workshop
-from erdem.workshops.services import AttendanceRefused, attendance_mark
+from erdem.workshops.services import AttendanceRefused, MarkResult, attendance_mark
 from erdem.workshops.tests.factories import register, workshop_build
 
 NOW = dt.timedelta(0)
 
 
-def _mark(workshop: Workshop, person: Person, status: str, source: str, ago: dt.timedelta, **kw: object):
+def _mark(
+    workshop: Workshop, person: Person, status: str, source: str, ago: dt.timedelta, mark_id: uuid.UUID | None = None
+) -> MarkResult:
     return attendance_mark(
         workshop=workshop, person=person, status=status, source=source, marked_at=timezone.now() - ago,
-        marked_by=None, **kw,  # type: ignore[arg-type]
+        marked_by=None, mark_id=mark_id,
     )  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from erdem.catalog.models import Course
 from erdem.catalog.tests.factories import course_build
 from erdem.learning.models import Cohort
 from erdem.learning.services import cohort_enrol
-from erdem.organisations.tests.factories import region
+from erdem.organisations.tests.factories import InstitutionFactory, region
 from erdem.people.models import Person
 from erdem.people.tests.factories import make_person
 from erdem.programmes.models import Programme
@@ -195,7 +195,7 @@ def test_a_coordinator_schedules_for_their_own_institution_only(
     course: Course, programme: Programme, trainer: Person
 ) -> None:
     coordinator = person_with_role(Role.COORDINATOR, programme=programme)
-    other = make_person().institution
+    other = InstitutionFactory.create()
     client = _client(coordinator)
     response = client.post(reverse("workshops:new"), _form_data(course, trainer, institution=other.pk))
     assert response.status_code == 200 and not Workshop.objects.exists()
@@ -292,3 +292,51 @@ def test_the_mongolian_pages_are_translated(workshop: Workshop, trainer: Person)
         roster = _page(client, "workshops:roster", workshop.pk)
     assert "Ирц хадгалах" in roster and "Ирцийн жагсаалт" in roster
     assert "Save attendance" not in roster
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_the_detail_page_makes_a_bounded_number_of_queries(
+    course: Course, trainer: Person, educator: Person, size: int, django_assert_max_num_queries: Any
+) -> None:
+    workshop = workshop_build(course=course, trainers=[trainer], capacity=size)
+    register(workshop, educator, *[make_person() for _ in range(size)])
+    client = _client(educator)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("workshops:detail", args=[workshop.pk])).status_code == 200
+
+
+def test_after_checking_in_the_page_shows_the_attendance(workshop: Workshop, educator: Person) -> None:
+    client = _client(educator)
+    assert "Check in" in _page(client, "workshops:detail", workshop.pk)
+    Attendance.objects.create(
+        workshop=workshop, person=educator, status="present", source="checkin", marked_at=timezone.now()
+    )
+    page = _page(client, "workshops:detail", workshop.pk)
+    assert "Your attendance: present." in page and ">Check in<" not in page
+
+
+def test_workshops_of_a_person(course: Course, programme: Programme, trainer: Person, educator: Person) -> None:
+    from erdem.workshops.selectors import workshops_of
+
+    led = workshop_build(course=course, trainers=[trainer], title_en="led")
+    registered = workshop_build(course=course, title_en="registered")
+    register(registered, educator)
+    cohort = Cohort.objects.create(programme=programme, name="C", course=course)
+    cohort_enrol(cohort=cohort, people=[educator])
+    of_cohort = workshop_build(course=course, cohort=cohort, title_en="cohort")
+    workshop_build(course=course, title_en="other")
+    assert list(workshops_of(person=trainer)) == [led]
+    assert {w.title_en for w in workshops_of(person=educator)} == {registered.title_en, of_cohort.title_en}
+
+
+def test_a_sheet_too_large_is_refused_before_reading(workshop: Workshop, trainer: Person) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from erdem.workshops.paper import MAX_BYTES
+
+    data = b"email;status\n" + b"x@example.mn;present\n" * (MAX_BYTES // 20 + 10)
+    response = _client(trainer).post(
+        reverse("workshops:paper_upload", args=[workshop.pk]), {"file": SimpleUploadedFile("big.csv", data)}
+    )
+    assert response.status_code == 200
+    assert "one upload may be at most" in response.content.decode()

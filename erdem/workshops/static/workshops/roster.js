@@ -18,6 +18,8 @@
   var BATCH = 500;
   var DELAYS = [5, 10, 20, 40, 80, 160, 300];
   var OFFLINE_RECHECK = 60;
+  var REFRESH_AFTER = 10;
+  var refreshTimer = null;
   var failures = 0;
   var timer = null;
   var syncing = false;
@@ -279,10 +281,13 @@
   }
 
   function refreshSavedPage() {
-    // The saved copy of this page should show the state the server now has.
-    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+    // The saved copy of this page should show the state the server now has. Once the taps pause
+    // (a roster is marked in a burst), fetch the page again: the service worker keeps the new copy.
+    if (!navigator.serviceWorker || !navigator.serviceWorker.controller) { return; }
+    window.clearTimeout(refreshTimer);
+    refreshTimer = window.setTimeout(function () {
       fetch(window.location.pathname, { credentials: "same-origin" }).catch(function () { return null; });
-    }
+    }, REFRESH_AFTER * 1000);
   }
 
   function sync() {
