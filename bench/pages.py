@@ -5,13 +5,15 @@ signs in as the demo educator, coordinator and admin, and drives each page with
 concurrent keep-alive clients for a fixed time, accepting gzip as browsers do. Quiz
 submission posts right answers to open attempts prepared for demo educators who are
 still taking the course, each attempt submitted once, so every request grades and
-re-checks completion. Every figure is measured in the same run as its baseline; the
-machine is noisy, so only ratios are comparable between runs. SQL query counts are
-measured in-process with Django's test client.
+re-checks completion. Each page is driven in one-second slices alternating with the bare
+view, and its ratio is to the bare view's rate over those slices: the machine is noisy
+and its speed drifts, so only ratios compare between runs. SQL query counts are measured
+in-process with Django's test client.
 """
 
 import argparse
 import http.client
+import math
 import os
 import statistics
 import threading
@@ -35,11 +37,15 @@ class Target:
     name: str
     next_call: Callable[[], Call | None]  # None: nothing left to send
     expected_status: int = 200
-    rps: float = 0.0
+    elapsed: float = 0.0  # seconds spent driving it, over all its slices
     errors: int = 0
     exhausted: bool = False
     latencies: list[float] = field(default_factory=list)
     queries: int | None = None
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
 
 
 def repeating(call: Call) -> Callable[[], Call | None]:
@@ -95,7 +101,18 @@ def drive(port: int, target: Target, seconds: float, concurrency: int) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    target.rps = len(target.latencies) / (time.perf_counter() - started)
+    target.elapsed += time.perf_counter() - started
+
+
+def drive_paired(port: int, target: Target, bare: Target, seconds: float, concurrency: int) -> None:
+    """`target` and the bare view in alternating one-second slices, `seconds` each, so that
+    both see the same machine even when its speed drifts under other work."""
+    slices = max(1, math.ceil(seconds))
+    for _ in range(slices):
+        drive(port, bare, seconds / slices, concurrency)
+        drive(port, target, seconds / slices, concurrency)
+        if target.exhausted:
+            break
 
 
 def targets_prepare(submissions: int) -> list[Target]:
@@ -122,7 +139,7 @@ def targets_prepare(submissions: int) -> list[Target]:
     prepared = quiz_submissions(submissions + 1)
     spare, prepared = prepared[0], prepared[1:]
     sessions = {person_id: session_key(person_id) for person_id in {s.person_id for s in prepared}}
-    calls = (
+    calls = [
         Call(
             "POST",
             submission.path,
@@ -134,8 +151,8 @@ def targets_prepare(submissions: int) -> list[Target]:
             submission.body,
         )
         for submission in prepared
-    )
-    quiz_submit = Target("quiz submit: educator (POST)", once_each(iter(list(calls))), expected_status=302)
+    ]
+    quiz_submit = Target("quiz submit: educator (POST)", once_each(iter(calls)), expected_status=302)
     quiz_submit.queries = submission_query_count(spare)
     targets.append(quiz_submit)
     return targets
@@ -143,46 +160,47 @@ def targets_prepare(submissions: int) -> list[Target]:
 
 def run(environment: Environment, *, seconds: float, concurrency: int, workers: int, submissions: int) -> bool:
     """Measures every page and prints the table; false when a request failed."""
-    targets = targets_prepare(submissions)
+    baseline, *pages = targets_prepare(submissions)
+    paired = {page.name: Target(baseline.name, baseline.next_call) for page in pages}
     load_before = os.getloadavg()[0]
     with gunicorn(environment.env, "bench.wsgi", "--workers", str(workers), "--log-level", "warning") as port:
-        for target in targets:  # warm up every process and cache (quiz submission consumes attempts)
-            warm = Target(target.name, target.next_call, target.expected_status)
-            drive(port, warm, 1.0, 4)
-        for target in targets:
-            drive(port, target, seconds, concurrency)
-        # The machine's speed drifts while others use it: the baseline is measured again at the
-        # end and each ratio uses the mean of the two.
-        baseline_again = Target(targets[0].name, targets[0].next_call)
-        drive(port, baseline_again, seconds, concurrency)
+        for target in (baseline, *pages):  # warm up every process and cache (quiz submission consumes attempts)
+            drive(port, Target(target.name, target.next_call, target.expected_status), 1.0, 4)
+        for page in pages:
+            drive_paired(port, page, paired[page.name], seconds, concurrency)
+    for bare in paired.values():
+        baseline.latencies.extend(bare.latencies)
+        baseline.elapsed += bare.elapsed
+        baseline.errors += bare.errors
 
-    first_baseline = targets[0].rps
-    baseline = targets[0].rps = (first_baseline + baseline_again.rps) / 2
     print()
     print(
         f"Throughput · {environment.educators:,} educators · {environment.database} · gunicorn {workers} workers · "
-        f"{concurrency} concurrent clients · {seconds:g} s per page"
+        f"{concurrency} concurrent clients · {seconds:g} s per page in 1 s slices alternating with the bare view"
     )
-    header = f"{'page':<32} {'req/s':>8} {'ratio to bare':>14} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} {'SQL':>5}"
+    header = (
+        f"{'page':<32} {'req/s':>8} {'bare req/s':>11} {'ratio to bare':>14} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'errors':>7} {'SQL':>5}"
+    )
     print(header)
     print("-" * len(header))
-    for target in targets:
+    for target in (baseline, *pages):
+        bare = paired.get(target.name, baseline)
         latencies = sorted(target.latencies) or [0.0]
         p50 = statistics.median(latencies) * 1000
         p95 = latencies[int(len(latencies) * 0.95) - 1 if len(latencies) > 1 else 0] * 1000
         print(
-            f"{target.name:<32} {target.rps:>8.0f} {target.rps / baseline:>14.3f} {p50:>8.1f} {p95:>8.1f} "
-            f"{target.errors:>7} {target.queries if target.queries is not None else '-':>5}"
+            f"{target.name:<32} {target.rps:>8.0f} {bare.rps:>11.0f} {target.rps / bare.rps:>14.3f} {p50:>8.1f} "
+            f"{p95:>8.1f} {target.errors:>7} {target.queries if target.queries is not None else '-':>5}"
         )
-    print(f"Baseline: {first_baseline:.0f} req/s first, {baseline_again.rps:.0f} req/s last; ratios use the mean.")
     print(
         f"Load average (1 min) of this machine ({os.cpu_count()} cores): {load_before:.1f} before, "
         f"{os.getloadavg()[0]:.1f} after; other work on the machine lowers every figure."
     )
-    for target in targets:
+    for target in pages:
         if target.exhausted:
             print(f"Note: {target.name} ran out of prepared requests before the time was up; raise --submissions.")
-    return not any(target.errors for target in targets)
+    return not any(target.errors for target in (baseline, *pages))
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:

@@ -323,7 +323,7 @@ class AssignmentPage:
 
 def assignment_page(*, person: Any, assignment_id: int, language: str) -> AssignmentPage | None:
     """An assignment of a course `person` may read, its rubric and the person's submissions with their
-    feedback; None when there is none, or it is published in no language. Eleven queries."""
+    feedback; None when there is none, or it is published in no language. Twelve queries."""
     assignment = _assignments().filter(pk=assignment_id).first()
     if assignment is None or not course_readable(person, assignment.lesson.module.course):
         return None
@@ -368,7 +368,7 @@ def review_queue(
     *, person: Any, language: str, course_code: str = "", cohort_id: int | None = None, limit: int = 50
 ) -> Queue:
     """The submissions waiting for `person`'s review, oldest first (at most `limit`), optionally of one
-    course or one cohort, with the counts and the filter's choices. Nine queries."""
+    course or one cohort, with the counts and the filter's choices. Ten queries, the reviewer's roles included."""
     scope = submissions_reviewable_by(person)
     waiting_all = scope.filter(status=Submission.Status.SUBMITTED)
     waiting = waiting_all
@@ -382,12 +382,9 @@ def review_queue(
                 )
             )
         )
-    cohort_name = Enrolment.objects.filter(person_id=OuterRef("person_id"), course_id=OuterRef(f"{COURSE}_id")).values(
-        "cohort__name"
-    )[:1]
     submissions = list(
         waiting.select_related("person__institution", "assignment__lesson__module__course")
-        .annotate(cohort_name=Subquery(cohort_name))
+        .annotate(cohort_name=_cohort_name())
         .prefetch_related(
             Prefetch("assignment__translations", queryset=published_translations(AssignmentTranslation)),
             Prefetch("assignment__lesson__module__course__translations",
@@ -430,6 +427,12 @@ def review_queue(
     )
 
 
+def _cohort_name() -> Subquery:
+    """The name of the cohort the submission's learner takes the course with, if any."""
+    enrolment = Enrolment.objects.filter(person_id=OuterRef("person_id"), course_id=OuterRef(f"{COURSE}_id"))
+    return Subquery(enrolment.values("cohort__name")[:1])
+
+
 # --- one submission for its reviewer --------------------------------------------------------------------------
 
 
@@ -448,22 +451,16 @@ class ReviewPage:
 
 def review_page(*, person: Any, submission_id: int, language: str) -> ReviewPage | None:
     """A submission `person` may review, with the learner's earlier submissions of the task and their
-    feedback, and the rubric; None outside their scope. Fourteen queries."""
+    feedback, and the rubric; None outside their scope. Thirteen queries, the reviewer's roles included."""
     submission = (
-        _with_policy_facts(submissions_reviewable_by(person))
-        .annotate(
-            cohort_name=Subquery(
-                Enrolment.objects.filter(person_id=OuterRef("person_id"), course_id=OuterRef(f"{COURSE}_id")).values(
-                    "cohort__name"
-                )[:1]
-            )
-        )
+        submissions_reviewable_by(person)
+        .select_related("person")
+        .annotate(cohort_name=_cohort_name())
         .filter(pk=submission_id)
         .first()
     )
     if submission is None:
         return None
-    _policy_facts_set(submission)
     assignment = _assignments().get(pk=submission.assignment_id)
     header = _header(assignment, language)
     if header is None:
@@ -475,16 +472,12 @@ def review_page(*, person: Any, submission_id: int, language: str) -> ReviewPage
         ).order_by("number"),
         rubric,
     )
-    return (
-        ReviewPage(
-            header=header,
-            rubric=rubric,
-            current=history[-1],
-            earlier=history[:-1],
-            cohort_name=getattr(submission, "cohort_name", None) or "",
-        )
-        if history and history[-1].submission.pk == submission.pk
-        else None
+    return ReviewPage(
+        header=header,
+        rubric=rubric,
+        current=history[-1],
+        earlier=history[:-1],
+        cohort_name=getattr(submission, "cohort_name", None) or "",
     )
 
 

@@ -277,7 +277,8 @@ def _delete_page(
         "lesson_count": lessons.count(),
         "activity": activity,
     }
-    return render(request, "authoring/confirm_delete.html", context, status=409 if activity.any else 200)
+    refused = request.method == "POST" and activity.any
+    return render(request, "authoring/confirm_delete.html", context, status=409 if refused else 200)
 
 
 @login_required

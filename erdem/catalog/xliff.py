@@ -89,11 +89,17 @@ def _status(state: str | None, sub_state: str | None) -> tuple[str | None, str |
     return STATUS_OF_STATE[state], None
 
 
+# Annotations a tool may add around words (terms, comments): their text is kept, the markers dropped.
+ANNOTATIONS = frozenset({_q("mrk"), _q("sm"), _q("em")})
+
+
 def _plain_text(element: ET.Element | None) -> tuple[str, bool]:
-    """The element's text, and whether it held inline markup (which the course texts cannot carry)."""
+    """The element's text without annotation markers, and whether it held inline codes (<ph>, <pc> …),
+    which stand for markup of the source and which the course's plain texts cannot carry."""
     if element is None:
         return "", False
-    return element.text or "", len(element) > 0
+    codes = any(child.tag not in ANNOTATIONS for child in element.iter() if child is not element)
+    return "".join(element.itertext()), codes
 
 
 def xliff_parse(data: bytes, *, course: Course, language: str) -> list[ParsedEntry]:
@@ -157,9 +163,7 @@ def _unit_entry(unit: ET.Element) -> ParsedEntry:
     for part in segments:
         text, inline = _plain_text(part.find(_q("target")))
         if inline:
-            entry.problems.append(
-                _("The translation holds inline codes (<ph>, <pc>, <mrk> …); course texts are plain text.")
-            )
+            entry.problems.append(_("The translation holds inline codes (<ph>, <pc> …); course texts are plain text."))
         texts.append(text)
         if part.tag == _q("segment"):
             status, problem = _status(part.get("state"), part.get("subState"))

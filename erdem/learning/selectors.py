@@ -93,10 +93,12 @@ class EnrolmentRow:
         return self.enrolment.completed_at is not None
 
 
-def enrolments_of(*, person: Person, language: str, limit: int | None = None) -> list[EnrolmentRow]:
+def enrolments_of(
+    *, person: Person, language: str, limit: int | None = None, with_activities: bool = True
+) -> list[EnrolmentRow]:
     """The person's enrolments, most recently visited (else enrolled) first, with their progress
     and the lesson to continue with: the last one visited, else the course's first lesson, and the
-    progress per activity. Three queries and one per completion rule."""
+    progress per activity (unless `with_activities` is false). Three queries and one per completion rule."""
     enrolments = (
         _with_counts(Enrolment.objects.filter(person_id=person.pk))
         .annotate(feedback_given=Exists(CourseFeedback.objects.filter(enrolment=OuterRef("pk"))))
@@ -116,7 +118,7 @@ def enrolments_of(*, person: Person, language: str, limit: int | None = None) ->
         )
         for course_id, lesson_id in ordered:
             first_lessons.setdefault(course_id, lesson_id)
-    activities = enrolments_progress(rows)
+    activities = enrolments_progress(rows) if with_activities else {}
     return [
         EnrolmentRow(
             enrolment=enrolment,
@@ -124,7 +126,7 @@ def enrolments_of(*, person: Person, language: str, limit: int | None = None) ->
             done=enrolment.done,  # type: ignore[attr-defined]
             total=enrolment.total,  # type: ignore[attr-defined]
             continue_lesson_id=enrolment.last_lesson_id or first_lessons.get(enrolment.course_id),
-            activities=activities[enrolment.pk],
+            activities=activities.get(enrolment.pk, []),
             feedback_given=enrolment.feedback_given,
         )
         for enrolment in rows
@@ -133,7 +135,7 @@ def enrolments_of(*, person: Person, language: str, limit: int | None = None) ->
 
 def enrolment_latest(*, person: Person, language: str) -> EnrolmentRow | None:
     """The enrolment the person last worked in, for the home page's "continue" block."""
-    rows = enrolments_of(person=person, language=language, limit=1)
+    rows = enrolments_of(person=person, language=language, limit=1, with_activities=False)
     return rows[0] if rows else None
 
 

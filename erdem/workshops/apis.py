@@ -74,7 +74,10 @@ class WorkshopOut(Schema):
     region: RegionOut | None
     institution: InstitutionSummary | None
     place: str
-    online_url: str
+    online_url: str = Field(
+        description="The link to join an online workshop: for its trainers, those registered (not waiting), "
+        "its cohort's members and those who manage it; empty for others."
+    )
     starts_at: dt.datetime
     ends_at: dt.datetime
     capacity: int
@@ -84,6 +87,10 @@ class WorkshopOut(Schema):
     @staticmethod
     def resolve_trainers(obj: Workshop) -> list[Person]:
         return list(obj.trainers.all())
+
+    @staticmethod
+    def resolve_online_url(obj: Workshop, context: Any) -> str:
+        return obj.online_url if _link_shown(context["request"], obj) else ""
 
     @staticmethod
     def resolve_mode_label(obj: Workshop) -> str:
@@ -158,6 +165,30 @@ class MarkResultOut(Schema):
 
 class AttendanceOut(Schema):
     results: list[MarkResultOut]
+
+
+def _link_shown(request: HttpRequest, workshop: Workshop) -> bool:
+    """As on the workshop's page: the join link is for those taking part or running it. Two queries
+    per request, whatever the number of workshops listed."""
+    person = caller(request)
+    known = getattr(request, "_erdem_workshop_links", None)
+    if known is None:
+        known = (
+            set(
+                Registration.objects.filter(person_id=person.pk, status=Registration.Status.REGISTERED).values_list(
+                    "workshop_id", flat=True
+                )
+            ),
+            set(person.enrolments.exclude(cohort_id=None).values_list("cohort_id", flat=True)),
+        )
+        request._erdem_workshop_links = known  # type: ignore[attr-defined]
+    registered_in, cohorts = known
+    return (
+        workshop.pk in registered_in
+        or (workshop.cohort_id is not None and workshop.cohort_id in cohorts)
+        or can(person, Action.WORKSHOP_ATTENDANCE_TAKE, workshop)
+        or can(person, Action.WORKSHOP_EDIT, workshop)
+    )
 
 
 def _concerns(person: Person, workshop: Workshop) -> bool:

@@ -2,6 +2,7 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from erdem.catalog.models import Course
@@ -91,6 +92,8 @@ class WorkshopForm(forms.ModelForm):
             help_text=_("People holding the trainer or master teacher role in the programme."),
         )  # fmt: skip
         self.fields["capacity"] = forms.IntegerField(label=_("Capacity"), min_value=1)
+        mode = cast(forms.ChoiceField, self.fields["mode"])
+        mode.choices = [(value, capfirst(label)) for value, label in Workshop.Mode.choices]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -115,7 +118,9 @@ class FilterForm(forms.Form):
     course = CourseChoiceField(Course.objects.none(), required=False, label=_("Course"), empty_label=_("All courses"))
     region = NamedChoiceField(Region.objects.all(), required=False, label=_("Region"), empty_label=_("All regions"))
     mode = forms.ChoiceField(
-        choices=[("", _("In person and online")), *Workshop.Mode.choices], required=False, label=_("Mode")
+        choices=[("", _("In person and online")), *((v, capfirst(label)) for v, label in Workshop.Mode.choices)],
+        required=False,
+        label=_("Mode"),
     )
 
     def __init__(self, *args: Any, courses: QuerySet[Course], course_titles: dict[int, str], **kwargs: Any) -> None:

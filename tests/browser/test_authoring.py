@@ -121,3 +121,11 @@ def test_a_team_member_edits_a_lesson_in_both_languages_and_previews_it(page: Pa
     choice = question.choices.order_by("position").first()
     assert choice is not None
     assert choice.translations.get(language_code="mn").text == "Өгөгдлөөс суралцдаг систем"
+
+    # On a phone the two languages stack, one above the other.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/authoring/{course.code}/lessons/{lesson.pk}/")
+    mongolian_box, english_box = mongolian.bounding_box(), english.bounding_box()
+    assert mongolian_box is not None and english_box is not None
+    assert english_box["y"] > mongolian_box["y"] + mongolian_box["height"] - 1
+    screenshot(page, "authoring-lesson-phone")

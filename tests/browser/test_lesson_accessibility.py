@@ -2,6 +2,8 @@
 (WCAG 2.2 AA and best practices), no sideways scrolling at 320 px, and a skip link that is the
 first stop of the keyboard and leads to the lesson."""
 
+from typing import Any
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
@@ -38,12 +40,12 @@ def _lessons() -> list[Lesson]:
     )
 
 
-def test_the_demo_lessons_are_accessible_on_a_narrow_phone(browser: Browser, live_server: object) -> None:
+def test_the_demo_lessons_are_accessible_on_a_narrow_phone(browser: Browser, live_server: Any) -> None:
     demo_load(educators=60, institutions=3)
     educator = Person.objects.get(email=demo_login_email(role=Role.EDUCATOR))
     client = Client()
     client.force_login(educator)
-    base_url = str(getattr(live_server, "url"))
+    base_url = str(live_server.url)
     context = browser.new_context(base_url=base_url, viewport={"width": NARROW, "height": 800})
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
     page = context.new_page()

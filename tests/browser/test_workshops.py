@@ -119,3 +119,36 @@ def test_register_take_attendance_on_a_phone_and_check_in(page: Page, browser: B
     screenshot(trainer_page, "workshops-5-summary-phone-en")
     assert_accessible(trainer_page)
     phone.close()
+
+
+def test_a_national_admin_schedules_a_workshop_that_educators_find(page: Page) -> None:
+    programme = ProgrammeFactory()
+    course_build(programme=programme, code="ai-102", modules=1, lessons=1)
+    admin = _person(Role.NATIONAL_ADMIN, programme, "admin@example.mn", "en")
+    _person(Role.TRAINER, programme, "dorj@example.mn", "en", family_name="Дорж", given_name="Болд")
+    _person(Role.MENTOR, programme, "mentor@example.mn", "en", family_name="Ментор", given_name="Биш")
+
+    _log_in(page, admin.email)
+    page.goto("/workshops/")
+    page.get_by_role("link", name="Schedule a workshop").click()
+    expect(page.get_by_text("Ментор Биш")).to_have_count(0)  # only trainers and master teachers to pick
+    page.get_by_label("Course").select_option(label="Basics")
+    page.get_by_label("Title (Mongolian)").fill("Промпт бичих дадлага")
+    page.get_by_label("Title (English)").fill("Prompt-writing practice")
+    page.get_by_label("Online", exact=True).check()
+    page.get_by_label("Online link").fill("https://meet.example.mn/prompt")
+    page.get_by_label("Starts").fill("2030-03-05T10:00")
+    page.get_by_label("Ends").fill("2030-03-05T12:30")
+    page.get_by_label("Capacity").fill("25")
+    page.get_by_label("Дорж Болд").check()
+    screenshot(page, "workshops-6-schedule-form-en")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("The workshop is scheduled.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Prompt-writing practice")
+    expect(page.get_by_text("10:00")).to_be_visible()
+
+    page.goto("/workshops/?mode=online")
+    expect(page.get_by_role("link", name="Prompt-writing practice")).to_be_visible()
+    screenshot(page, "workshops-7-list-en")
+    assert_accessible(page)

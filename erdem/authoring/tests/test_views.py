@@ -6,8 +6,9 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from erdem.access.models import Role
+from erdem.access.policy import Action, can
 from erdem.access.tests.factories import person_with_role
-from erdem.authoring.selectors import unit_texts
+from erdem.authoring.selectors import courses_editable_by, unit_texts
 from erdem.catalog.models import Course, Lesson, LessonTranslation, Module, TranslationStatus
 from erdem.catalog.tests.factories import course_build, first_lesson
 from erdem.learning.services import enrolment_create, lesson_complete
@@ -320,3 +321,30 @@ def test_the_course_and_module_texts_are_edited_side_by_side(course: Course, mem
     data = {name: form[name].value() for name in form.fields}
     response = client.post(url, {**data, "en-title": "", "en-status": PUBLISHED})
     assert "A reviewed or published text needs a title." in response.content.decode()
+
+
+def test_the_editable_courses_query_agrees_with_the_policy(
+    programme: Programme, course: Course, member: Person
+) -> None:
+    other_programme = ProgrammeFactory.create()
+    course_build(programme=programme, code="same-programme")
+    course_build(programme=other_programme, code="other-programme", status=Course.Status.DRAFT)
+    people = [
+        member,
+        person_with_role(Role.NATIONAL_ADMIN, programme=programme),
+        person_with_role(Role.NATIONAL_ADMIN, programme=other_programme),
+        person_with_role(Role.EDUCATOR, programme=programme),
+        person_with_role(Role.COORDINATOR, programme=programme),
+    ]
+    for person in people:
+        allowed = {c.code for c in Course.objects.prefetch_related("team") if can(person, Action.COURSE_EDIT, c)}
+        assert set(courses_editable_by(person).values_list("code", flat=True)) == allowed
+
+
+def test_a_lesson_without_any_text_has_nothing_to_preview(course: Course, member: Person) -> None:
+    lesson = first_lesson(course)
+    LessonTranslation.objects.filter(lesson=lesson).update(status=TranslationStatus.MISSING)
+    response = _client(member).get(reverse("authoring:lesson_preview", args=[course.code, lesson.pk]))
+    assert response.status_code == 200
+    assert "Nothing to preview yet" in response.content.decode()
+    assert [unit.shown_in for unit in response.context["fallbacks"]] == [""]  # readers do not see it at all

@@ -231,6 +231,16 @@ def test_segments_split_by_a_tool_are_joined(course: Course) -> None:
     assert (lesson.body, lesson.status) == ("First. Second.", DRAFT)  # the least advanced state of its segments
 
 
+def test_annotations_are_dropped_and_their_text_kept(course: Course) -> None:
+    data = _xliff(
+        '<unit id="course:title"><segment state="final"><source>x</source>'
+        '<target>The <mrk id="m1" type="term">basics</mrk> of AI</target></segment></unit>'
+    )
+    report = _import_xliff(course, data)
+    assert report.ok, _messages(report)
+    assert CourseTranslation.objects.get(course=course, language_code="en").title == "The basics of AI"
+
+
 def test_changed_links_are_a_warning(course: Course) -> None:
     lesson = LessonTranslation.objects.get(
         lesson__module__course=course, lesson__module__position=1, lesson__position=1, language_code="mn"

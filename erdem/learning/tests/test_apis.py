@@ -213,3 +213,30 @@ def test_a_cohorts_enrolments_take_a_bounded_number_of_queries(
     client = token_client(cohort.trainers.get())
     with django_assert_max_num_queries(12 + len(completion_rules())):
         assert _json(client.get(f"{API}/learning/cohorts/{cohort.pk}/enrolments"), 200)["count"] == size + 1
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("post", "/learning/enrolments", {"course": "x" * 500}),
+        ("post", "/learning/enrolments", {"course": ["ai-101"]}),
+        ("post", "/learning/enrolments", [1, 2]),
+        ("post", "/learning/enrolments/{enrolment}/feedback", {"rating": "five", "usefulness": 4}),
+        ("post", "/learning/enrolments/{enrolment}/feedback", {"rating": 5, "usefulness": None}),
+        ("post", "/learning/enrolments/{enrolment}/feedback", {"rating": 5, "usefulness": 5, "comment": 7}),
+        ("post", "/learning/enrolments/not-a-number/feedback", {"rating": 5, "usefulness": 5}),
+        ("get", "/learning/enrolments/99999999999999999999", None),
+        ("get", "/learning/cohorts/-1/enrolments", None),
+        ("get", "/courses/%00", None),
+        ("post", "/learning/enrolments/{enrolment}/lessons/abc/done", None),
+    ],
+)
+def test_bad_input_answers_4xx_json_with_a_reason(
+    course: Course, educator: Person, method: str, path: str, body: Any
+) -> None:
+    enrolment = enrolment_create(person=educator, course=course)
+    client = token_client(educator)
+    url = API + path.replace("{enrolment}", str(enrolment.pk))
+    response = client.post(url, body, "application/json") if method == "post" else client.get(url)
+    assert 400 <= response.status_code < 500, (url, response.status_code)
+    assert response.json()["detail"]

@@ -95,6 +95,23 @@ def test_the_list_makes_a_bounded_number_of_queries(
     assert response.json()["count"] == 6
 
 
+def test_the_join_link_is_for_those_taking_part(
+    course: Course, trainer: Person, educator: Person, programme: Programme
+) -> None:
+    online = workshop_build(
+        course=course, trainers=[trainer], mode=Workshop.Mode.ONLINE, online_url="https://meet.example.mn/ai"
+    )
+    waiting = person_with_role(Role.EDUCATOR, programme=programme)
+    register(online, educator)
+    register(online, waiting, status=Registration.Status.WAITLISTED)
+    url = f"/api/v1/workshops/{online.pk}"
+
+    assert token_client(educator).get(url).json()["online_url"] == "https://meet.example.mn/ai"
+    assert token_client(trainer).get("/api/v1/workshops/").json()["items"][0]["online_url"]
+    assert token_client(waiting).get(url).json()["online_url"] == ""
+    assert token_client(person_with_role(Role.EDUCATOR, programme=programme)).get(url).json()["online_url"] == ""
+
+
 def test_a_workshop_is_visible_to_those_it_concerns_only(
     workshop: Workshop, trainer: Person, educator: Person, admin: Person, programme: Programme
 ) -> None:

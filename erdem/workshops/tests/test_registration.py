@@ -253,3 +253,24 @@ def test_the_reminder_command_sends_what_is_due(course: Course, educator: Person
     call_command("workshop_reminders", stdout=out)
     assert out.getvalue().splitlines() == ["1 reminder(s) sent.", "0 reminder(s) sent."]
     assert [m.to for m in mail.outbox] == [[educator.email]]
+
+
+def test_the_reminder_is_queued_for_a_day_before_where_the_backend_can_wait(
+    course: Course, programme: Programme, trainer: Person, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.test import override_settings
+    from django_tasks import default_task_backend
+
+    starts = timezone.now() + dt.timedelta(days=5)
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}):
+        with django_capture_on_commit_callbacks(execute=True):
+            workshop = workshop_create(
+                programme=programme, trainers=[trainer], course=course, cohort=None, mode="online",
+                title_mn="Семинар", title_en="Seminar", region=None, institution=None, place="",
+                online_url="https://meet.example.mn/x", starts_at=starts, ends_at=starts + dt.timedelta(hours=1),
+                capacity=10, counts_for_completion=True,
+            )  # fmt: skip
+        queued = default_task_backend.results  # type: ignore[attr-defined]
+        assert len(queued) == 1
+        assert queued[0].task.run_after == starts - dt.timedelta(hours=24)
+        assert queued[0].kwargs == {"workshop_id": workshop.pk, "starts_at": starts.isoformat()}

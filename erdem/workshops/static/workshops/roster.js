@@ -336,10 +336,13 @@
     }).then(function (carryOn) {
       syncing = false;
       render();
-      if (again || (carryOn && load().some(function (mark) { return !mark.refused; }))) {
-        again = false;
-        if (carryOn) { sync(); }
-      }
+      var left = load().filter(function (mark) { return !mark.refused; }).length;
+      var tapped = again;
+      again = false;
+      if (!carryOn || !left) { return; }
+      // More to send: new taps, or the rest beyond one batch. An answer that settled nothing is
+      // not repeated at once.
+      if (tapped || left < waiting.length) { sync(); } else { later(DELAYS[DELAYS.length - 1]); }
     });
   }
 
