@@ -247,7 +247,8 @@ def run(environment: Environment, *, profile_name: str, runs: int) -> bool:
     server_env = {**environment.env, "DJANGO_SETTINGS_MODULE": "erdem.settings"}
     options = ("--workers", "2", "--threads", "4", "--log-level", "warning")  # as scripts/demo
     ok = True
-    with gunicorn(server_env, "erdem.wsgi:application", *options) as port:
+    with gunicorn(server_env, "erdem.wsgi:application", *options) as server:
+        port = server.port
         for label, path in lessons:
             firsts, repeats = measure(port, path, cookie, profile, runs)
             ok &= report(environment, profile, f"{path} ({label})", f"http://127.0.0.1:{port}", firsts, repeats)

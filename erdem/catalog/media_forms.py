@@ -113,6 +113,12 @@ class MediaForm(_PerLanguage):
         if media is not None:
             self.initial.update({"kind": media.kind, "position": media.position, "external_url": media.external_url})
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("file") and data.get("external_url"):
+            self.add_error("external_url", _("Upload a file or give an address, not both."))
+        return data
+
     def texts(self) -> dict[str, MediaText]:
         data = self.cleaned_data
         return {

@@ -158,7 +158,7 @@ def demo_enrolments_create(*, run: "DemoRun") -> None:
     Enrolment.objects.bulk_create(enrolments, batch_size=BATCH_SIZE)
     LessonProgress.objects.bulk_create(
         (
-            LessonProgress(enrolment=enrolments[index], lesson_id=lesson_id, completed_at=at)
+            LessonProgress(enrolment_id=enrolments[index].pk, lesson_id=lesson_id, completed_at=at)
             for index, done_lessons, dates in plans
             for lesson_id, at in zip(done_lessons, dates, strict=True)
         ),
@@ -243,7 +243,7 @@ def _feedback_create(run: "DemoRun", enrolments: list[Enrolment], *, skip: str |
         at = completed_at + dt.timedelta(minutes=rng.randint(2, 4 * 24 * 60))
         answers.append(
             CourseFeedback(
-                enrolment=enrolment,
+                enrolment_id=enrolment.pk,
                 rating=rating,
                 usefulness=_usefulness(rng, rating),
                 comment=rng.choice(COMMENTS[language]) if rng.random() < COMMENT_SHARE else "",

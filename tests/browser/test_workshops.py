@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import pytest
+import segno
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
@@ -93,12 +94,23 @@ def test_register_take_attendance_on_a_phone_and_check_in(page: Page, browser: B
     assert Attendance.objects.get(person=tuya).source in ("roster", "offline")
 
     # The trainer opens the check-in screen; the educator types its code on her own phone.
+    trainer_page.clock.install()
     trainer_page.goto(f"/workshops/{workshop.pk}/checkin-screen/")
     expect(trainer_page.locator(".checkin-qr svg")).to_be_visible()
     code = trainer_page.locator("[data-checkin-code]").inner_text().strip()
     assert re.fullmatch(r"\d{6}", code)
     screenshot(trainer_page, "workshops-3-checkin-screen-phone-en")
     assert_accessible(trainer_page)
+    # The screen asks for the current code every ten seconds and swaps in the new code and QR code.
+    next_svg = segno.make("https://erdem.example/next", error="m").svg_inline(omitsize=True)
+    trainer_page.route(
+        "**/checkin-screen/code.json",
+        lambda route: route.fulfill(json={"code": "424242", "svg": next_svg, "seconds_left": 30, "open": True}),
+    )
+    trainer_page.clock.run_for(11_000)
+    expect(trainer_page.locator("[data-checkin-code]")).to_have_text("424242")
+    assert trainer_page.locator(".checkin-qr svg").evaluate("svg => svg.namespaceURI") == "http://www.w3.org/2000/svg"
+    assert trainer_page.locator(".checkin-qr svg").evaluate("svg => svg.getBoundingClientRect().width") > 100
 
     page.goto(f"/workshops/{workshop.pk}/")
     page.get_by_role("link", name="Ирцээ бүртгүүлэх").click()

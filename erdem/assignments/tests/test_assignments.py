@@ -243,10 +243,12 @@ def test_the_second_reviewer_is_told_someone_was_first(
     trainer_page = _signed_in(trainer).get(url)
     admin_client = _signed_in(admin)
     assert admin_client.get(url).status_code == trainer_page.status_code == 200
-    body = {**rubric_form(assignment), "comment": "Сайн", "decision": "approve"}
+    body = {**rubric_form(assignment), "comment": "Зорилго тодорхой", "decision": "approve"}
     assert _signed_in(trainer).post(url, body).status_code == 302
     response = admin_client.post(url, {**body, "decision": "revise"}, follow=True)
-    assert "Өөр хүн энэ илгээлтийг саяхан үнэлсэн байна" in response.content.decode()
+    page = response.content.decode()
+    assert "Өөр хүн энэ илгээлтийг саяхан үнэлсэн байна" in page
+    assert "Зорилго тодорхой" in page and 'type="radio"' not in page
     assert Review.objects.get().decision == "approve"
 
 

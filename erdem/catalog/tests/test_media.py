@@ -472,6 +472,14 @@ def test_upload_errors_show_next_to_their_field(
     assert not LessonMedia.objects.exists()
 
 
+def test_a_file_and_an_address_at_once_are_refused(client: Client, programme: Programme, lesson: Lesson) -> None:
+    _team_member(client, programme, lesson)
+    data = _media_form(file=upload("talk.mp3", mp3_silence(1)), external_url="https://cdn.example.org/talk.mp3")
+    response = client.post(reverse("catalog:lesson_media_add", args=[lesson.module.course.code, lesson.pk]), data)
+    assert response.status_code == 400 and response.context["form"].errors["external_url"]
+    assert not LessonMedia.objects.exists()
+
+
 def test_too_large_is_said_in_mongolian_to_a_mongolian_team(
     client: Client, programme: Programme, lesson: Lesson, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -609,9 +617,8 @@ def test_the_demo_lessons_come_with_media_images_and_files(client: Client, db: N
     for translation in LessonTranslation.objects.filter(lesson__images__key="chart").exclude(body=""):
         assert translation.body.endswith("![](image:chart)")
     assert not LessonImageTranslation.objects.filter(alt_text="").exists()
-    media = LessonMedia.objects.select_related("lesson__module__course").first()
-    assert media is not None
-    _reader(client, media.lesson.module.course.programme, low_bandwidth=True, language="mn")
-    page = client.get(_lesson_url(media.lesson)).content.decode()
-    assert page.index(f'src="{_media_url(media, "low")}') < page.index("https://www.unesco.org/")
-    assert client.get(_media_url(media, "low"), headers={"Range": "bytes=0-3"}).status_code == 206
+    intro = LessonMedia.objects.select_related("lesson__module__course").order_by("pk")[0]
+    _reader(client, intro.lesson.module.course.programme, low_bandwidth=True, language="mn")
+    page = client.get(_lesson_url(intro.lesson)).content.decode()
+    assert page.index(f'src="{_media_url(intro, "low")}') < page.index("https://www.unesco.org/")
+    assert client.get(_media_url(intro, "low"), headers={"Range": "bytes=0-3"}).status_code == 206

@@ -13,6 +13,7 @@ from erdem.assessments.tests.factories import question_add, quiz_build, right_an
 from erdem.catalog.models import Course, Lesson
 from erdem.catalog.tests.factories import course_build, first_lesson
 from erdem.learning.completion import completion_rules
+from erdem.learning.demo import demo_all_ai_completed_target
 from erdem.learning.models import Cohort, Enrolment, LessonProgress
 from erdem.learning.services import cohort_enrol, enrolment_create, lesson_complete
 from erdem.people.models import Person
@@ -149,6 +150,9 @@ def test_every_demo_completion_has_every_quiz_passed(db: None) -> None:
     demo_load(educators=60, institutions=3)
     completed = list(Enrolment.objects.filter(completed_at__isnull=False).select_related("course"))
     assert completed
+    from erdem.learning.tests.test_demo import completed_all_ai_courses
+
+    assert completed_all_ai_courses() == demo_all_ai_completed_target(60) == 50  # the same share at any size
     assert Quiz.objects.exists()
     for enrolment in completed:
         assert enrolment.completed_at is not None

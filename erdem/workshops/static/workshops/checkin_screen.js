@@ -17,8 +17,9 @@
         if (!data) return;
         if (codeEl.textContent !== data.code) {
           codeEl.textContent = data.code;
-          var svg = parser.parseFromString(data.svg, "image/svg+xml").documentElement;
-          if (svg && svg.nodeName.toLowerCase() === "svg") qrEl.replaceChildren(document.importNode(svg, true));
+          // Parsed as HTML, as the server-rendered page is, so the <svg> lands in the SVG namespace.
+          var svg = parser.parseFromString(data.svg, "text/html").querySelector("svg");
+          if (svg) qrEl.replaceChildren(document.importNode(svg, true));
         }
       })
       .catch(function () { /* offline for a moment: the next poll tries again */ });
