@@ -95,9 +95,12 @@ class Server:
         """CPU time (user and system) the worker processes have used so far. It hardly depends on
         other work sharing the machine, unlike the wall-clock rate. Database servers not included."""
         ticks = 0
-        for task in Path(f"/proc/{self.pid}/task").iterdir():
-            for child in (task / "children").read_text().split():
-                fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()  # after "pid (command)"
+            except OSError:  # the process ended meanwhile
+                continue
+            if int(fields[1]) == self.pid:  # a child of the master: a worker
                 ticks += int(fields[11]) + int(fields[12])  # utime, stime
         return ticks / os.sysconf("SC_CLK_TCK")
 

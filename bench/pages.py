@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from bench.harness import Environment, demo_environment, gunicorn
+from bench.harness import Environment, Server, demo_environment, gunicorn
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class Target:
     next_call: Callable[[], Call | None]  # None: nothing left to send
     expected_status: int = 200
     elapsed: float = 0.0  # seconds spent driving it, over all its slices
+    cpu: float = 0.0  # CPU seconds the server's workers used meanwhile
     errors: int = 0
     exhausted: bool = False
     latencies: list[float] = field(default_factory=list)
@@ -46,6 +47,11 @@ class Target:
     @property
     def rps(self) -> float:
         return len(self.latencies) / self.elapsed if self.elapsed else 0.0
+
+    @property
+    def cpu_ms(self) -> float:
+        """Server CPU milliseconds per response."""
+        return 1000 * self.cpu / len(self.latencies) if self.latencies else 0.0
 
 
 def repeating(call: Call) -> Callable[[], Call | None]:
@@ -62,14 +68,14 @@ def once_each(calls: Iterator[Call]) -> Callable[[], Call | None]:
     return next_call
 
 
-def drive(port: int, target: Target, seconds: float, concurrency: int) -> None:
+def drive(server: Server, target: Target, seconds: float, concurrency: int) -> None:
     """`concurrency` threads, each on its own keep-alive connection, for `seconds` (or until
     the target has nothing left to send)."""
     deadline = time.perf_counter() + seconds
     lock = threading.Lock()
 
     def worker() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
         local: list[float] = []
         errors = 0
         while time.perf_counter() < deadline:
@@ -87,7 +93,7 @@ def drive(port: int, target: Target, seconds: float, concurrency: int) -> None:
             except (OSError, http.client.HTTPException):
                 errors += 1
                 connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
                 continue
             local.append(time.perf_counter() - started)
         connection.close()
@@ -96,21 +102,23 @@ def drive(port: int, target: Target, seconds: float, concurrency: int) -> None:
             target.errors += errors
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    cpu_before = server.workers_cpu_seconds()
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     target.elapsed += time.perf_counter() - started
+    target.cpu += server.workers_cpu_seconds() - cpu_before
 
 
-def drive_paired(port: int, target: Target, bare: Target, seconds: float, concurrency: int) -> None:
+def drive_paired(server: Server, target: Target, bare: Target, seconds: float, concurrency: int) -> None:
     """`target` and the bare view in alternating one-second slices, `seconds` each, so that
     both see the same machine even when its speed drifts under other work."""
     slices = max(1, math.ceil(seconds))
     for _ in range(slices):
-        drive(port, bare, seconds / slices, concurrency)
-        drive(port, target, seconds / slices, concurrency)
+        drive(server, bare, seconds / slices, concurrency)
+        drive(server, target, seconds / slices, concurrency)
         if target.exhausted:
             break
 
@@ -163,14 +171,15 @@ def run(environment: Environment, *, seconds: float, concurrency: int, workers: 
     baseline, *pages = targets_prepare(submissions)
     paired = {page.name: Target(baseline.name, baseline.next_call) for page in pages}
     load_before = os.getloadavg()[0]
-    with gunicorn(environment.env, "bench.wsgi", "--workers", str(workers), "--log-level", "warning") as port:
+    with gunicorn(environment.env, "bench.wsgi", "--workers", str(workers), "--log-level", "warning") as server:
         for target in (baseline, *pages):  # warm up every process and cache (quiz submission consumes attempts)
-            drive(port, Target(target.name, target.next_call, target.expected_status), 1.0, 4)
+            drive(server, Target(target.name, target.next_call, target.expected_status), 1.0, 4)
         for page in pages:
-            drive_paired(port, page, paired[page.name], seconds, concurrency)
+            drive_paired(server, page, paired[page.name], seconds, concurrency)
     for bare in paired.values():
         baseline.latencies.extend(bare.latencies)
         baseline.elapsed += bare.elapsed
+        baseline.cpu += bare.cpu
         baseline.errors += bare.errors
 
     print()
@@ -179,8 +188,8 @@ def run(environment: Environment, *, seconds: float, concurrency: int, workers: 
         f"{concurrency} concurrent clients · {seconds:g} s per page in 1 s slices alternating with the bare view"
     )
     header = (
-        f"{'page':<32} {'req/s':>8} {'bare req/s':>11} {'ratio to bare':>14} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'errors':>7} {'SQL':>5}"
+        f"{'page':<32} {'req/s':>7} {'bare req/s':>10} {'ratio to bare':>13} {'CPU ms/req':>10} {'CPU x bare':>10} "
+        f"{'p50 ms':>7} {'p95 ms':>7} {'errors':>6} {'SQL':>4}"
     )
     print(header)
     print("-" * len(header))
@@ -189,10 +198,16 @@ def run(environment: Environment, *, seconds: float, concurrency: int, workers: 
         latencies = sorted(target.latencies) or [0.0]
         p50 = statistics.median(latencies) * 1000
         p95 = latencies[int(len(latencies) * 0.95) - 1 if len(latencies) > 1 else 0] * 1000
+        cpu_times = target.cpu_ms / baseline.cpu_ms if baseline.cpu_ms else 0.0
         print(
-            f"{target.name:<32} {target.rps:>8.0f} {bare.rps:>11.0f} {target.rps / bare.rps:>14.3f} {p50:>8.1f} "
-            f"{p95:>8.1f} {target.errors:>7} {target.queries if target.queries is not None else '-':>5}"
+            f"{target.name:<32} {target.rps:>7.0f} {bare.rps:>10.0f} {target.rps / bare.rps:>13.3f} "
+            f"{target.cpu_ms:>10.2f} {cpu_times:>10.1f} {p50:>7.1f} {p95:>7.1f} {target.errors:>6} "
+            f"{target.queries if target.queries is not None else '-':>4}"
         )
+    print(
+        "CPU ms/req: the gunicorn workers' CPU time per response (the database server's not included); "
+        "CPU x bare: that, divided by the bare view's."
+    )
     print(
         f"Load average (1 min) of this machine ({os.cpu_count()} cores): {load_before:.1f} before, "
         f"{os.getloadavg()[0]:.1f} after; other work on the machine lowers every figure."

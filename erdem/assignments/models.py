@@ -242,8 +242,13 @@ class Review(models.Model):
     submission = models.OneToOneField(
         Submission, on_delete=models.CASCADE, related_name="review", verbose_name=_("submission")
     )
+    # A reviewer's account may be deleted; the judgement stays with the learner's history.
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_given", verbose_name=_("reviewer")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="reviews_given",
+        verbose_name=_("reviewer"),
     )
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
     comment = models.TextField(_("comment"), blank=True)

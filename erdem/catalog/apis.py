@@ -57,7 +57,8 @@ class CourseDetailOut(CourseOut):
     modules: list[ModuleOut]
 
 
-def _text(text: Text) -> dict[str, Any]:
+def text_out(text: Text) -> dict[str, Any]:
+    """A text as the API gives it: its value, language and whether that is a fallback."""
     return {"value": text.value, "language_code": text.language_code, "fell_back": text.fell_back}
 
 
@@ -70,8 +71,8 @@ def _course(summary: CourseSummary) -> dict[str, Any]:
         "workload_hours": course.workload_hours,
         "languages": list(course.languages),
         "status": course.status,
-        "title": _text(summary.title),
-        "summary": _text(summary.summary),
+        "title": text_out(summary.title),
+        "summary": text_out(summary.summary),
         "competencies": [{"code": label.code, "name": label.name} for label in summary.competencies],
         "fallback_note": summary.fallback_note,
     }
@@ -84,13 +85,13 @@ def _detail(page: CoursePage) -> dict[str, Any]:
             {
                 "id": outline.module.pk,
                 "position": outline.module.position,
-                "title": _text(outline.title),
+                "title": text_out(outline.title),
                 "lessons": [
                     {
                         "id": link.lesson.pk,
                         "position": link.lesson.position,
                         "estimated_minutes": link.lesson.estimated_minutes,
-                        "title": _text(link.title),
+                        "title": text_out(link.title),
                     }
                     for link in outline.lessons
                 ],

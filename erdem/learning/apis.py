@@ -15,7 +15,7 @@ from erdem.access.policy import Action, can
 from erdem.api.auth import caller
 from erdem.api.errors import Conflict, Forbidden, Invalid, NotFound
 from erdem.api.schemas import ErrorOut, ValidationErrorOut
-from erdem.catalog.apis import TextOut
+from erdem.catalog.apis import TextOut, text_out
 from erdem.catalog.models import Course
 from erdem.catalog.selectors import course_readable, published_lessons
 from erdem.core.i18n import active_language
@@ -174,7 +174,7 @@ def enrolment_list_mine(request: HttpRequest) -> list[dict[str, Any]]:
         {
             "id": row.enrolment.pk,
             "course": row.course.code,
-            "course_title": row.title.__dict__,
+            "course_title": text_out(row.title),
             "source": row.enrolment.source,
             "cohort_id": row.enrolment.cohort_id,
             "enrolled_at": row.enrolment.enrolled_at,

@@ -64,6 +64,11 @@ def _lesson_title(lesson: Lesson, language: str) -> Text | None:
     return Text(picked.translation.title, picked.language_code, picked.fell_back)
 
 
+def _beyond_lessons(activities: list[ActivityProgress]) -> list[ActivityProgress]:
+    """The kinds of activity to show next to the lessons' progress bar: those with something to do."""
+    return [activity for activity in activities if activity.required and activity.kind != "lessons"]
+
+
 def _percent(done: int, total: int) -> int:
     return round(done * 100 / total) if total else 0
 
@@ -91,6 +96,10 @@ class EnrolmentRow:
     @property
     def is_complete(self) -> bool:
         return self.enrolment.completed_at is not None
+
+    @property
+    def other_activities(self) -> list[ActivityProgress]:
+        return _beyond_lessons(self.activities)
 
 
 def enrolments_of(
@@ -156,6 +165,10 @@ class CourseProgress:
     @property
     def percent(self) -> int:
         return _percent(self.done, self.total)
+
+    @property
+    def other_activities(self) -> list[ActivityProgress]:
+        return _beyond_lessons(self.activities)
 
 
 def course_progress(*, person: Any, course: Course, lesson_ids: list[int]) -> CourseProgress:
