@@ -367,7 +367,7 @@ ROWS = [
     row("assignments:detail",           "POST", "practical",
         LOGIN, GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO,    GO, payload="submission"),
     row("assignments:queue",            "GET", "",
-        LOGIN, E403,  E403,  E403,  E403,  OK,    OK,    E403,  OK,    OK),
+        LOGIN, E403,  E403,  E403,  OK,    OK,    OK,    E403,  OK,    OK),
     row("assignments:review",           "GET", "waiting_submission",
         LOGIN, E404,  E404,  E404,  E404,  OK,    OK,    E404,  OK,    OK),
     row("assignments:review",           "POST", "waiting_submission",

@@ -205,8 +205,9 @@ def _submission_view(grants: Grants, person: Person, submission: Any) -> bool:
 
 
 def _submission_queue_view(grants: Grants, person: Person, _obj: Any) -> bool:
-    """A review queue for national admins, mentors and the trainers of some cohort (one query for them)."""
-    if grants.is_national_admin or grants.has(Role.MENTOR):
+    """A review queue for national admins, mentors, trainers and master teachers (their queue holds
+    what they may review: it is empty until they train a cohort), and anyone training a cohort."""
+    if any(grants.has(role) for role in (Role.NATIONAL_ADMIN, Role.MENTOR, Role.TRAINER, Role.MASTER_TEACHER)):
         return True
     return bool(person.trained_cohorts.exists())
 

@@ -1,6 +1,7 @@
 """Courses: public like the catalogue, in the caller's language; each text says which language it is
 in and whether that is a fallback. Drafts and archived courses only for those who may see them."""
 
+import re
 from typing import Any
 
 from django.http import HttpRequest
@@ -13,6 +14,12 @@ from erdem.catalog.selectors import CoursePage, CourseSummary, Text, course_cata
 from erdem.core.i18n import active_language
 
 router = Router(tags=["courses"])
+_CODE = re.compile(r"[-a-zA-Z0-9_]{1,40}")
+
+
+def is_code(text: str) -> bool:
+    """Whether `text` can be a course's code (a slug); anything else is not looked up."""
+    return _CODE.fullmatch(text) is not None
 
 
 class TextOut(Schema):
@@ -110,7 +117,7 @@ def course_list(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get("/{code}", response={200: CourseDetailOut, 404: ErrorOut}, **PUBLIC)
 def course_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     """One course with its modules and their readable lessons (titles only)."""
-    page = course_page(person=caller(request), code=code, language=active_language())
+    page = course_page(person=caller(request), code=code, language=active_language()) if is_code(code) else None
     if page is None:
         raise NotFound()
     return _detail(page)

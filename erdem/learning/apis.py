@@ -15,7 +15,7 @@ from erdem.access.policy import Action, can
 from erdem.api.auth import caller
 from erdem.api.errors import Conflict, Forbidden, Invalid, NotFound
 from erdem.api.schemas import ErrorOut, ValidationErrorOut
-from erdem.catalog.apis import TextOut, text_out
+from erdem.catalog.apis import TextOut, is_code, text_out
 from erdem.catalog.models import Course
 from erdem.catalog.selectors import course_readable, published_lessons
 from erdem.core.i18n import active_language
@@ -194,7 +194,7 @@ def enrolment_create_mine(request: HttpRequest, payload: EnrolIn) -> Any:
     """Enrol yourself in a published course (educators of its programme). Enrolling again answers 200
     with the enrolment you have."""
     person = caller(request)
-    course = Course.objects.filter(code=payload.course).first()
+    course = Course.objects.filter(code=payload.course).first() if is_code(payload.course) else None
     if course is None or not course_readable(person, course):
         raise Invalid(_("No course has the code “%(code)s”.") % {"code": payload.course[:40]})
     if not can(person, Action.COURSE_ENROL, course):

@@ -14,7 +14,7 @@ from erdem.people.models import Person
 SCORES = [(score, str(score)) for score in range(CourseFeedback.SCALE[0], CourseFeedback.SCALE[1] + 1)]
 EMAIL_LIST_MAX_BYTES = 100 * 1024  # a few thousand addresses
 EMAIL_LIST_MAX_ADDRESSES = 2000
-_EMAIL = re.compile(r"[^\s,;<>\"'()]+@[^\s,;<>\"'()]+\.[^\s,;<>\"'()]+")
+_EMAIL = re.compile(r"[^\s\x00-\x1f\x7f,;<>\"'()]+@[^\s\x00-\x1f\x7f,;<>\"'()]+\.[^\s\x00-\x1f\x7f,;<>\"'()]+")
 
 
 class FeedbackForm(forms.Form):

@@ -386,7 +386,14 @@ def navigation_for(person: Any) -> Any:
             return []
         grants = grants_for(person)
         home = reverse("web:home")
-        items = [{"url": reverse("catalog:list"), "label": _("Courses")}]
+        items = [
+            {"url": reverse("catalog:list"), "label": _("Courses")},
+            {"url": reverse("workshops:list"), "label": _("Workshops")},
+        ]
+        if grants.is_national_admin:
+            items.append({"url": reverse("authoring:list"), "label": _("Courses to edit")})
+        if any(grants.has(role) for role in (Role.NATIONAL_ADMIN, Role.MENTOR, Role.TRAINER, Role.MASTER_TEACHER)):
+            items.append({"url": reverse("assignments:queue"), "label": _("Practical tasks to review")})
         if grants.is_national_admin:
             items.append({"url": f"{home}#institutions", "label": _("Institutions")})
             items.append({"url": f"{home}#regions", "label": _("Regions")})

@@ -228,6 +228,8 @@ def test_a_cohorts_enrolments_take_a_bounded_number_of_queries(
         ("get", "/learning/enrolments/99999999999999999999", None),
         ("get", "/learning/cohorts/-1/enrolments", None),
         ("get", "/courses/%00", None),
+        ("get", "/courses/a%20b", None),
+        ("post", "/learning/enrolments", {"course": "ai\u0000"}),
         ("post", "/learning/enrolments/{enrolment}/lessons/abc/done", None),
     ],
 )
