@@ -30,6 +30,11 @@ EXPECTED_PATHS = {
     "/api/v1/learning/enrolments/{enrolment_id}/lessons/{lesson_id}/done": {"post"},
     "/api/v1/learning/enrolments/{enrolment_id}/feedback": {"post"},
     "/api/v1/learning/cohorts/{cohort_id}/enrolments": {"get"},
+    "/api/v1/workshops/": {"get"},
+    "/api/v1/workshops/{workshop_id}": {"get"},
+    "/api/v1/workshops/{workshop_id}/roster": {"get"},
+    "/api/v1/workshops/{workshop_id}/attendance": {"post"},
+    "/api/v1/workshops/{workshop_id}/registration": {"post", "delete"},
 }
 
 
