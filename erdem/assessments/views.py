@@ -59,8 +59,21 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = attempt_page(person=request.user, attempt_id=pk, language=language)
     if page is None:
         raise Http404
-    context = {"page": page, "header": page.header, "grace": GRACE_SECONDS, "feedback": Quiz.Feedback}
+    context = {
+        "page": page,
+        "header": page.header,
+        "grace": GRACE_SECONDS,
+        "feedback": Quiz.Feedback,
+        "course_completed": not page.attempt.is_open and _course_completed(request.user, page.header.course),
+    }
     return render(request, "assessments/attempt_detail.html", context)
+
+
+def _course_completed(person: Any, course: Any) -> bool:
+    """Whether `person` has completed `course`, for offering the course survey after the result."""
+    from erdem.learning.models import Enrolment  # imported here for the reason given below
+
+    return Enrolment.objects.filter(person_id=person.pk, course=course, completed_at__isnull=False).exists()
 
 
 def _course_completion_update(person: Any, attempt: Attempt) -> None:

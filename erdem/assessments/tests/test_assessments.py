@@ -337,6 +337,31 @@ def test_course_quizzes_passed(programme: Programme, educator: Person) -> None:
     assert course_quizzes_passed(educator, course)
 
 
+def test_a_pass_that_completes_the_course_offers_the_course_survey(lesson: Lesson, educator: Person) -> None:
+    from erdem.learning.models import Enrolment, LessonProgress
+
+    enrolment = Enrolment.objects.create(person=educator, course=lesson.module.course)
+    LessonProgress.objects.create(enrolment=enrolment, lesson=lesson)
+    quiz = mixed_quiz(lesson=lesson, pass_mark=100)
+    client = _client(educator)
+    page = _submit(client, _start(client, quiz), right_answers(quiz)).content.decode()
+    enrolment.refresh_from_db()
+    assert enrolment.completed_at is not None
+    assert "You have completed the course." in page
+    assert reverse("learning:feedback", args=[lesson.module.course.code]) in page
+
+
+def test_a_pass_that_does_not_complete_the_course_offers_no_survey(lesson: Lesson, educator: Person) -> None:
+    from erdem.learning.models import Enrolment
+
+    Enrolment.objects.create(person=educator, course=lesson.module.course)  # the lesson is not yet done
+    quiz = mixed_quiz(lesson=lesson, pass_mark=100)
+    client = _client(educator)
+    page = _submit(client, _start(client, quiz), right_answers(quiz)).content.decode()
+    assert "You passed." in page
+    assert reverse("learning:feedback", args=[lesson.module.course.code]) not in page
+
+
 # --- bounded queries -------------------------------------------------------------------------------------------
 
 
