@@ -30,11 +30,12 @@ def cohort_enrol(*, cohort: Cohort, people: Iterable[Person]) -> int:
     """Enrol the cohort's members in its course, in two statements whatever their number.
 
     Idempotent: people already enrolled keep their enrolment and progress, and join the cohort
-    if they were in none. Returns the number of new enrolments."""
+    if they were in none. Returns the number of people who joined the cohort (new enrolments and
+    enrolled people who were in no cohort)."""
     person_ids = {person.pk for person in people}
     with transaction.atomic():
         existing = Enrolment.objects.filter(course_id=cohort.course_id, person_id__in=person_ids)
-        existing.filter(cohort__isnull=True).update(cohort=cohort)
+        moved = existing.filter(cohort__isnull=True).update(cohort=cohort)
         already = set(existing.values_list("person_id", flat=True))
         created = Enrolment.objects.bulk_create(
             [
@@ -43,7 +44,7 @@ def cohort_enrol(*, cohort: Cohort, people: Iterable[Person]) -> int:
             ],
             ignore_conflicts=True,
         )
-    return len(created)
+    return moved + len(created)
 
 
 def enrolment_visit(*, person: Person, lesson: Lesson, course_id: int) -> bool:

@@ -156,8 +156,8 @@ def cohort_enrol_page(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 ngettext(
-                    "%(count)s person was enrolled in the cohort.",
-                    "%(count)s people were enrolled in the cohort.",
+                    "%(count)s person joined the cohort.",
+                    "%(count)s people joined the cohort.",
                     added,
                 )
                 % {"count": added},

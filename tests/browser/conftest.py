@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make between browser steps are still synchronous and safe.
@@ -87,3 +87,11 @@ def assert_accessible(page: Page) -> None:
         if violation["impact"] in {"serious", "critical"}
     ]
     assert not serious, "Accessibility violations:\n" + "\n".join(serious)
+
+
+def network_cut(context: BrowserContext, page: Page) -> None:
+    """Cut the network of `context` (Chromium's offline emulation) and wait until `page` knows it, as
+    a phone does once it has lost its signal; otherwise a tap made at that instant may still go out
+    through the page's service worker."""
+    context.set_offline(True)
+    page.wait_for_function("() => navigator.onLine === false")

@@ -32,7 +32,7 @@ from erdem.learning.models import Cohort, CourseFeedback, Enrolment, LessonProgr
 from erdem.programmes.tests.factories import ProgrammeFactory
 from erdem.workshops.models import Attendance, Workshop
 from erdem.workshops.tests.factories import workshop_build
-from tests.browser.conftest import assert_accessible, screenshot
+from tests.browser.conftest import assert_accessible, network_cut, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -265,7 +265,7 @@ def test_an_educator_takes_a_whole_course_with_a_workshop(page: Page, browser: B
     _wait_until_saved(trainer_page, roster)
     assert_accessible(trainer_page)
     screenshot(trainer_page, "walk-16-roster-online-phone-mn")
-    trainer_context.set_offline(True)
+    network_cut(trainer_context, trainer_page)
     present = trainer_page.locator(f"input[name='status-{educator.pk}'][value='present']")
     present.check()
     expect(status).to_contain_text("Сүлжээ алга")

@@ -23,7 +23,7 @@ from erdem.programmes.tests.factories import ProgrammeFactory
 from erdem.workshops.models import Attendance, AttendanceMark, Registration, Workshop
 from erdem.workshops.services import attendance_mark
 from erdem.workshops.tests.factories import register, workshop_build
-from tests.browser.conftest import assert_accessible, screenshot
+from tests.browser.conftest import assert_accessible, network_cut, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -118,7 +118,7 @@ def test_a_trainer_takes_attendance_offline_and_it_syncs(
     assert_accessible(page)
     screenshot(page, "offline-attendance-1-roster-online")
 
-    phone.set_offline(True)
+    network_cut(phone, page)
     _choice(page, saraa, "present").check()
     _choice(page, ganbaatar, "late").check()
     _choice(page, oyun, "present").check()
@@ -180,7 +180,7 @@ def test_conflicts_and_refusals_are_shown_after_syncing(
     page.goto(roster)
     _wait_until_saved(page, roster)
 
-    phone.set_offline(True)
+    network_cut(phone, page)
     _choice(page, saraa, "absent").check()
     _choice(page, ganbaatar, "present").check()
     # Meanwhile, with the network: a co-trainer marks Saraa present a little later, and
