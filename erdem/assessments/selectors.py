@@ -99,6 +99,10 @@ class QuizPage:
         return next((attempt for attempt in self.attempts if attempt.submitted_at is None), None)
 
     @property
+    def attempts_used(self) -> int:
+        return len(self.attempts)
+
+    @property
     def attempts_left(self) -> int | None:
         if not self.quiz.attempt_limit:
             return None
@@ -144,10 +148,18 @@ class AttemptPage:
     deadline: dt.datetime | None
     shows_correctness: bool
     shows_answers: bool
+    attempts_used: int = 0  # the person's attempts at the quiz, this one included
 
     @property
     def quiz(self) -> Quiz:
         return self.header.quiz
+
+    @property
+    def attempts_left(self) -> int | None:
+        """Attempts still to start after this one; None without a limit."""
+        if not self.quiz.attempt_limit:
+            return None
+        return max(0, self.quiz.attempt_limit - self.attempts_used)
 
 
 def _text(picked: Any, attribute: str) -> Text:
@@ -230,7 +242,7 @@ def attempt_readable(*, person: Any, attempt_id: int) -> bool:
 
 def attempt_page(*, person: Any, attempt_id: int, language: str) -> AttemptPage | None:
     """The person's own attempt with its drawn questions in the drawn order; None for someone
-    else's attempt or an unreadable course. Eight queries whatever the number of questions."""
+    else's attempt or an unreadable course. Nine queries (eight once submitted) whatever the number of questions."""
     attempt = Attempt.objects.filter(pk=attempt_id, person=person).first()
     if attempt is None:
         return None
@@ -287,7 +299,9 @@ def attempt_page(*, person: Any, attempt_id: int, language: str) -> AttemptPage 
             )
         )
     deadline = attempt_deadline(attempt, quiz)
+    used = Attempt.objects.filter(person=person, quiz=quiz).count() if attempt.is_open else 0
     return AttemptPage(
+        attempts_used=used,
         header=header,
         attempt=attempt,
         questions=views,

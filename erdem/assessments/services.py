@@ -54,6 +54,7 @@ class Submission(StrEnum):
     GRADED = "graded"
     ALREADY_SUBMITTED = "already_submitted"
     EXPIRED = "expired"
+    EMPTY = "empty"  # nothing answered, not confirmed, time left: not graded, the attempt stays open
 
 
 @dataclass(frozen=True)
@@ -72,12 +73,19 @@ def answers_from_form(form_data: Any, question_ids: list[int]) -> dict[str, Any]
     return answers
 
 
-def attempt_submit(*, person: Any, attempt_id: int, form_data: Any) -> SubmitOutcome:
+def _answered(value: Any) -> bool:
+    values = value if isinstance(value, list) else [value]
+    return any(str(item).strip() for item in values)
+
+
+def attempt_submit(*, person: Any, attempt_id: int, form_data: Any, confirm_empty: bool = True) -> SubmitOutcome:
     """Grade the person's open attempt from the submitted form, once.
 
     Raises Attempt.DoesNotExist for someone else's attempt. A second submission changes nothing
     (ALREADY_SUBMITTED); one arriving more than GRACE after the time limit closes the attempt as
-    expired with a score of 0 (EXPIRED). Four queries whatever the number of questions."""
+    expired with a score of 0 (EXPIRED). Without `confirm_empty`, a form with no answer at all sent
+    before the time limit is not graded and the attempt stays open (EMPTY), so the learner can be
+    asked to confirm. Four queries whatever the number of questions."""
     with transaction.atomic():
         attempt = (
             Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt_id, person=person)
@@ -92,11 +100,15 @@ def attempt_submit(*, person: Any, attempt_id: int, form_data: Any) -> SubmitOut
             attempt.expired, attempt.score, attempt.passed = True, 0, False
             attempt.save(update_fields=["submitted_at", "expired", "score", "passed"])
             return SubmitOutcome(attempt, Submission.EXPIRED)
+        answers = answers_from_form(form_data, attempt.question_ids)
+        if not confirm_empty and not any(_answered(value) for value in answers.values()):
+            if deadline is None or now <= deadline:
+                attempt.submitted_at = None
+                return SubmitOutcome(attempt, Submission.EMPTY)
         questions = Question.objects.filter(pk__in=attempt.question_ids).prefetch_related(
             "choices",
             Prefetch("translations", queryset=QuestionTranslation.objects.filter(status=TranslationStatus.PUBLISHED)),
         )
-        answers = answers_from_form(form_data, attempt.question_ids)
         results = {str(question.pk): answer_correct(question, answers.get(str(question.pk))) for question in questions}
         correct = sum(results.values())
         attempt.answers, attempt.results = answers, results

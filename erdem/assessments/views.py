@@ -43,9 +43,16 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not attempt_readable(person=request.user, attempt_id=pk):
             raise Http404
         try:
-            outcome = attempt_submit(person=request.user, attempt_id=pk, form_data=request.POST)
+            outcome = attempt_submit(
+                person=request.user,
+                attempt_id=pk,
+                form_data=request.POST,
+                confirm_empty=request.POST.get("confirm_empty") == "1",
+            )
         except Attempt.DoesNotExist as missing:
             raise Http404 from missing
+        if outcome.status == Submission.EMPTY:
+            return _attempt_render(request, pk, language, confirm_empty=True)
         if outcome.status == Submission.GRADED and outcome.attempt.passed:
             _course_completion_update(request.user, outcome.attempt)
         if outcome.status == Submission.ALREADY_SUBMITTED:
@@ -56,6 +63,11 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 _("The time for this attempt ran out before you submitted it, so it was closed with a score of 0."),
             )
         return redirect("assessments:attempt", pk=pk)
+    return _attempt_render(request, pk, language)
+
+
+def _attempt_render(request: HttpRequest, pk: int, language: str, *, confirm_empty: bool = False) -> HttpResponse:
+    """The attempt page; `confirm_empty` when a form without any answer came back unconfirmed."""
     page = attempt_page(person=request.user, attempt_id=pk, language=language)
     if page is None:
         raise Http404
@@ -64,6 +76,7 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "header": page.header,
         "grace": GRACE_SECONDS,
         "feedback": Quiz.Feedback,
+        "confirm_empty": confirm_empty and page.attempt.is_open,
         "course_completed": not page.attempt.is_open and _course_completed(request.user, page.header.course),
     }
     return render(request, "assessments/attempt_detail.html", context)

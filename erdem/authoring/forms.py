@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from erdem.assessments.grading import pattern_validate
 from erdem.assessments.models import Quiz
-from erdem.authoring.services import UnitKind, team_members_resolve, translation_validate
+from erdem.authoring.services import UnitKind, team_members_resolve
 from erdem.catalog.models import Course, TranslationStatus
+from erdem.catalog.unit_status import translation_problems
 from erdem.core.i18n import localized_order
 from erdem.frameworks.models import Competency
 from erdem.organisations.models import Institution
@@ -200,10 +201,9 @@ class UnitTextsForm(forms.Form):
             status = cleaned.get(f"{code}-status")
             if status is None:
                 continue
-            try:
-                translation_validate(status=status, values=self.values(code), required=self.kind.required)
-            except ValidationError as error:
-                self.add_error(f"{code}-{self.kind.required}", error)
+            problems = translation_problems(kind=self.kind.name, status=status, texts=self.values(code))
+            for name, message in problems.items():
+                self.add_error(f"{code}-{name}" if name in self.text_fields else f"{code}-status", message)
         return cleaned
 
     def values(self, code: str) -> dict[str, str]:

@@ -23,6 +23,7 @@ from erdem.catalog.models import (
     TranslationStatus,
 )
 from erdem.catalog.translations import fallback_order
+from erdem.catalog.unit_status import translation_progress
 from erdem.frameworks.models import Competency
 from erdem.learning.models import LessonProgress
 from erdem.programmes.models import Programme
@@ -99,8 +100,9 @@ class CourseProgress:
 
 
 def authoring_overview(*, person: Any, language: str) -> list[CourseProgress]:
-    """The courses `person` may edit with, per offered language, how many units (the course,
-    its modules and lessons) stand at each translation status. Five queries."""
+    """The courses `person` may edit with, per offered language, how many of their units stand at
+    each translation status: every unit, counted as the course's package page counts them
+    (`translation_progress`). A fixed number of queries whatever the number of courses."""
     courses = list(
         courses_editable_by(person)
         .annotate(
@@ -112,34 +114,15 @@ def authoring_overview(*, person: Any, language: str) -> list[CourseProgress]:
         )
         .order_by("code")
     )
-    ids = [course.pk for course in courses]
-    counts: dict[tuple[int, str, str], int] = defaultdict(int)
-    grouped = (
-        (CourseTranslation.objects.filter(course_id__in=ids), "course_id"),
-        (ModuleTranslation.objects.filter(module__course_id__in=ids), "module__course_id"),
-        (LessonTranslation.objects.filter(lesson__module__course_id__in=ids), "lesson__module__course_id"),
-    )
-    for queryset, course_field in grouped:
-        for course_id, code, status, number in (
-            queryset.values_list(course_field, "language_code", "status").annotate(n=Count("pk")).order_by()
-        ):
-            counts[(course_id, code, status)] += number
+    progress = translation_progress(course_ids=[course.pk for course in courses], languages=LANGUAGE_NAMES)
     labels = dict(TranslationStatus.choices)
     rows = []
     for course in courses:
-        total = 1 + course.module_count + course.lesson_count
         languages = []
         for code in _offered(course):
-            written: dict[str, int] = {
-                status: counts[(course.pk, code, status)]
-                for status in STATUS_ORDER
-                if status != TranslationStatus.MISSING
-            }
-            missing = total - sum(written.values())
-            per_status = [
-                StatusCount(status, str(labels[status]), written.get(status, missing)) for status in STATUS_ORDER
-            ]
-            languages.append(LanguageProgress(code, LANGUAGE_NAMES[code], per_status, total))
+            counts = progress[course.pk][code]
+            per_status = [StatusCount(status, str(labels[status]), counts[status]) for status in STATUS_ORDER]
+            languages.append(LanguageProgress(code, LANGUAGE_NAMES[code], per_status, sum(counts.values())))
         rows.append(
             CourseProgress(
                 course=course,

@@ -39,6 +39,7 @@ from erdem.catalog.models import (
     Translation,
     TranslationStatus,
 )
+from erdem.catalog.unit_status import translation_validate
 from erdem.frameworks.models import Competency
 from erdem.learning.models import LessonProgress
 from erdem.organisations.models import Institution
@@ -46,9 +47,6 @@ from erdem.people.models import Person
 from erdem.programmes.models import Programme
 
 Unit = Course | Module | Lesson | Quiz | Question | Choice
-
-# Statuses that promise a reader-ready text: its main field (the title, a question's text) may not be empty.
-STATUSES_NEEDING_TEXT = frozenset({TranslationStatus.REVIEWED, TranslationStatus.PUBLISHED})
 
 
 @dataclass(frozen=True)
@@ -59,7 +57,6 @@ class UnitKind:
     model: Any  # a concrete subclass of catalog's Translation
     parent_field: str
     fields: tuple[str, ...]
-    required: str = "title"  # the field a reviewed or published text may not leave empty
 
 
 UNIT_KINDS: dict[type[Any], UnitKind] = {
@@ -67,10 +64,8 @@ UNIT_KINDS: dict[type[Any], UnitKind] = {
     Module: UnitKind("module", ModuleTranslation, "module", ("title",)),
     Lesson: UnitKind("lesson", LessonTranslation, "lesson", ("title", "body")),
     Quiz: UnitKind("quiz", QuizTranslation, "quiz", ("title", "instructions")),
-    Question: UnitKind(
-        "question", QuestionTranslation, "question", ("text", "accepted_answer", "accepted_pattern"), required="text"
-    ),
-    Choice: UnitKind("choice", ChoiceTranslation, "choice", ("text",), required="text"),
+    Question: UnitKind("question", QuestionTranslation, "question", ("text", "accepted_answer", "accepted_pattern")),
+    Choice: UnitKind("choice", ChoiceTranslation, "choice", ("text",)),
 }
 
 
@@ -113,14 +108,6 @@ def translation_values(translation: Translation | None, fields: Sequence[str]) -
 def translation_version(translation: Translation | None, fields: Sequence[str]) -> str:
     status = translation.status if translation else TranslationStatus.MISSING
     return text_version(status, translation_values(translation, fields), fields)
-
-
-def translation_validate(*, status: str, values: Mapping[str, str], required: str = "title") -> None:
-    """A reviewed or published text needs its title (a question or a choice: its text)."""
-    if status in STATUSES_NEEDING_TEXT and not values.get(required, "").strip():
-        if required == "title":
-            raise ValidationError(_("A reviewed or published text needs a title."), code="text_required")
-        raise ValidationError(_("A reviewed or published text cannot be empty."), code="text_required")
 
 
 @dataclass(frozen=True)
@@ -177,7 +164,7 @@ def units_texts_save(*, course_id: int, changes: Sequence[tuple[Unit, Sequence[T
         for edit in edits:
             if edit.language_code not in names:
                 raise ValidationError(_("Unknown language."), code="language")
-            translation_validate(status=edit.status, values=edit.values, required=unit_kind(unit).required)
+            translation_validate(kind=unit_kind(unit).name, status=edit.status, texts=edit.values)
     with transaction.atomic():
         _lock_course(course_id)
         planned = []

@@ -60,7 +60,7 @@ from erdem.authoring.services import (
     unit_kind,
     unit_texts_save,
 )
-from erdem.catalog.models import Course, Lesson, Module
+from erdem.catalog.models import Course, Lesson, Module, TranslationStatus
 from erdem.catalog.rendering import markdown_render
 from erdem.catalog.selectors import course_page, course_readable, lesson_page
 from erdem.core.i18n import active_language
@@ -336,6 +336,9 @@ def _columns(
             "status": form[f"{code}-status"],
             "version": form[f"{code}-version"],
             "stored": texts[code],
+            "status_label": TranslationStatus(texts[code].status).label,
+            "unseen": texts[code].status != TranslationStatus.PUBLISHED
+            and any(value.strip() for value in texts[code].values.values()),
             "preview": (previews or {}).get(code),
         }
         for code, name in LANGUAGE_NAMES.items()
@@ -433,7 +436,9 @@ def course_text(request: HttpRequest, code: str) -> HttpResponse:
 def module_text(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     course = _course_for_editing(request, code)
     module = _module_of(course, pk)
-    heading = _("Module %(number)s") % {"number": module.position}
+    number = _("Module %(number)s") % {"number": module.position}
+    title = author_title(module.translations.all(), active_language(), "")
+    heading = _("%(number)s: %(title)s") % {"number": number, "title": title} if title else number
     return _unit_editor(request, course, module, {"heading": heading, "module": module})
 
 
@@ -441,8 +446,21 @@ def module_text(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def lesson_text(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     course = _course_for_editing(request, code)
     lesson = _lesson_of(course, pk)
-    heading = _("Lesson %(module)s.%(number)s") % {"module": lesson.module.position, "number": lesson.position}
-    return _unit_editor(request, course, lesson, {"heading": heading, "lesson": lesson})
+    language = active_language()
+    number = _("Lesson %(module)s.%(number)s") % {"module": lesson.module.position, "number": lesson.position}
+    title = author_title(lesson.translations.all(), language, "")
+    module_number = _("Module %(number)s") % {"number": lesson.module.position}
+    module_title = author_title(lesson.module.translations.all(), language, "")
+    context = {
+        "heading": _("%(number)s: %(title)s") % {"number": number, "title": title} if title else number,
+        "module_heading": (
+            _("%(number)s: %(title)s") % {"number": module_number, "title": module_title}
+            if module_title
+            else module_number
+        ),
+        "lesson": lesson,
+    }
+    return _unit_editor(request, course, lesson, context)
 
 
 # --- the preview -------------------------------------------------------------------------------------------------

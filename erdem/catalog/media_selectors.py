@@ -6,13 +6,15 @@ when the reader's is missing, empty or unpublished, and say so, as lesson texts 
 """
 
 import hashlib
+import html
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When, prefetch_related_objects
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +35,12 @@ from erdem.catalog.translations import READER_STATUSES, fallback_order
 from erdem.core.uploads import AUDIO, KINDS
 
 PREVIEW_STATUSES = frozenset(TranslationStatus) - {TranslationStatus.MISSING}
+
+# A course's offline ZIP packs attachments and light (low-bandwidth or audio) media files up to
+# this size each, and up to the package total; larger ones stay links that need a connection.
+OFFLINE_FILE_MAX_BYTES = 5 * 1024 * 1024
+OFFLINE_PACKAGE_MAX_BYTES = 50 * 1024 * 1024
+CAPTIONS_MAX_CHARS = 200_000
 
 # An external address plays in the page's own <video>/<audio> when it names a media file;
 # anything else (a video site's page) is a plain link: no third-party player, no script.
@@ -68,6 +76,41 @@ def text_pick(rows: Iterable[Any], attribute: str, *, language: str, statuses: f
     return None
 
 
+_TAG = re.compile(r"<[^>]*>")
+_BLOCKS = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)")
+
+
+def captions_plain_text(vtt: str) -> str:
+    """The words of WebVTT captions as running text: no header, notes, cue ids, timings or tags."""
+    cues: list[str] = []
+    for block in _BLOCKS.split(vtt.lstrip("\ufeff").strip()):
+        lines = block.splitlines()
+        timing = next((index for index, line in enumerate(lines) if "-->" in line), None)
+        if timing is None:  # the WEBVTT header, NOTE, STYLE and REGION blocks
+            continue
+        text = " ".join(html.unescape(_TAG.sub("", " ".join(lines[timing + 1 :]))).split())
+        if text and (not cues or cues[-1] != text):  # captions often repeat a line across cues
+            cues.append(text)
+    return " ".join(cues)
+
+
+def read_stored(field_file: Any, limit: int | None = None) -> bytes:
+    with field_file.storage.open(field_file.name, "rb") as handle:
+        data: bytes = handle.read(limit) if limit else handle.read()
+        return data
+
+
+def _captions_text(rows: list[LessonMediaTranslation], tracks: list["Track"], language: str) -> Shown | None:
+    """The first track's captions as text, for a medium without a transcript."""
+    if not tracks:
+        return None
+    track = tracks[0]
+    row = next(row for row in rows if row.language_code == track.language_code)
+    vtt = read_stored(row.captions, CAPTIONS_MAX_CHARS * 4).decode("utf-8-sig", "replace")[:CAPTIONS_MAX_CHARS]
+    text = captions_plain_text(vtt)
+    return Shown(text, track.language_code, track.language_code != language) if text else None
+
+
 def _version(name: str) -> str:
     """A short token that changes when a stored file is replaced, so the URL can be cached long."""
     return hashlib.sha256(name.encode()).hexdigest()[:10]
@@ -90,6 +133,11 @@ class Source:
     def host(self) -> str:
         return urlsplit(self.url).hostname or ""
 
+    @property
+    def external_page(self) -> bool:
+        """An address of another site's page (not a media file): a link, never a player."""
+        return self.external and not self.playable
+
 
 @dataclass(frozen=True)
 class Track:
@@ -109,10 +157,20 @@ class MediaItem:
     tracks: list[Track]
     transcript: SafeString | None
     transcript_text: Shown | None
+    captions_text: Shown | None = None  # the captions as plain text, read only when there is no transcript
 
     @property
     def first(self) -> Source:
         return self.sources[0]
+
+    @property
+    def audio(self) -> bool:
+        """Played by <audio>, where browsers show no captions: the text is offered instead."""
+        return self.first.element == "audio" and self.first.playable
+
+    @property
+    def external_page(self) -> bool:
+        return self.first.external_page
 
     @property
     def others(self) -> list[Source]:
@@ -142,6 +200,14 @@ class LessonContent:
     def empty(self) -> bool:
         return not (self.media or self.attachments)
 
+    @property
+    def offline_file_max(self) -> int:
+        return OFFLINE_FILE_MAX_BYTES
+
+    @property
+    def offline_package_max(self) -> int:
+        return OFFLINE_PACKAGE_MAX_BYTES
+
 
 def _media_url(code: str, media: LessonMedia, variant: str, name: str) -> str:
     url = reverse("catalog:media_file", args=[code, media.lesson_id, media.pk, variant])
@@ -152,8 +218,12 @@ def _external_source(media: LessonMedia) -> Source:
     extension = urlsplit(media.external_url).path.rsplit(".", 1)[-1].lower()
     mime = _PLAYABLE_EXTENSIONS.get(extension, "")
     element = "audio" if mime.startswith("audio/") or media.kind == LessonMedia.Kind.AUDIO else "video"
+    if not mime:
+        return Source(
+            media.external_url, element, mime, None, _("A page on another site"), external=True, playable=False
+        )
     label = _("Video") if media.kind == LessonMedia.Kind.VIDEO else _("Audio")
-    return Source(media.external_url, element, mime, None, label, external=True, playable=bool(mime))
+    return Source(media.external_url, element, mime, None, label, external=True)
 
 
 def _sources(code: str, media: LessonMedia, low_bandwidth_first: bool) -> list[Source]:
@@ -230,14 +300,16 @@ def content_of(
     for media in lesson.media.all():
         rows = list(media.translations.all())
         transcript = text_pick(rows, "transcript", language=language, statuses=statuses)
+        tracks = _tracks(code, media, rows, language, statuses)
         content.media.append(
             MediaItem(
                 media=media,
                 title=text_pick(rows, "title", language=language, statuses=statuses),
                 sources=_sources(code, media, low_bandwidth),
-                tracks=_tracks(code, media, rows, language, statuses),
+                tracks=tracks,
                 transcript=markdown_render(transcript.value) if transcript else None,
                 transcript_text=transcript,
+                captions_text=None if transcript else _captions_text(rows, tracks, language),
             )
         )
     for image in lesson.images.all():
@@ -285,9 +357,32 @@ class ManagedLesson:
     attachments: list[LessonAttachment]
 
 
-def lesson_media_managed(*, lesson: Lesson) -> ManagedLesson:
-    """A lesson's media, images and attachments with all their translations; six queries."""
-    media = list(LessonMedia.objects.filter(lesson=lesson).prefetch_related("translations"))
-    images = list(LessonImage.objects.filter(lesson=lesson).prefetch_related("translations"))
-    attachments = list(LessonAttachment.objects.filter(lesson=lesson).prefetch_related("translations"))
+def _reader_first(queryset: "QuerySet[Any]", language: str) -> Prefetch:
+    """Translations in the reader's fallback order: their own language's first."""
+    rank = Case(
+        *(When(language_code=code, then=Value(index)) for index, code in enumerate(fallback_order(language))),
+        default=Value(len(settings.LANGUAGES)),
+        output_field=IntegerField(),
+    )
+    return Prefetch("translations", queryset=queryset.order_by(rank, "language_code"))
+
+
+def lesson_media_managed(*, lesson: Lesson, language: str) -> ManagedLesson:
+    """A lesson's media, images and attachments with all their translations, the reader's
+    language first; six queries."""
+    media = list(
+        LessonMedia.objects.filter(lesson=lesson).prefetch_related(
+            _reader_first(LessonMediaTranslation.objects.all(), language)
+        )
+    )
+    images = list(
+        LessonImage.objects.filter(lesson=lesson).prefetch_related(
+            _reader_first(LessonImageTranslation.objects.all(), language)
+        )
+    )
+    attachments = list(
+        LessonAttachment.objects.filter(lesson=lesson).prefetch_related(
+            _reader_first(LessonAttachmentTranslation.objects.all(), language)
+        )
+    )
     return ManagedLesson(media=media, images=images, attachments=attachments)

@@ -217,7 +217,7 @@ def lesson_media(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "lesson": lesson,
         "course": lesson.module.course,
         "lesson_title": _lesson_title(lesson),
-        "managed": lesson_media_managed(lesson=lesson),
+        "managed": lesson_media_managed(lesson=lesson, language=active_language()),
     }
     return render(request, "catalog/media/manage.html", context)
 

@@ -8,7 +8,6 @@ page. Texts come with the language they are in, so the page can mark a fallback 
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.safestring import SafeString
@@ -21,6 +20,7 @@ from erdem.catalog.models import Course, CourseTranslation, Lesson, LessonTransl
 from erdem.catalog.models import TranslationStatus as Status
 from erdem.catalog.rendering import markdown_render
 from erdem.catalog.translations import READER_STATUSES, translation_pick
+from erdem.core.i18n import LANGUAGE_CODES, language_name
 from erdem.frameworks.models import Competency
 
 # How a competency's framework is written before its code: "AI CFT 4.1", "DigCompEdu 2.1".
@@ -72,8 +72,7 @@ class CourseSummary:
 
     @property
     def language_names(self) -> list[str]:
-        names = dict(settings.LANGUAGES)
-        return [names[code] for code in self.course.languages if code in names]
+        return [language_name(code) for code in self.course.languages if code in LANGUAGE_CODES]
 
     @property
     def is_published(self) -> bool:

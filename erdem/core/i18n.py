@@ -17,6 +17,20 @@ from django.utils.translation import gettext_lazy as _
 
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 
+# A language's name as a reader of the active language writes it ("Англи" in Mongolian text);
+# settings.LANGUAGES keeps each language's own name, for the language switch.
+LANGUAGE_NAMES = {"mn": _("Mongolian"), "en": _("English")}
+
+
+def language_name(code: str) -> str:
+    """The name of the language `code` in the active language ("Англи", "Mongolian")."""
+    return str(LANGUAGE_NAMES.get(code, code))
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The platform's languages for a form, named in the active language."""
+    return [(code, language_name(code)) for code in LANGUAGE_CODES]
+
 
 def active_language() -> str:
     """The active language reduced to one of the platform's codes."""
@@ -36,17 +50,37 @@ def localized(obj: Any, field: str, language: str | None = None) -> str:
 
 
 # ICU's Mongolian collation puts Ё after Е and Ө, Ү after О, У, as the alphabet does;
-# the default orders by code point (Ё first, Ө and Ү last). PostgreSQL has it; SQLite,
-# the embedded default, keeps code-point order.
+# the default orders by code point (Ё first, Ө and Ү last). PostgreSQL has it as "mn-x-icu";
+# on SQLite, the embedded default, the same order is a collation registered on every new
+# connection (`sqlite_collation_register`, from erdem.core.apps).
 MONGOLIAN_COLLATION = "mn-x-icu"
+SQLITE_MONGOLIAN_COLLATION = "mn"
+MONGOLIAN_ALPHABET = "абвгдеёжзийклмноөпрстуүфхцчшщъыьэюя"
+_ALPHABET_RANK = {letter: rank for rank, letter in enumerate(MONGOLIAN_ALPHABET)}
+
+
+def mongolian_sort_key(text: str) -> tuple[tuple[tuple[int, int], ...], str]:
+    """Letters in Mongolian alphabetical order, case aside (Cyrillic first, then other letters by
+    code point); equal texts apart from case are ordered by code point so the order is total."""
+    letters = tuple((0, _ALPHABET_RANK[c]) if c in _ALPHABET_RANK else (1, ord(c)) for c in text.lower())
+    return letters, text
+
+
+def _sqlite_mongolian_compare(left: str, right: str) -> int:
+    a, b = mongolian_sort_key(left), mongolian_sort_key(right)
+    return (a > b) - (a < b)
+
+
+def sqlite_collation_register(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """connection_created receiver: give SQLite connections the Mongolian collation."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_collation(SQLITE_MONGOLIAN_COLLATION, _sqlite_mongolian_compare)
 
 
 def mongolian_order(field: str) -> OrderBy:
-    """Order by a Cyrillic `field` in Mongolian alphabetical order where the database can."""
-    expression: Any = F(field)
-    if connection.vendor == "postgresql":
-        expression = Collate(expression, MONGOLIAN_COLLATION)
-    return expression.asc()
+    """Order by a Cyrillic `field` in Mongolian alphabetical order."""
+    collation = MONGOLIAN_COLLATION if connection.vendor == "postgresql" else SQLITE_MONGOLIAN_COLLATION
+    return Collate(F(field), collation).asc()
 
 
 def localized_order(field: str) -> OrderBy:

@@ -49,6 +49,36 @@ def emails_in(text: str) -> list[str]:
     return list(dict.fromkeys(match.group(0).strip(".").lower() for match in _EMAIL.finditer(text)))
 
 
+_ENTRY_SEPARATORS = re.compile(r"[\n\r,;]+")
+
+
+def invalid_entries(text: str) -> list[str]:
+    """The entries of a pasted list that are not e-mail addresses, in order, without repeats.
+    Entries are separated by new lines, commas or semicolons; an entry written "Name <address>"
+    is fine, otherwise each word of an entry must be an address."""
+    invalid: list[str] = []
+    for entry in _ENTRY_SEPARATORS.split(text):
+        entry = entry.strip().strip('"').strip()
+        if not entry:
+            continue
+        if "<" in entry:
+            if _EMAIL.search(entry) is None:
+                invalid.append(entry)
+            continue
+        invalid.extend(word for word in entry.split() if _EMAIL.fullmatch(word.strip(".")) is None)
+    return list(dict.fromkeys(item[:200] for item in invalid))
+
+
+def lines_without_address(text: str) -> list[str]:
+    """The lines of an uploaded list (plain text or CSV, where other columns may hold names) that
+    hold no e-mail address; a first line without any "@" is taken for column names and skipped."""
+    lines = [line.strip() for line in text.splitlines()]
+    if lines and "@" not in lines[0]:
+        lines = lines[1:]
+    invalid = [line for line in lines if line.strip(" ,;\t\"") and _EMAIL.search(line) is None]
+    return list(dict.fromkeys(line[:200] for line in invalid))
+
+
 class StaffChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.family_name} {obj.given_name} ({obj.email})"
@@ -99,10 +129,21 @@ class CohortEnrolForm(forms.Form):
         data = super().clean() or {}
         emails = emails_in(data.get("emails", "")) + emails_in(data.get("email_file", ""))
         data["email_list"] = list(dict.fromkeys(emails))
+        data["invalid_entries"] = list(
+            dict.fromkeys(
+                invalid_entries(data.get("emails", "")) + lines_without_address(data.get("email_file", ""))
+            )
+        )
         if len(data["email_list"]) > EMAIL_LIST_MAX_ADDRESSES:
             raise ValidationError(
                 _("Enrol at most %(limit)s people by e-mail at a time.") % {"limit": EMAIL_LIST_MAX_ADDRESSES}
             )
         if not data.get("people") and not data["email_list"] and not self.errors:
+            if data["invalid_entries"]:
+                raise ValidationError(
+                    _("These entries are not e-mail addresses: %(entries)s")
+                    % {"entries": ", ".join(data["invalid_entries"][:20])},
+                    code="invalid",
+                )
             raise ValidationError(_("Pick at least one person or give their e-mail addresses."), code="empty")
         return data

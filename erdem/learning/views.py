@@ -136,7 +136,8 @@ def feedback(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def cohort_enrol_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Enrol people into a cohort: pick from the institution's educators, or give e-mail addresses
-    (pasted or uploaded). Addresses that belong to no educator of the programme are listed, not enrolled."""
+    (pasted or uploaded). Addresses that belong to no educator of the programme, and entries that are
+    not e-mail addresses, are listed, not enrolled."""
     cohort = cohort_for_view(cohort_id=pk)
     if cohort is None:
         raise Http404
@@ -148,7 +149,9 @@ def cohort_enrol_page(request: HttpRequest, pk: int) -> HttpResponse:
         candidates=candidates,
     )
     unknown: list[str] = []
+    invalid: list[str] = []
     if request.method == "POST" and form.is_valid():
+        invalid = form.cleaned_data["invalid_entries"]
         found, unknown = educators_by_email(cohort=cohort, emails=form.cleaned_data["email_list"])
         people = [*form.cleaned_data["people"], *found]
         added = cohort_enrol(cohort=cohort, people=people) if people else 0
@@ -162,12 +165,12 @@ def cohort_enrol_page(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 % {"count": added},
             )
-        if not unknown:
+        if not unknown and not invalid:
             return redirect("learning:cohort", pk=cohort.pk)
         candidates = cohort_members_candidates(cohort=cohort)
-        form = CohortEnrolForm(candidates=candidates, initial={"emails": "\n".join(unknown)})
+        form = CohortEnrolForm(candidates=candidates, initial={"emails": "\n".join([*invalid, *unknown])})
     return render(
         request,
         "learning/cohort_enrol.html",
-        {"cohort": cohort, "form": form, "candidates": candidates, "unknown": unknown},
+        {"cohort": cohort, "form": form, "candidates": candidates, "unknown": unknown, "invalid": invalid},
     )

@@ -390,6 +390,8 @@ def navigation_for(person: Any) -> Any:
             {"url": reverse("catalog:list"), "label": _("Courses")},
             {"url": reverse("workshops:list"), "label": _("Workshops")},
         ]
+        if grants.has(Role.EDUCATOR):
+            items.insert(1, {"url": reverse("learning:list"), "label": _("My courses")})
         if grants.is_national_admin:
             items.append({"url": reverse("authoring:list"), "label": _("Courses to edit")})
         if any(grants.has(role) for role in (Role.NATIONAL_ADMIN, Role.MENTOR, Role.TRAINER, Role.MASTER_TEACHER)):

@@ -70,6 +70,23 @@ def checkin_open(workshop: Workshop, *, now: dt.datetime | None = None) -> bool:
     return not workshop.is_cancelled and workshop.starts_at - OPENS_BEFORE <= now <= workshop.ends_at
 
 
+CheckinState = Literal["cancelled", "early", "open", "closed"]
+
+
+def checkin_state(workshop: Workshop, *, now: dt.datetime | None = None) -> CheckinState:
+    """Where `now` falls against the check-in window: before it, in it, or after it."""
+    now = now or timezone.now()
+    if workshop.is_cancelled:
+        return "cancelled"
+    if now < checkin_opens_at(workshop):
+        return "early"
+    return "open" if now <= workshop.ends_at else "closed"
+
+
+def checkin_opens_at(workshop: Workshop) -> dt.datetime:
+    return workshop.starts_at - OPENS_BEFORE
+
+
 def code_valid(workshop: Workshop, code: str, *, now: dt.datetime | None = None) -> bool:
     """True for the code of the current or the previous window."""
     window = _window(now or timezone.now())

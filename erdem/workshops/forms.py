@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
@@ -22,6 +23,58 @@ class NamedChoiceField(forms.ModelChoiceField):
 class TrainerChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.full_name
+
+
+class TrainerGroupsWidget(forms.CheckboxSelectMultiple):
+    """Trainers as one collapsible group per region: the workshop's region first and open, as
+    is any group with someone chosen; the others closed, so a long list stays short."""
+
+    template_name = "workshops/widgets/trainer_groups.html"
+    open_all_below = 16
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.first_group = ""
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        groups = context["widget"]["optgroups"]
+        total = sum(len(options) for _group, options, _index in groups)
+        context["widget"]["groups"] = [
+            {
+                "label": group,
+                "options": options,
+                "first": group == self.first_group and bool(self.first_group),
+                "open": total < self.open_all_below
+                or (group == self.first_group and bool(self.first_group))
+                or any(option["selected"] for option in options),
+                "chosen": sum(1 for option in options if option["selected"]),
+            }
+            for group, options, _index in groups
+        ]
+        return context
+
+
+def trainer_groups(trainers: Iterable[Person], *, first_region_id: int | None) -> tuple[list[Any], str]:
+    """(region name, [(pk, "Name · institution")]) per region, the region `first_region_id`
+    first, then the others by name, then trainers whose institution is not known; and the
+    first group's name when it is that region ("" otherwise)."""
+    regions: dict[int | None, tuple[str, list[tuple[str, str]]]] = {}
+    for person in trainers:
+        institution = person.institution
+        region = institution.region if institution is not None else None
+        key = region.pk if region is not None else None
+        label = region.name if region is not None else str(_("Institution not given"))
+        name = person.full_name + (f" · {institution.short_name}" if institution is not None else "")
+        regions.setdefault(key, (label, []))[1].append((str(person.pk), name))
+
+    def order(item: tuple[int | None, tuple[str, list[tuple[str, str]]]]) -> tuple[int, str]:
+        key, (label, _options) = item
+        return (0 if key == first_region_id and key is not None else 2 if key is None else 1, label)
+
+    groups = sorted(regions.items(), key=order)
+    first = groups[0][1][0] if groups and first_region_id is not None and groups[0][0] == first_region_id else ""
+    return [(label, options) for _key, (label, options) in groups], first
 
 
 class CourseChoiceField(forms.ModelChoiceField):
@@ -87,13 +140,32 @@ class WorkshopForm(forms.ModelForm):
         self.fields["cohort"] = NamedChoiceField(cohorts, required=False, label=_("Cohort (optional)"))
         self.fields["region"] = NamedChoiceField(Region.objects.all(), required=False, label=_("Region"))
         self.fields["institution"] = NamedChoiceField(institutions, required=False, label=_("Institution"))
+        widget = TrainerGroupsWidget()
         self.fields["trainers"] = TrainerChoiceField(
-            trainers, label=_("Trainers"), widget=forms.CheckboxSelectMultiple,
-            help_text=_("People holding the trainer or master teacher role in the programme."),
+            trainers, label=_("Trainers"), widget=widget,
+            help_text=_(
+                "People holding the trainer or master teacher role in the programme, by the region of their "
+                "institution; the workshop's region comes first."
+            ),
         )  # fmt: skip
+        widget.choices, widget.first_group = trainer_groups(trainers, first_region_id=self._region_id())
         self.fields["capacity"] = forms.IntegerField(label=_("Capacity"), min_value=1)
         mode = cast(forms.ChoiceField, self.fields["mode"])
         mode.choices = [(value, capfirst(label)) for value, label in Workshop.Mode.choices]
+
+    def _region_id(self) -> int | None:
+        """The workshop's region: as chosen in the form being sent, else as saved, else as asked
+        for in the address (?region=)."""
+        if self.is_bound:
+            value = self.data.get("region")
+        elif self.instance.pk is not None:
+            value = self.instance.region_id
+        else:
+            value = self.initial.get("region")
+        try:
+            return int(value) if value else None
+        except (TypeError, ValueError):
+            return None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

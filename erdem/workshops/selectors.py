@@ -223,7 +223,11 @@ def trainer_candidates(*, programme_id: int) -> QuerySet[Person]:
     holders = RoleAssignment.objects.current().filter(
         person=OuterRef("pk"), programme_id=programme_id, role__in=(Role.TRAINER, Role.MASTER_TEACHER)
     )
-    return Person.objects.filter(Exists(holders), is_active=True).order_by("family_name", "given_name", "pk")
+    return (
+        Person.objects.filter(Exists(holders), is_active=True)
+        .select_related("institution__region")
+        .order_by("family_name", "given_name", "pk")
+    )
 
 
 def with_course_titles(workshops: Iterable[Workshop], *, language: str) -> list[Workshop]:
@@ -260,3 +264,16 @@ def workshops_of(*, person: Person) -> QuerySet[Workshop]:
         .prefetch_related("trainers")
         .order_by("starts_at", "pk")
     )
+
+
+def upcoming_workshops_led(person: Person, *, limit: int = 5, language: str | None = None) -> list[Workshop]:
+    """For a trainer's home page: the scheduled workshops `person` leads that are not over yet,
+    soonest first (one under way comes first). With `language`, each has `course_title` in that
+    language (see `with_course_titles`). Two queries."""
+    workshops = list(
+        Workshop.objects.filter(trainers=person.pk, status=Workshop.Status.SCHEDULED, ends_at__gte=timezone.now())
+        .select_related("course", "region", "institution")
+        .prefetch_related(COURSE_TITLES)
+        .order_by("starts_at", "pk")[:limit]
+    )
+    return with_course_titles(workshops, language=language) if language else workshops

@@ -172,6 +172,8 @@ def registration_create(*, workshop: Workshop, person: Person) -> Registration:
             raise RegistrationRefused(_("The workshop was cancelled."))
         if locked.ends_at <= timezone.now():
             raise RegistrationRefused(_("The workshop is over."))
+        if locked.trainers.filter(pk=person.pk).exists():
+            raise RegistrationRefused(_("You lead this workshop: its trainers do not register for it."))
         existing = Registration.objects.filter(workshop=locked, person_id=person.pk).first()
         if existing is not None and existing.status != Registration.Status.CANCELLED:
             return existing

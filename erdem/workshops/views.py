@@ -13,7 +13,9 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -48,6 +50,7 @@ from erdem.workshops.selectors import (
     workshops_led_by,
 )
 from erdem.workshops.services import (
+    REMINDER_LEAD,
     WORKSHOP_FIELDS,
     AttendanceRefused,
     RegistrationRefused,
@@ -60,6 +63,19 @@ from erdem.workshops.services import (
 )
 
 PAGE_SIZE = 20
+
+# Names of the time zones a platform in Mongolia may run in, for people rather than machines.
+TIME_ZONE_LABELS = {
+    "Asia/Ulaanbaatar": _lazy("Ulaanbaatar time"),
+    "Asia/Hovd": _lazy("Khovd time"),
+    "Asia/Choibalsan": _lazy("Choibalsan time"),
+    "UTC": _lazy("UTC"),
+}
+
+
+def time_zone_label() -> str:
+    """The platform's time zone as people say it ("Ulaanbaatar time"), else its identifier."""
+    return str(TIME_ZONE_LABELS.get(settings.TIME_ZONE, settings.TIME_ZONE))
 
 
 def _workshop(pk: int) -> Workshop:
@@ -144,6 +160,7 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
     in_cohort = workshop.cohort_id is not None and cohort_member(cohort_id=workshop.cohort_id, person_id=person.pk)
     registered = registration is not None and registration.status == Registration.Status.REGISTERED
     takes_attendance = can(person, Action.WORKSHOP_ATTENDANCE_TAKE, workshop)
+    leads = any(trainer.pk == person.pk for trainer in workshop.trainers.all())
     context = {
         "workshop": workshop,
         "seats_left": seats_left(workshop),
@@ -155,13 +172,17 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "in_cohort": in_cohort,
         "show_link": registered or in_cohort or takes_attendance or can(person, Action.WORKSHOP_EDIT, workshop),
-        "can_register": can(person, Action.WORKSHOP_REGISTER, workshop) and workshop.ends_at > timezone.now(),
+        "leads": leads,
+        "can_register": (
+            not leads and can(person, Action.WORKSHOP_REGISTER, workshop) and workshop.ends_at > timezone.now()
+        ),
+        "is_over": workshop.ends_at <= timezone.now(),
         "takes_attendance": takes_attendance,
         "views_attendance": can(person, Action.WORKSHOP_ATTENDANCE_VIEW, workshop),
         "can_edit": can(person, Action.WORKSHOP_EDIT, workshop),
         "checkin_open": checkin_codes.checkin_open(workshop),
         "my_attendance": Attendance.objects.filter(workshop=workshop, person_id=person.pk).first(),
-        "time_zone": settings.TIME_ZONE,
+        "time_zone": time_zone_label(),
     }
     return render(request, "workshops/detail.html", context)
 
@@ -180,12 +201,27 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(refusal.messages))
         return redirect("workshops:detail", pk=workshop.pk)
     if registration.status == Registration.Status.REGISTERED:
-        messages.success(request, _("You are registered. We will remind you by e-mail the day before."))
+        messages.success(request, _registered_message(workshop))
     else:
         messages.info(
             request, _("Every seat is taken: you are on the waiting list. We will e-mail you if a seat frees up.")
         )
     return redirect("workshops:detail", pk=workshop.pk)
+
+
+def _registered_message(workshop: Workshop) -> str:
+    """What happens next: a reminder only when there is still time to send it."""
+    now = timezone.now()
+    if workshop.starts_at - now > REMINDER_LEAD:
+        return _("You are registered. We will remind you by e-mail the day before.")
+    if workshop.starts_at > now:
+        starts = timezone.localtime(workshop.starts_at)
+        when = date_format(starts, "TIME_FORMAT" if starts.date() == timezone.localdate() else "DATETIME_FORMAT")
+        return _("You are registered. The workshop starts soon, at %(time)s (%(zone)s).") % {
+            "time": when,
+            "zone": time_zone_label(),
+        }
+    return _("You are registered. The workshop is under way: check in with the code on the trainer's screen.")
 
 
 @login_required
@@ -217,6 +253,7 @@ def _form(request: HttpRequest, programme: Programme, instance: Workshop | None)
     form = WorkshopForm(
         request.POST or None,
         instance=instance,
+        initial={"region": request.GET.get("region", "")[:12]} if instance is None else None,
         courses=courses,
         course_titles=titles,
         cohorts=cohorts,
@@ -243,7 +280,7 @@ def workshop_new(request: HttpRequest) -> HttpResponse:
         workshop = workshop_create(programme=programme, trainers=form.cleaned_data["trainers"], **_fields(form))
         messages.success(request, _("The workshop is scheduled."))
         return redirect("workshops:detail", pk=workshop.pk)
-    return render(request, "workshops/form.html", {"form": form, "workshop": None, "time_zone": settings.TIME_ZONE})
+    return render(request, "workshops/form.html", {"form": form, "workshop": None, "time_zone": time_zone_label()})
 
 
 @login_required
@@ -258,7 +295,7 @@ def workshop_edit(request: HttpRequest, pk: int) -> HttpResponse:
         workshop_update(workshop=workshop, trainers=form.cleaned_data["trainers"], **_fields(form))
         messages.success(request, _("The workshop is saved."))
         return redirect("workshops:detail", pk=workshop.pk)
-    return render(request, "workshops/form.html", {"form": form, "workshop": workshop, "time_zone": settings.TIME_ZONE})
+    return render(request, "workshops/form.html", {"form": form, "workshop": workshop, "time_zone": time_zone_label()})
 
 
 @login_required
@@ -395,7 +432,21 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("You are checked in. Welcome!"))
             return redirect("workshops:detail", pk=workshop.pk)
-    return render(request, "workshops/checkin.html", {"workshop": workshop, "form": form, "error": error})
+    state = checkin_codes.checkin_state(workshop)
+    opens_at = timezone.localtime(checkin_codes.checkin_opens_at(workshop))
+    return render(
+        request,
+        "workshops/checkin.html",
+        {
+            "workshop": workshop,
+            "form": form,
+            "error": error,
+            "state": state,
+            "opens_at": opens_at,
+            "opens_today": opens_at.date() == timezone.localdate(),
+            "time_zone": time_zone_label(),
+        },
+    )
 
 
 # --- attendance: paper sheets ------------------------------------------------------------------------------

@@ -193,7 +193,7 @@ def test_the_attempt_limit_is_respected(lesson: Lesson, educator: Person) -> Non
     question_add(quiz, Question.Kind.TRUE_FALSE, true_false_answer=True)
     client = _client(educator)
     for _number in range(2):
-        _submit(client, _start(client, quiz), {})
+        _submit(client, _start(client, quiz), {"confirm_empty": "1"})
     response = client.post(reverse("assessments:quiz", args=[quiz.pk]), follow=True)
     assert "You have used all your attempts at this quiz." in response.content.decode()
     assert Attempt.objects.filter(quiz=quiz).count() == 2
@@ -205,13 +205,61 @@ def test_a_second_submission_changes_nothing(lesson: Lesson, educator: Person) -
     quiz = mixed_quiz(lesson=lesson)
     client = _client(educator)
     attempt = _start(client, quiz)
-    _submit(client, attempt, {})
+    _submit(client, attempt, {"confirm_empty": "1"})
     attempt.refresh_from_db()
     first = (attempt.score, attempt.submitted_at, attempt.answers)
     response = _submit(client, attempt, right_answers(quiz))
     assert "already submitted" in response.content.decode()
     attempt.refresh_from_db()
     assert (attempt.score, attempt.submitted_at, attempt.answers) == first == (0, first[1], {})
+
+
+def test_an_empty_form_is_not_graded_until_confirmed(lesson: Lesson, educator: Person) -> None:
+    quiz = mixed_quiz(lesson=lesson, attempt_limit=3)
+    client = _client(educator)
+    attempt = _start(client, quiz)
+    text_fields = {f"q{question.pk}": "  " for question in quiz.questions.filter(kind__in=["numeric", "short_text"])}
+    response = client.post(reverse("assessments:attempt", args=[attempt.pk]), text_fields)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Submit with no answers?" in page and 'name="confirm_empty" value="1"' in page
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is None and attempt.score is None and attempt.is_open
+    # answering now grades as usual
+    _submit(client, attempt, right_answers(quiz))
+    attempt.refresh_from_db()
+    assert attempt.score == 100
+    # a confirmed empty form uses the attempt with a score of 0
+    second = _start(client, quiz)
+    _submit(client, second, {"confirm_empty": "1"})
+    second.refresh_from_db()
+    assert second.submitted_at is not None and second.score == 0
+
+
+def test_an_empty_form_after_the_time_limit_is_graded_without_asking(lesson: Lesson, educator: Person) -> None:
+    quiz = mixed_quiz(lesson=lesson, time_limit_minutes=10)
+    client = _client(educator)
+    attempt = _start(client, quiz)
+    Attempt.objects.filter(pk=attempt.pk).update(started_at=timezone.now() - dt.timedelta(minutes=10, seconds=10))
+    _submit(client, attempt, {})
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is not None and attempt.score == 0 and not attempt.expired
+
+
+def test_attempts_used_and_left_are_shown(lesson: Lesson, educator: Person) -> None:
+    quiz = mixed_quiz(lesson=lesson, attempt_limit=3)
+    client = _client(educator)
+    page = client.get(reverse("assessments:quiz", args=[quiz.pk])).content.decode()
+    assert "You have used 0 of 3 attempts; 3 left." in page
+    attempt = _start(client, quiz)
+    form = client.get(reverse("assessments:attempt", args=[attempt.pk])).content.decode()
+    assert "This is attempt 1 of 3; 2 more after this one." in form
+    _submit(client, attempt, {"confirm_empty": "1"})
+    page = client.get(reverse("assessments:quiz", args=[quiz.pk])).content.decode()
+    assert "You have used 1 of 3 attempts; 2 left." in page
+    unlimited = mixed_quiz(lesson=lesson)
+    page = client.get(reverse("assessments:quiz", args=[unlimited.pk])).content.decode()
+    assert "You have used 0 attempts." in page
 
 
 def test_answers_after_the_time_limit_and_grace_are_refused(lesson: Lesson, educator: Person) -> None:
@@ -286,14 +334,14 @@ def test_feedback_none_shows_only_the_score(lesson: Lesson, educator: Person) ->
 def test_feedback_after_each_attempt_marks_each_answer(lesson: Lesson, educator: Person) -> None:
     quiz = mixed_quiz(lesson=lesson, feedback=Quiz.Feedback.AFTER_ATTEMPT)
     client = _client(educator)
-    page = _submit(client, _start(client, quiz), {}).content.decode()
+    page = _submit(client, _start(client, quiz), {"confirm_empty": "1"}).content.decode()
     assert page.count("✗ Not correct") == 5 and "Correct answer:" not in page and "Ulaanbaatar" not in page
 
 
 def test_feedback_after_passing_shows_the_correct_answers_only_then(lesson: Lesson, educator: Person) -> None:
     quiz = mixed_quiz(lesson=lesson, feedback=Quiz.Feedback.AFTER_PASSING)
     client = _client(educator)
-    failed = _submit(client, _start(client, quiz), {}).content.decode()
+    failed = _submit(client, _start(client, quiz), {"confirm_empty": "1"}).content.decode()
     assert "Ulaanbaatar" not in failed and "The correct answers are shown once you pass." in failed
     passed = _submit(client, _start(client, quiz), right_answers(quiz)).content.decode()
     assert "Correct answer:" in passed and "Ulaanbaatar" in passed and "12.5 (± 0.5)" in passed
@@ -379,7 +427,7 @@ def test_pages_make_a_bounded_number_of_queries(
         assert client.get(reverse("assessments:quiz", args=[quiz.pk])).status_code == 200
     with django_assert_max_num_queries(15):
         attempt = _start(client, quiz)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # 12 and the count of attempts used
         assert client.get(reverse("assessments:attempt", args=[attempt.pk])).status_code == 200
     body = right_answers(quiz)
     with django_assert_max_num_queries(13):

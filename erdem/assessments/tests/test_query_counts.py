@@ -107,7 +107,7 @@ def test_a_failed_or_repeated_submission(db: None, size: int, django_assert_max_
     client, body = _client(educator), right_answers(quizzes[-1])
 
     with django_assert_max_num_queries(SUBMISSION_MAX_QUERIES):
-        assert _submit(client, attempt, {}) == 302
+        assert _submit(client, attempt, {"confirm_empty": "1"}) == 302
     assert Attempt.objects.get(pk=attempt.pk).score == 0
     with django_assert_max_num_queries(SUBMISSION_MAX_QUERIES):
         assert _submit(client, attempt, body) == 302

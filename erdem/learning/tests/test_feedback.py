@@ -18,7 +18,7 @@ from erdem.assessments.tests.factories import question_add, quiz_build
 from erdem.catalog.models import Course, Lesson
 from erdem.catalog.tests.factories import course_build
 from erdem.learning.completion import bulk_rules, completion_rules, enrolment_progress, enrolments_progress
-from erdem.learning.forms import emails_in
+from erdem.learning.forms import emails_in, invalid_entries, lines_without_address
 from erdem.learning.models import Cohort, CourseFeedback, Enrolment
 from erdem.learning.selectors import feedback_rated_highly, feedback_rated_highly_by_course
 from erdem.learning.services import (
@@ -317,6 +317,28 @@ def test_an_uploaded_list_that_is_not_text_is_refused(cohort: Cohort, content: b
 def test_an_empty_form_asks_for_someone(cohort: Cohort) -> None:
     response = _signed_in(cohort.trainers.get()).post(reverse("learning:cohort_enrol", args=[cohort.pk]), {})
     assert "Pick at least one person or give their e-mail addresses." in response.content.decode()
+
+
+def test_entries_that_are_not_addresses_are_reported(cohort: Cohort) -> None:
+    known = person_with_role(Role.EDUCATOR, programme=cohort.programme)
+    client = _signed_in(cohort.trainers.get())
+    url = reverse("learning:cohort_enrol", args=[cohort.pk])
+    response = client.post(url, {"emails": f"{known.email}\nfoo\nbar@baz"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "These 2 entries are not e-mail addresses and were skipped:" in page
+    assert "<li>foo</li>" in page and "<li>bar@baz</li>" in page
+    assert list(Enrolment.objects.filter(cohort=cohort).values_list("person_id", flat=True)) == [known.pk]
+    # Only invalid entries: nothing to enrol, the form says why.
+    response = client.post(url, {"emails": "foo"})
+    assert "These entries are not e-mail addresses: foo" in response.content.decode()
+
+
+def test_invalid_entries_in_any_common_shape() -> None:
+    text = "a@x.mn, foo; Dorj <d@z.mn>\nBat Bold\n\n  b@y.org  c@z  \nName <nothing>"
+    assert invalid_entries(text) == ["foo", "Bat", "Bold", "c@z", "Name <nothing>"]
+    assert lines_without_address("name,email\nBat,bat@x.mn\nDorj,\n,,\nfoo\n") == ["Dorj,", "foo"]
+    assert lines_without_address("bat@x.mn\nfoo") == ["foo"]
 
 
 def test_e_mail_lists_are_read_in_any_common_shape() -> None:

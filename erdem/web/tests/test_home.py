@@ -171,7 +171,7 @@ def test_coordinator_sees_own_staff_confirmed_and_invited(
     assert "Your institution" in html
     assert capital_institution.name_en in html
     figures = [part.split("</span>")[0] for part in html.split('<span class="figure">')[1:]]
-    assert figures == ["6", "5", "1"]  # staff, confirmed, invited
+    assert figures == ["5", "1", "6"]  # registered (confirmed), invited, accounts in all
     assert "Урилгатай" in html  # the most recent staff
     assert stranger.email not in html
     assert reverse("people:institution_people", args=[capital_institution.pk]) in html

@@ -107,7 +107,9 @@ def test_times_are_shown_in_the_platforms_time_zone(course: Course, educator: Pe
     workshop = workshop_build(course=course, starts_at=starts)
     page = _page(_client(educator), "workshops:detail", workshop.pk)
     assert "9:30" in page or "09:30" in page
-    assert "Asia/Ulaanbaatar" in page
+    assert "(Ulaanbaatar time)" in page and "Asia/Ulaanbaatar" not in page
+    mongolian = _page(_client(educator, "mn"), "workshops:detail", workshop.pk)
+    assert "(Улаанбаатарын цагаар)" in mongolian
 
 
 # --- registration -------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@
   var again = false;
   var problem = "";  // "", "offline", "retry", "signin" or "forbidden"
   var notes = {};  // person id -> text of the last sync's note for that person (superseded marks)
+  var sent = false;  // whether marks were sent from this page since it opened
 
   function storageWorks() {
     try {
@@ -204,7 +205,8 @@
     } else if (problem === "retry") {
       parts.push(text("retry"));
     }
-    parts.push(waiting.length ? text("pending", { count: waiting.length }) : text("synced"));
+    // Before anything is marked, say how marks travel rather than that they were sent.
+    parts.push(waiting.length ? text("pending", { count: waiting.length }) : text(sent ? "synced" : "idle"));
     statusLine.textContent = parts.join(" ");
     if (!syncing && problem === "signin" && data.loginUrl) {
       var login = document.createElement("a");
@@ -214,7 +216,7 @@
       statusLine.appendChild(login);
       statusLine.appendChild(document.createTextNode(" " + parts.slice(1).join(" ")));
     }
-    statusLine.className = "roster-sync" + (waiting.length ? " roster-sync-waiting" : " roster-sync-done");
+    statusLine.className = "roster-sync" + (waiting.length ? " roster-sync-waiting" : sent ? " roster-sync-done" : " roster-sync-idle");
     form.setAttribute("data-waiting", String(waiting.length));
   }
 
@@ -308,6 +310,7 @@
       if (response.ok) {
         return response.json().then(function (body) {
           settle(body.results || []);
+          sent = true;
           failures = 0;
           problem = "";
           refreshSavedPage();
