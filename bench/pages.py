@@ -210,7 +210,7 @@ def run(environment: Environment, *, seconds: float, concurrency: int, workers: 
     )
     print(
         f"Load average (1 min) of this machine ({os.cpu_count()} cores): {load_before:.1f} before, "
-        f"{os.getloadavg()[0]:.1f} after; other work on the machine lowers every figure."
+        f"{os.getloadavg()[0]:.1f} after; other work on the machine lowers the rates and blurs the ratios."
     )
     for target in pages:
         if target.exhausted:

@@ -274,6 +274,20 @@ ROWS = [
         LOGIN, E403,  OK,    E403,  E403,  OK,    E403,  E403,  OK,    OK),
     row("learning:cohort_enrol",        "POST", "cohort",
         LOGIN, E403,  GO,    E403,  E403,  GO,    E403,  E403,  GO,    GO, payload="cohort_enrol"),
+    # cohorts: the list for those who follow or may train cohorts (each sees their own); creating and
+    # changing for national admins and coordinators (their own institution: B's coordinator may not
+    # choose institution A, so the form comes back; so it does for the superuser, whose new cohorts go to
+    # the current programme, not the one of the course sent)
+    row("learning:cohorts",             "GET", "",
+        LOGIN, E403,  OK,    OK,    OK,    OK,    OK,    E403,  OK,    OK),
+    row("learning:cohort_new",          "GET", "",
+        LOGIN, E403,  OK,    OK,    E403,  E403,  E403,  E403,  OK,    OK),
+    row("learning:cohort_new",          "POST", "",
+        LOGIN, E403,  GO,    OK,    E403,  E403,  E403,  E403,  GO,    OK, payload="cohort_form"),
+    row("learning:cohort_edit",         "GET", "cohort",
+        LOGIN, E403,  OK,    E403,  E403,  E403,  E403,  E403,  OK,    OK),
+    row("learning:cohort_edit",         "POST", "cohort",
+        LOGIN, E403,  GO,    E403,  E403,  E403,  E403,  E403,  GO,    GO, payload="cohort_form"),
     # the feedback survey: only one's own completed enrolment (the educator completed the course)
     row("learning:feedback",            "GET", "course",
         LOGIN, OK,    E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404),
@@ -289,7 +303,7 @@ ROWS = [
     row("assessments:attempt",          "GET", "attempt",
         LOGIN, OK,    E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404),
     row("assessments:attempt",          "POST", "attempt",
-        LOGIN, GO,    E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404, payload="empty"),
+        LOGIN, GO,    E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404, payload="quiz_empty_confirmed"),
     # --- authoring: the course's team (the master teacher is on the team of the authoring course) and
     #     national admins of its programme; courses they may not read answer 404 --------------------------
     row("authoring:list",               "GET", "",

@@ -354,6 +354,7 @@ def payload_for(name: str, world: World) -> tuple[Any, str | None]:
     forms: dict[str, Callable[[], Any]] = {
         "": dict,
         "empty": dict,
+        "quiz_empty_confirmed": lambda: {"confirm_empty": "1"},
         "language": lambda: {"language": "en", "next": "/"},
         "login": lambda: {"username": educator.email, "password": PASSWORD},
         "unknown_email": lambda: {"email": "nobody@example.mn"},
@@ -389,6 +390,12 @@ def payload_for(name: str, world: World) -> tuple[Any, str | None]:
         "sign_in_sheet": lambda: {"file": SimpleUploadedFile("sheet.csv", MATRIX_SHEET)},
         "feedback": lambda: {"rating": "5", "usefulness": "4", "comment": "Useful"},
         "cohort_enrol": lambda: {"emails": educator.email},
+        "cohort_form": lambda: {
+            "name": "matrix cohort, changed",
+            "course": Course.objects.get(code="matrix-published").pk,
+            "institution": world.inst_a.pk,
+            "trainers": [world.people["trainer"].pk],
+        },
         "submission": lambda: {"text": "A revised plan", "number": "2"},
         "review": lambda: {
             **rubric_form(Assignment.objects.get(lesson__module__course__code="matrix-published")),
@@ -497,6 +504,8 @@ def snapshot() -> dict[str, Any]:
         "tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at", "expires_at")),
         "attempts": list(Attempt.objects.order_by("pk").values_list("pk", "submitted_at", "score")),
         "enrolments": list(Enrolment.objects.order_by("pk").values_list("pk", "cohort_id", "completed_at")),
+        "cohorts": list(Cohort.objects.order_by("pk").values_list("pk", "name", "course_id", "institution_id")),
+        "cohort_trainers": list(Cohort.trainers.through.objects.order_by("pk").values_list("cohort_id", "person_id")),
         "lessons_done": list(LessonProgress.objects.order_by("pk").values_list("pk", "enrolment_id", "lesson_id")),
         "feedback": list(CourseFeedback.objects.order_by("pk").values_list("pk", "rating", "comment")),
         "submissions": list(Submission.objects.order_by("pk").values_list("pk", "status")),

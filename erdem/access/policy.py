@@ -33,6 +33,8 @@ class Action(StrEnum):
     COURSE_CREATE = "course.create"
     COHORT_PROGRESS_VIEW = "cohort.progress.view"
     COHORT_ENROL = "cohort.enrol"
+    COHORT_MANAGE = "cohort.manage"
+    COHORT_LIST_VIEW = "cohort.list.view"
     COURSE_FEEDBACK_VIEW = "course.feedback.view"
     WORKSHOP_CREATE = "workshop.create"
     WORKSHOP_EDIT = "workshop.edit"
@@ -162,15 +164,37 @@ def _course_enrol(grants: Grants, person: Person, course: Any) -> bool:
 
 
 def _cohort_progress_view(grants: Grants, person: Person, cohort: Any) -> bool:
-    """The cohort's trainers, national admins of its programme, the coordinator of its institution.
-    Reads `cohort.trainers.all()`, which the caller prefetches."""
+    """The cohort's trainers, national admins of its programme, the coordinator of its institution (in
+    the cohort's programme). Reads `cohort.trainers.all()`, which the caller prefetches."""
     if cohort is None:
         return False
-    if grants.has(Role.NATIONAL_ADMIN, programme_id=cohort.programme_id):
-        return True
-    if cohort.institution_id is not None and cohort.institution_id in grants.institution_ids(Role.COORDINATOR):
+    if _cohort_manage(grants, person, cohort):
         return True
     return any(trainer.pk == person.pk for trainer in cohort.trainers.all())
+
+
+def _cohort_manage(grants: Grants, person: Person, obj: Any) -> bool:
+    """Create cohorts (`obj`: the programme) or change one (`obj`: the cohort): national admins of the
+    programme, and its coordinators for cohorts of their own institution."""
+    if obj is None:
+        return False
+    if not hasattr(obj, "course_id"):  # a programme: may this person create cohorts in it
+        return grants.has(Role.NATIONAL_ADMIN, programme_id=obj.pk) or grants.has(Role.COORDINATOR, programme_id=obj.pk)
+    if grants.has(Role.NATIONAL_ADMIN, programme_id=obj.programme_id):
+        return True
+    return obj.institution_id is not None and any(
+        (g.role, g.programme_id, g.institution_id) == (Role.COORDINATOR, obj.programme_id, obj.institution_id)
+        for g in grants.grants
+    )
+
+
+def _cohort_list_view(grants: Grants, person: Person, _obj: Any) -> bool:
+    """The list of cohorts: those who manage cohorts, those who may be chosen to train one (trainers,
+    master teachers, mentors), and anyone training a cohort. Each sees only their own (scoped selector)."""
+    roles = (Role.NATIONAL_ADMIN, Role.COORDINATOR, Role.TRAINER, Role.MASTER_TEACHER, Role.MENTOR)
+    if any(grants.has(role) for role in roles):
+        return True
+    return bool(person.trained_cohorts.exists())
 
 
 def _submission_reviewer(grants: Grants, person: Person, submission: Any) -> bool:
@@ -282,6 +306,8 @@ RULES: dict[Action, Rule] = {
     Action.COURSE_CREATE: _programme_admin,  # national admins create the programme's courses
     Action.COHORT_PROGRESS_VIEW: _cohort_progress_view,
     Action.COHORT_ENROL: _cohort_progress_view,  # those who follow a cohort fill it
+    Action.COHORT_MANAGE: _cohort_manage,
+    Action.COHORT_LIST_VIEW: _cohort_list_view,
     Action.COURSE_FEEDBACK_VIEW: _course_feedback_view,
     Action.WORKSHOP_CREATE: _workshop_create,
     Action.WORKSHOP_EDIT: _workshop_edit,

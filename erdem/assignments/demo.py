@@ -5,19 +5,30 @@ It runs after the enrolment step and derives everything from the database: every
 enrolment has an approved submission, reviewed before the completion date by a trainer of the
 learner's cohort or by a mentor of their institution (a national admin when neither exists); some
 enrolments in progress have a submission waiting or sent back for revision, so reviewers' queues
-look like real ones. A few bulk inserts whatever the number of educators.
+look like real ones. Answers that say a file is attached come with it: a small text file stored once
+and shared by every submission that hands it in. A few bulk inserts whatever the number of educators.
 """
 
 import datetime as dt
+import hashlib
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 
 from erdem.access.models import Role, RoleAssignment
-from erdem.assignments.demo_data import ASSIGNMENTS, COMMENTS_APPROVE, COMMENTS_REVISE, LEVELS, AssignmentSeed
+from erdem.assignments.demo_data import (
+    ASSIGNMENTS,
+    COMMENTS_APPROVE,
+    COMMENTS_REVISE,
+    LEVELS,
+    AssignmentSeed,
+    AttachmentSeed,
+)
 from erdem.assignments.models import (
     Assignment,
     AssignmentTranslation,
@@ -28,6 +39,7 @@ from erdem.assignments.models import (
     LevelTranslation,
     Review,
     Submission,
+    SubmissionFile,
 )
 from erdem.catalog.models import Course, Lesson, TranslationStatus
 from erdem.learning.models import Cohort, Enrolment
@@ -178,11 +190,14 @@ class _Batch:
     rng: random.Random
     submissions: list[Submission] = field(default_factory=list)
     reviews: list[tuple[int, Review]] = field(default_factory=list)
+    files: list[tuple[int, AttachmentSeed]] = field(default_factory=list)
 
     def hand_in(self, assignment: Assignment, person_id: int, number: int, at: dt.datetime, status: str,
-                text: str) -> int:  # fmt: skip
+                text: str, attachment: AttachmentSeed | None = None) -> int:  # fmt: skip
         self.submissions.append(Submission(assignment=assignment, person_id=person_id, number=number, text=text,
                                            submitted_at=at, status=status))  # fmt: skip
+        if attachment is not None:
+            self.files.append((len(self.submissions) - 1, attachment))
         return len(self.submissions) - 1
 
     def judge(self, index: int, reviewer: int, decision: str, at: dt.datetime) -> None:
@@ -214,19 +229,22 @@ def _demo_submissions_create(
         reviewer = reviewers.pick(learner=person_id, cohort_id=cohort_id, institution_id=institution_id)
         if reviewer is None:
             continue
-        answer = rng.choice(seed.answers_mn)
+        answer_index = rng.randrange(len(seed.answers_mn))
+        answer = seed.answers_mn[answer_index]
+        attachment = dict(seed.attachments).get(answer_index)
         if completed_at is not None:
             start, end = enrolled_at, completed_at
             if rng.random() < REVISED_FIRST:
                 first = batch.hand_in(assignment, person_id, 1, _between(start, end, 0.55, 0.65, rng),
-                                      Submission.Status.REVISION_REQUESTED, answer)  # fmt: skip
+                                      Submission.Status.REVISION_REQUESTED, answer, attachment)  # fmt: skip
                 batch.judge(first, reviewer, revise, _between(start, end, 0.68, 0.72, rng))
                 second = batch.hand_in(assignment, person_id, 2, _between(start, end, 0.8, 0.88, rng),
-                                       Submission.Status.APPROVED, "Засварласан хувилбар. " + answer)  # fmt: skip
+                                       Submission.Status.APPROVED, "Засварласан хувилбар. " + answer,
+                                       attachment)  # fmt: skip
                 batch.judge(second, reviewer, approve, _between(start, end, 0.9, 0.99, rng))
             else:
                 only = batch.hand_in(assignment, person_id, 1, _between(start, end, 0.75, 0.88, rng),
-                                     Submission.Status.APPROVED, answer)  # fmt: skip
+                                     Submission.Status.APPROVED, answer, attachment)  # fmt: skip
                 batch.judge(only, reviewer, approve, _between(start, end, 0.9, 0.99, rng))
             continue
         if last_visit is None:
@@ -235,11 +253,20 @@ def _demo_submissions_create(
         chance = rng.random() / (2 if cohort_id else 1)
         if email == demo_login or chance < SENT_BACK:
             sent = batch.hand_in(assignment, person_id, 1, _between(enrolled_at, last_visit, 0.6, 0.8, rng),
-                                 Submission.Status.REVISION_REQUESTED, answer)  # fmt: skip
+                                 Submission.Status.REVISION_REQUESTED, answer, attachment)  # fmt: skip
             batch.judge(sent, reviewer, revise, _between(enrolled_at, last_visit, 0.85, 1.0, rng))
         elif chance < SENT_BACK + WAITING:
-            batch.hand_in(assignment, person_id, 1, last_visit, Submission.Status.SUBMITTED, answer)
+            batch.hand_in(assignment, person_id, 1, last_visit, Submission.Status.SUBMITTED, answer, attachment)
     submissions = Submission.objects.bulk_create(batch.submissions, batch_size=BATCH_SIZE)
+    stored = {seed: _attachment_store(seed) for seed in {seed for _index, seed in batch.files}}
+    SubmissionFile.objects.bulk_create(
+        (
+            SubmissionFile(submission=submissions[index], file=stored[seed], original_name=seed.name, kind="txt",
+                           size=len(seed.text.encode()))
+            for index, seed in batch.files
+        ),
+        batch_size=BATCH_SIZE,
+    )  # fmt: skip
     for index, review in batch.reviews:
         review.submission = submissions[index]
     Review.objects.bulk_create([review for _index, review in batch.reviews], batch_size=BATCH_SIZE)
@@ -252,6 +279,16 @@ def _demo_submissions_create(
     _scores_insert(scores)
     run.counts["submissions"] = len(submissions)
     run.counts["reviews"] = len(batch.reviews)
+
+
+def _attachment_store(seed: AttachmentSeed) -> str:
+    """Store a demo attachment once (named after its content, so loading the demo again reuses it) and
+    return its name in the storage; every submission handing it in points at the same file."""
+    content = seed.text.encode()
+    name = f"private/submissions/demo/{hashlib.sha256(content).hexdigest()[:32]}"
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(content))
+    return name
 
 
 def _scores_insert(rows: list[tuple[int, int, int]]) -> None:

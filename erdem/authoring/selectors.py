@@ -98,6 +98,17 @@ class CourseProgress:
     lessons: int
     languages: list[LanguageProgress]
 
+    @property
+    def by_status(self) -> list[tuple[str, list[int]]]:
+        """The progress table turned a quarter: one row per status (its label, then its count in each
+        language), so that it stays two or three columns wide on a phone."""
+        if not self.languages:
+            return []
+        labels = [count.label for count in self.languages[0].counts]
+        return [
+            (label, [language.counts[index].count for language in self.languages]) for index, label in enumerate(labels)
+        ]
+
 
 def authoring_overview(*, person: Any, language: str) -> list[CourseProgress]:
     """The courses `person` may edit with, per offered language, how many of their units stand at

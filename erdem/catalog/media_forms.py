@@ -12,13 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from erdem.catalog.media_services import ATTACHMENT_KINDS, MediaText, limits_description
 from erdem.catalog.models import LessonAttachment, LessonImage, LessonMedia, TranslationStatus
+from erdem.catalog.translations import fallback_order
+from erdem.core.i18n import active_language, language_name
 from erdem.core.uploads import AUDIO, IMAGES, VIDEO, allowed_description
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
-
-
-def _language_name(code: str) -> str:
-    return str(dict(settings.LANGUAGES)[code])
 
 
 class _PerLanguage(forms.Form):
@@ -30,10 +28,10 @@ class _PerLanguage(forms.Form):
         return [
             (
                 code,
-                _language_name(code),
+                language_name(code),
                 [self[f"{name}_{code}"] for name in self.per_language if f"{name}_{code}" in self.fields],
             )
-            for code in LANGUAGES
+            for code in fallback_order(active_language())  # the reader's language first
         ]
 
     def common_fields(self) -> list[forms.BoundField]:
@@ -86,7 +84,7 @@ class MediaForm(_PerLanguage):
             del self.fields["remove_low_bandwidth"]
         translations = {row.language_code: row for row in media.translations.all()} if media else {}
         for code in LANGUAGES:
-            name = _language_name(code)
+            name = language_name(code)
             row = translations.get(code)
             self.fields[f"title_{code}"] = forms.CharField(label=_("Title"), max_length=200, required=False)
             self.fields[f"status_{code}"] = _status_field()

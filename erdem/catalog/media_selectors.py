@@ -32,6 +32,7 @@ from erdem.catalog.models import (
 )
 from erdem.catalog.rendering import ImageRef, markdown_render
 from erdem.catalog.translations import READER_STATUSES, fallback_order
+from erdem.core.i18n import language_name
 from erdem.core.uploads import AUDIO, KINDS
 
 PREVIEW_STATUSES = frozenset(TranslationStatus) - {TranslationStatus.MISSING}
@@ -77,13 +78,14 @@ def text_pick(rows: Iterable[Any], attribute: str, *, language: str, statuses: f
 
 
 _TAG = re.compile(r"<[^>]*>")
-_BLOCKS = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)")
+_BLOCKS = re.compile(r"\n[ \t]*\n")
 
 
 def captions_plain_text(vtt: str) -> str:
     """The words of WebVTT captions as running text: no header, notes, cue ids, timings or tags."""
     cues: list[str] = []
-    for block in _BLOCKS.split(vtt.lstrip("\ufeff").strip()):
+    lines_only = vtt.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").strip()
+    for block in _BLOCKS.split(lines_only):
         lines = block.splitlines()
         timing = next((index for index, line in enumerate(lines) if "-->" in line), None)
         if timing is None:  # the WEBVTT header, NOTE, STYLE and REGION blocks
@@ -162,6 +164,10 @@ class MediaItem:
     @property
     def first(self) -> Source:
         return self.sources[0]
+
+    @property
+    def captions_language(self) -> str:
+        return language_name(self.captions_text.language_code) if self.captions_text else ""
 
     @property
     def audio(self) -> bool:
@@ -251,7 +257,6 @@ def _sources(code: str, media: LessonMedia, low_bandwidth_first: bool) -> list[S
 def _tracks(
     code: str, media: LessonMedia, rows: list[LessonMediaTranslation], language: str, statuses: frozenset[str]
 ) -> list[Track]:
-    names = dict(settings.LANGUAGES)
     with_captions = {row.language_code: row for row in rows if row.status in statuses and row.captions}
     order = [code_ for code_ in fallback_order(language) if code_ in with_captions]
     return [
@@ -259,7 +264,7 @@ def _tracks(
             url=reverse("catalog:media_captions", args=[code, media.lesson_id, media.pk, lang])
             + f"?v={_version(with_captions[lang].captions.name)}",
             language_code=lang,
-            label=str(names.get(lang, lang)),
+            label=language_name(lang),
             default=index == 0,
             size=with_captions[lang].captions_size,
             name=with_captions[lang].captions.name,
@@ -349,12 +354,30 @@ def with_content(queryset: Any, *, preview: bool = False) -> Any:
 
 
 @dataclass
+class Managed:
+    """A medium, image or attachment as the course team's page lists it: its translations, the
+    reader's language first, each with its language's name in the reader's language."""
+
+    obj: Any
+    texts: list[tuple[Any, str]]  # (translation row, language name)
+    source: Source | None = None  # a medium's main source: an external page is named as such
+
+    @property
+    def first_title(self) -> str:
+        return next((row.title for row, _name in self.texts if getattr(row, "title", "")), "")
+
+
+@dataclass
 class ManagedLesson:
     """What the course team's media page lists: every row, whatever its status, with all its translations."""
 
-    media: list[LessonMedia]
-    images: list[LessonImage]
-    attachments: list[LessonAttachment]
+    media: list[Managed]
+    images: list[Managed]
+    attachments: list[Managed]
+
+
+def _managed(obj: Any) -> Managed:
+    return Managed(obj, [(row, language_name(row.language_code)) for row in obj.translations.all()])
 
 
 def _reader_first(queryset: "QuerySet[Any]", language: str) -> Prefetch:
@@ -385,4 +408,13 @@ def lesson_media_managed(*, lesson: Lesson, language: str) -> ManagedLesson:
             _reader_first(LessonAttachmentTranslation.objects.all(), language)
         )
     )
-    return ManagedLesson(media=media, images=images, attachments=attachments)
+    managed_media = []
+    for row in media:
+        item = _managed(row)
+        item.source = None if row.file else _external_source(row)
+        managed_media.append(item)
+    return ManagedLesson(
+        media=managed_media,
+        images=[_managed(image) for image in images],
+        attachments=[_managed(attachment) for attachment in attachments],
+    )

@@ -51,6 +51,7 @@ from erdem.catalog.selectors import (
     published_translations,
 )
 from erdem.catalog.translations import translation_pick
+from erdem.core.i18n import language_name
 from erdem.core.uploads import KINDS
 
 # Images up to this size are embedded; larger ones become links, so a page stays a few hundred KB.
@@ -116,6 +117,10 @@ class IndexEntry:
     filename: str
     module_title: Text
     title: Text
+
+    @property
+    def title_language(self) -> str:
+        return language_name(self.title.language_code)
 
 
 @dataclass

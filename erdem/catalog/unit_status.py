@@ -10,10 +10,10 @@ translation file imports all check `translation_problems` before they write a st
 """
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, ForeignKey, Model, Q
 from django.utils.translation import gettext as _
 
 from erdem.catalog.models import TranslationStatus
@@ -95,15 +95,16 @@ def translation_progress(
     totals: dict[tuple[int, str], int] = {}
     for name, kind in KINDS.items():
         path = COURSE_OF_UNIT[name]
-        parent = kind.translation_model._meta.get_field(kind.parent_field)
+        parent = cast(ForeignKey[Any, Any], kind.translation_model._meta.get_field(kind.parent_field))
         rows = parent.related_query_name()
+        unit_model = cast(type[Model], parent.related_model)
         tallies = {
             f"n_{index}_{status}": Count("pk", filter=Q(**{f"{rows}__language_code": code, f"{rows}__status": status}))
             for index, code in enumerate(codes)
             for status in written
         }
         for row in (
-            parent.related_model._default_manager.filter(**{f"{path}__in": ids})
+            unit_model._default_manager.filter(**{f"{path}__in": ids})
             .values(path)
             .annotate(units=Count("pk", distinct=True), **tallies)
             .order_by()
@@ -123,12 +124,3 @@ def translation_progress(
             missing = totals.get((course_id, ""), 0) - sum(counts.values())
             progress[course_id][code] = {status: counts.get(status, missing) for status in TranslationStatus.values}
     return progress
-
-
-def progress_rows(progress: Mapping[str, Mapping[str, int]], names: Mapping[str, str]) -> list[dict[str, Any]]:
-    """One table row per language of `translation_progress`'s result for a course: code, name and
-    the counts in `TranslationStatus` order (the order of its labels, for the table's header)."""
-    return [
-        {"code": code, "name": names.get(code, code), "counts": [counts[s] for s in TranslationStatus.values]}
-        for code, counts in progress.items()
-    ]

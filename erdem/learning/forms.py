@@ -1,14 +1,19 @@
-"""The feedback survey and the cohort's enrolment form; parsing only, the writes are in services."""
+"""The feedback survey, the cohort form and the cohort's enrolment form; parsing only, the writes are
+in services."""
 
 import re
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from erdem.catalog.models import Course
 from erdem.learning.models import CourseFeedback
+from erdem.learning.selectors import TrainerCandidate
 from erdem.learning.services import feedback_comment_clean
+from erdem.organisations.models import Institution
 from erdem.people.models import Person
 
 SCORES = [(score, str(score)) for score in range(CourseFeedback.SCALE[0], CourseFeedback.SCALE[1] + 1)]
@@ -77,6 +82,79 @@ def lines_without_address(text: str) -> list[str]:
         lines = lines[1:]
     invalid = [line for line in lines if line.strip(" ,;\t\"") and _EMAIL.search(line) is None]
     return list(dict.fromkeys(line[:200] for line in invalid))
+
+
+class TitledCourseField(forms.ModelChoiceField):
+    """Courses shown by their title in the reader's language."""
+
+    def __init__(self, *args: Any, titles: dict[int, str], **kwargs: Any) -> None:
+        self.titles = titles
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj: Any) -> str:
+        return self.titles.get(obj.pk, obj.code)
+
+
+class InstitutionField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class CohortForm(forms.Form):
+    """Create or change a cohort. The choices are narrowed by the view to what the person may pick:
+    the programme's published courses, their own institution for a coordinator, and the people holding
+    a trainer, master teacher or mentor role in the programme (grouped by institution)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200, help_text=_("For example: “Biology teachers, spring 2026”."))
+    course = TitledCourseField(Course.objects.none(), titles={}, label=_("Course"))
+    institution = InstitutionField(Institution.objects.none(), label=_("Institution"), required=False)
+    trainers = forms.MultipleChoiceField(
+        label=_("Trainers"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("People holding the trainer, master teacher or mentor role in the programme, by institution."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        courses: QuerySet[Course],
+        course_titles: dict[int, str],
+        institutions: QuerySet[Institution],
+        institution_required: bool,
+        trainer_groups: list[tuple[str, list[TrainerCandidate]]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        course = cast(TitledCourseField, self.fields["course"])
+        course.queryset, course.titles = courses, course_titles
+        institution = cast(InstitutionField, self.fields["institution"])
+        institution.queryset, institution.required = institutions, institution_required
+        if not institution_required:
+            institution.empty_label = _("None (a national cohort)")
+        self.candidates = {
+            str(candidate.person.pk): candidate.person for _label, group in trainer_groups for candidate in group
+        }
+        trainers = cast(forms.MultipleChoiceField, self.fields["trainers"])
+        trainers.choices = [
+            (
+                label or _("No institution given"),
+                [
+                    (str(c.person.pk), f"{c.person.family_name} {c.person.given_name} ({', '.join(c.roles)})")
+                    for c in group
+                ],
+            )
+            for label, group in trainer_groups
+        ]
+
+    def clean_name(self) -> str:
+        name = str(self.cleaned_data.get("name", "")).strip()
+        if not name:
+            raise ValidationError(_("Give the cohort a name."), code="required")
+        return name
+
+    def clean_trainers(self) -> list[Person]:
+        return [self.candidates[value] for value in self.cleaned_data.get("trainers", [])]
 
 
 class StaffChoiceField(forms.ModelMultipleChoiceField):

@@ -215,7 +215,7 @@ def lesson_state(*, person: Any, lesson: Lesson, course_id: int) -> LessonState:
 def cohort_for_view(*, cohort_id: int) -> Cohort | None:
     """The cohort with what the permission check reads (its trainers) and its course's titles; three queries."""
     return (
-        Cohort.objects.select_related("course", "institution")
+        Cohort.objects.select_related("course", "institution", "programme")
         .prefetch_related(
             "trainers",
             Prefetch("course__translations", queryset=CourseTranslation.objects.filter(status=PUBLISHED)),
@@ -341,6 +341,103 @@ def cohorts_trained_by(*, person: Any) -> QuerySet[Cohort]:
     if not person.is_authenticated:
         return Cohort.objects.none()
     return Cohort.objects.filter(trainers=person).order_by("-created_at", "pk")
+
+
+@dataclass
+class CohortRow:
+    """One cohort on the list of cohorts."""
+
+    cohort: Cohort
+    course_title: Text
+    members: int
+    may_manage: bool
+
+
+def cohorts_listed_for(*, person: Any, language: str) -> list[CohortRow]:
+    """The cohorts `person` follows, newest first: every cohort of the programmes they run as national
+    admin, those of the institutions they coordinate (in that programme), and those they train. Four
+    queries whatever the number of cohorts (the grants are read once per request)."""
+    from erdem.access.models import Role
+    from erdem.access.policy import Action, can, grants_for
+
+    if not person.is_authenticated:
+        return []
+    grants = grants_for(person)
+    cohorts = Cohort.objects.all()
+    if not person.is_superuser:
+        scope = Q(trainers=person) | Q(programme_id__in=grants.programme_ids(Role.NATIONAL_ADMIN))
+        for grant in grants.grants:
+            if grant.role == Role.COORDINATOR and grant.institution_id is not None:
+                scope |= Q(programme_id=grant.programme_id, institution_id=grant.institution_id)
+        cohorts = cohorts.filter(pk__in=Cohort.objects.filter(scope).values("pk"))
+    members = _subquery_count(Enrolment.objects.filter(cohort=OuterRef("pk")), "cohort_id")
+    rows = (
+        cohorts.annotate(member_count=members)
+        .select_related("course", "institution")
+        .prefetch_related(Prefetch("course__translations", queryset=CourseTranslation.objects.filter(status=PUBLISHED)))
+        .order_by("-created_at", "-pk")
+    )
+    return [
+        CohortRow(
+            cohort=cohort,
+            course_title=_course_title(cohort.course, language),
+            members=cohort.member_count,  # type: ignore[attr-defined]
+            may_manage=can(person, Action.COHORT_MANAGE, cohort),
+        )
+        for cohort in rows
+    ]
+
+
+def cohort_course_choices(*, programme_id: int, language: str) -> tuple[QuerySet[Course], dict[int, str]]:
+    """The programme's published courses (a cohort takes one) and their titles in `language`. Two queries."""
+    courses = (
+        Course.objects.filter(programme_id=programme_id, status=Course.Status.PUBLISHED)
+        .prefetch_related(Prefetch("translations", queryset=CourseTranslation.objects.filter(status=PUBLISHED)))
+        .order_by("code")
+    )
+    return courses, {course.pk: _course_title(course, language).value for course in courses}
+
+
+COHORT_TRAINER_ROLES = ("trainer", "master_teacher", "mentor")
+
+
+@dataclass
+class TrainerCandidate:
+    person: Person
+    roles: list[str]  # the roles' labels, in COHORT_TRAINER_ROLES order
+
+
+def cohort_trainer_candidates(*, programme_id: int) -> list[tuple[str, list[TrainerCandidate]]]:
+    """Whom a cohort of the programme may be followed by: the active people holding a trainer, master
+    teacher or mentor role in it now, grouped by the institution they work at (by name; those at none
+    last), each with their roles. Two queries."""
+    from erdem.access.models import Role, RoleAssignment
+
+    held: dict[int, set[str]] = {}
+    for person_id, role in (
+        RoleAssignment.objects.current()
+        .filter(programme_id=programme_id, role__in=COHORT_TRAINER_ROLES)
+        .values_list("person_id", "role")
+    ):
+        held.setdefault(person_id, set()).add(role)
+    people = (
+        Person.objects.filter(pk__in=held, is_active=True)
+        .select_related("institution")
+        .order_by("family_name", "given_name", "pk")
+    )
+    labels = dict(Role.choices)
+    groups: dict[int | None, tuple[str, list[TrainerCandidate]]] = {}
+    for person in people:
+        institution = person.institution
+        key = institution.pk if institution is not None else None
+        label = str(institution.name) if institution is not None else ""
+        groups.setdefault(key, (label, []))[1].append(
+            TrainerCandidate(
+                person=person, roles=[str(labels[role]) for role in COHORT_TRAINER_ROLES if role in held[person.pk]]
+            )
+        )
+    named = sorted((group for key, group in groups.items() if key is not None), key=lambda group: group[0])
+    return named + ([groups[None]] if None in groups else [])
 
 
 def cohort_members_candidates(*, cohort: Cohort) -> list[Person]:

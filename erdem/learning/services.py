@@ -1,5 +1,5 @@
-"""Writes: enrolling (on one's own or with a cohort), visiting and finishing lessons, completing a course,
-and the feedback survey offered at completion."""
+"""Writes: creating and changing cohorts, enrolling (on one's own or with a cohort), visiting and
+finishing lessons, completing a course, and the feedback survey offered at completion."""
 
 import datetime as dt
 import re
@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from erdem.catalog.models import Course, Lesson
 from erdem.learning.completion import completion_rules
 from erdem.learning.models import Cohort, CourseFeedback, Enrolment, LessonProgress
+from erdem.organisations.models import Institution
 from erdem.people.models import Person
+from erdem.programmes.models import Programme
 
 
 def enrolment_create(*, person: Person, course: Course) -> Enrolment:
@@ -24,6 +26,33 @@ def enrolment_create(*, person: Person, course: Course) -> Enrolment:
         person=person, course=course, defaults={"source": Enrolment.Source.SELF}
     )
     return enrolment
+
+
+def cohort_create(
+    *, programme: Programme, name: str, course: Course, institution: Institution | None, trainers: Iterable[Person]
+) -> Cohort:
+    """A new cohort of `programme` taking `course`, followed by `trainers`."""
+    with transaction.atomic():
+        cohort = Cohort.objects.create(programme=programme, name=name.strip(), course=course, institution=institution)
+        cohort.trainers.set(list(trainers))
+    return cohort
+
+
+def cohort_update(
+    *, cohort: Cohort, name: str, course: Course, institution: Institution | None, trainers: Iterable[Person]
+) -> Cohort:
+    """Change a cohort. Its course stays once people are enrolled with it (ValidationError, code
+    "course_locked"): their enrolments and progress belong to that course."""
+    with transaction.atomic():
+        locked = Cohort.objects.select_for_update().get(pk=cohort.pk)
+        if course.pk != locked.course_id and Enrolment.objects.filter(cohort=locked).exists():
+            raise ValidationError(
+                _("People are enrolled with this cohort, so its course can no longer change."), code="course_locked"
+            )
+        locked.name, locked.course, locked.institution = name.strip(), course, institution
+        locked.save(update_fields=["name", "course", "institution"])
+        locked.trainers.set(list(trainers))
+    return locked
 
 
 def cohort_enrol(*, cohort: Cohort, people: Iterable[Person]) -> int:

@@ -1,4 +1,4 @@
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,13 +11,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from erdem.access.policy import Action, can, require
+from erdem.access.models import Role
+from erdem.access.policy import Action, can, grants_for, require
 from erdem.catalog.models import Course, Lesson, LessonTranslation, TranslationStatus
 from erdem.core.i18n import active_language
-from erdem.learning.forms import CohortEnrolForm, FeedbackForm
-from erdem.learning.models import CourseFeedback, Enrolment
+from erdem.learning.forms import CohortEnrolForm, CohortForm, FeedbackForm
+from erdem.learning.models import Cohort, CourseFeedback, Enrolment
 from erdem.learning.selectors import (
+    cohort_course_choices,
     cohort_for_view,
+    cohort_trainer_candidates,
+    cohorts_listed_for,
     cohort_members_candidates,
     cohort_progress,
     cohorts_trained_by,
@@ -27,20 +31,26 @@ from erdem.learning.selectors import (
 )
 from erdem.learning.services import (
     FEEDBACK_EDITABLE_FOR,
+    cohort_create,
     cohort_enrol,
+    cohort_update,
     enrolment_create,
     feedback_editable,
     feedback_submit,
     lesson_complete,
 )
+from erdem.organisations.models import Institution
 from erdem.people.models import Person
+from erdem.programmes.models import Programme
+from erdem.programmes.selectors import programme_current
 
 
 @login_required
 def my_courses(request: HttpRequest) -> HttpResponse:
     rows = enrolments_of(person=cast(Person, request.user), language=active_language())
     cohorts = list(cohorts_trained_by(person=request.user))
-    return render(request, "learning/my_courses.html", {"rows": rows, "cohorts": cohorts})
+    context = {"rows": rows, "cohorts": cohorts, "may_list_cohorts": can(request.user, Action.COHORT_LIST_VIEW)}
+    return render(request, "learning/my_courses.html", context)
 
 
 @login_required
@@ -74,13 +84,97 @@ def lesson_done(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 @login_required
+def cohort_list(request: HttpRequest) -> HttpResponse:
+    """The cohorts the person follows (national admins: their programme's; coordinators: their
+    institution's; trainers: those they train), and the way to create one."""
+    require(request.user, Action.COHORT_LIST_VIEW)
+    rows = cohorts_listed_for(person=request.user, language=active_language())
+    programme = _programme_for_cohorts(request.user)
+    return render(request, "learning/cohort_list.html", {"rows": rows, "may_create": programme is not None})
+
+
+def _programme_for_cohorts(person: Any) -> Programme | None:
+    """The programme a new cohort belongs to: the current one, else the latest active programme in
+    which `person` may create cohorts; None when they may create none."""
+    current = programme_current()
+    if current is not None and can(person, Action.COHORT_MANAGE, current):
+        return current
+    latest = Programme.objects.filter(is_active=True).order_by("-starts_on", "-pk")[:20]
+    return next((programme for programme in latest if can(person, Action.COHORT_MANAGE, programme)), None)
+
+
+def _cohort_form(request: HttpRequest, programme: Programme, cohort: Cohort | None) -> CohortForm:
+    """The cohort form narrowed to what the person may choose: a coordinator's own institution (in the
+    programme), any active institution for a national admin."""
+    grants = grants_for(request.user)
+    language = active_language()
+    courses, titles = cohort_course_choices(programme_id=programme.pk, language=language)
+    institutions = Institution.objects.filter(is_active=True).order_by("name_mn" if language == "mn" else "name_en")
+    national = request.user.is_superuser or grants.has(Role.NATIONAL_ADMIN, programme_id=programme.pk)
+    if not national:
+        own = {g.institution_id for g in grants.grants if g.role == Role.COORDINATOR and g.programme_id == programme.pk}
+        institutions = institutions.filter(pk__in=own)
+    if cohort is not None and cohort.enrolments.exists():
+        courses = courses.filter(pk=cohort.course_id)  # its members' enrolments belong to that course
+    initial = None
+    if cohort is not None:
+        trainer_ids = [str(trainer.pk) for trainer in cohort.trainers.all()]
+        initial = {"name": cohort.name, "course": cohort.course_id, "institution": cohort.institution_id,
+                   "trainers": trainer_ids}  # fmt: skip
+    elif institutions.count() == 1 and not national:
+        initial = {"institution": institutions.first()}
+    return CohortForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        courses=courses,
+        course_titles=titles,
+        institutions=institutions,
+        institution_required=not national,
+        trainer_groups=cohort_trainer_candidates(programme_id=programme.pk),
+    )
+
+
+@login_required
+def cohort_new(request: HttpRequest) -> HttpResponse:
+    programme = _programme_for_cohorts(request.user)
+    require(request.user, Action.COHORT_MANAGE, programme)
+    if programme is None:  # `require` refuses without a programme; this tells the type checker
+        raise Http404
+    form = _cohort_form(request, programme, None)
+    if request.method == "POST" and form.is_valid():
+        cohort = cohort_create(programme=programme, **form.cleaned_data)
+        messages.success(request, _("The cohort is created. Now enrol its members."))
+        return redirect("learning:cohort_enrol", pk=cohort.pk)
+    return render(request, "learning/cohort_form.html", {"form": form, "cohort": None})
+
+
+@login_required
+def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = cohort_for_view(cohort_id=pk)
+    if cohort is None:
+        raise Http404
+    require(request.user, Action.COHORT_MANAGE, cohort)
+    form = _cohort_form(request, cohort.programme, cohort)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort_update(cohort=cohort, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("course", error)
+        else:
+            messages.success(request, _("The cohort is saved."))
+            return redirect("learning:cohort", pk=cohort.pk)
+    return render(request, "learning/cohort_form.html", {"form": form, "cohort": cohort})
+
+
+@login_required
 def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = cohort_for_view(cohort_id=pk)
     if cohort is None:
         raise Http404
     require(request.user, Action.COHORT_PROGRESS_VIEW, cohort)
     progress = cohort_progress(cohort=cohort, language=active_language())
-    return render(request, "learning/cohort_detail.html", {"progress": progress, "cohort": cohort})
+    context = {"progress": progress, "cohort": cohort, "may_manage": can(request.user, Action.COHORT_MANAGE, cohort)}
+    return render(request, "learning/cohort_detail.html", context)
 
 
 @login_required

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import models
 from django.template.defaultfilters import filesizeformat
@@ -22,6 +23,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from erdem.core.uploads import SNIFF_BYTES, sniff, upload_check
 from erdem.people.models import AcademicPosition, Discipline, Gender, Person, StaffImport
 from erdem.people.validators import LOST_LETTERS_MESSAGE, NAME_SCRIPT_MESSAGES, name_in_script, name_lost_letters
 
@@ -139,19 +141,45 @@ def _file_error(message: Any, code: str, **params: Any) -> ValidationError:
     return ValidationError(message, code=code, params=params or None)
 
 
-def read_table(*, data: bytes, max_rows: int, max_bytes: int) -> Table:
-    """Parse an uploaded staff list; ValidationError when the file as a whole is unusable."""
+TABLE_KINDS = ("csv", "xlsx")
+
+
+def table_file_check(data: bytes, *, name: str = "", max_bytes: int) -> None:
+    """Refuse, before any parsing, a file that is not a CSV table or an Excel workbook, judged from its
+    content by erdem.core.uploads (`sniff`; with a file name, `upload_check`, which also refuses a name
+    that promises another kind). Every table upload goes through here by way of `read_table`: the staff
+    import and the workshops' paper sheets. Text that is not UTF-8 (a Windows-1251 export from older
+    Excel) passes: the reader decodes it or refuses it."""
+    head = data[:SNIFF_BYTES]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    kind = sniff(head, "csv")
+    if kind is None:
+        return
+    if not kind.text and kind.key not in (*TABLE_KINDS, "zip"):  # a workbook's first bytes show only a ZIP archive
+        raise _file_error(
+            _("This file is a %(kind)s, neither CSV nor Excel (.xlsx). Save the list as CSV or .xlsx and upload it again."),
+            "format",
+            kind=kind.label,
+        )
+    if extension and kind.key != "zip":  # a ZIP archive is judged by the workbook reader
+        upload_check(ContentFile(data, name=name), kinds=TABLE_KINDS, max_bytes=max_bytes)
+
+
+def read_table(*, data: bytes, max_rows: int, max_bytes: int, name: str = "") -> Table:
+    """Parse an uploaded staff list (`name`: the file's name, when known); ValidationError when the
+    file as a whole is unusable."""
     if len(data) > max_bytes:
         raise too_large_error(size=len(data), limit=max_bytes)
     if not data.strip():
         raise _file_error(_("The file is empty."), "empty")
-    if data.startswith(b"PK\x03\x04"):
-        table = _read_xlsx(data, max_bytes=max_bytes)
-    elif data.startswith(b"\xd0\xcf\x11\xe0"):
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise _file_error(
             _("This is an old Excel file (.xls). Save it as Excel Workbook (.xlsx) or CSV and upload it again."),
             "xls",
         )
+    table_file_check(data, name=name, max_bytes=max_bytes)
+    if data.startswith(b"PK\x03\x04"):
+        table = _read_xlsx(data, max_bytes=max_bytes)
     else:
         table = _read_csv(_decode(data))
     if not table.headers:

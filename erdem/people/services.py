@@ -233,7 +233,9 @@ def staff_import_create(*, institution: Institution, uploaded_by: Person, file: 
     if file.size is not None and file.size > max_bytes:
         raise imports.too_large_error(size=file.size, limit=max_bytes)  # before reading it into memory
     data = file.read(max_bytes + 1)
-    table = imports.read_table(data=data, max_rows=settings.ERDEM_IMPORT_MAX_ROWS, max_bytes=max_bytes)
+    table = imports.read_table(
+        data=data, max_rows=settings.ERDEM_IMPORT_MAX_ROWS, max_bytes=max_bytes, name=file.name or ""
+    )
     columns = imports.map_columns(table.headers)
     records = imports.rows_as_records(table, columns)
     emails = {str(record["values"]["email"]).strip().lower() for record in records} - {""}

@@ -148,6 +148,7 @@ class WorkshopForm(forms.ModelForm):
                 "institution; the workshop's region comes first."
             ),
         )  # fmt: skip
+        widget = cast(TrainerGroupsWidget, self.fields["trainers"].widget)  # the field's own copy
         widget.choices, widget.first_group = trainer_groups(trainers, first_region_id=self._region_id())
         self.fields["capacity"] = forms.IntegerField(label=_("Capacity"), min_value=1)
         mode = cast(forms.ChoiceField, self.fields["mode"])

@@ -15,8 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -66,10 +65,10 @@ PAGE_SIZE = 20
 
 # Names of the time zones a platform in Mongolia may run in, for people rather than machines.
 TIME_ZONE_LABELS = {
-    "Asia/Ulaanbaatar": _lazy("Ulaanbaatar time"),
-    "Asia/Hovd": _lazy("Khovd time"),
-    "Asia/Choibalsan": _lazy("Choibalsan time"),
-    "UTC": _lazy("UTC"),
+    "Asia/Ulaanbaatar": gettext_lazy("Ulaanbaatar time"),
+    "Asia/Hovd": gettext_lazy("Khovd time"),
+    "Asia/Choibalsan": gettext_lazy("Choibalsan time"),
+    "UTC": gettext_lazy("UTC"),
 }
 
 

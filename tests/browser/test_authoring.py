@@ -46,12 +46,23 @@ def test_a_team_member_edits_a_lesson_in_both_languages_and_previews_it(page: Pa
     screenshot(page, "authoring-courses")
     page.get_by_role("link", name="Basics", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Basics")
+    expect(page.get_by_role("link", name="Package and translations")).to_have_attribute(
+        "href", f"/courses/{course.code}/package/"
+    )
     assert_accessible(page)
     screenshot(page, "authoring-structure")
 
+    # The Mongolian title exists, but learners do not see it yet: the editor says so.
+    LessonTranslation.objects.filter(lesson=lesson, language_code="mn").update(status=TranslationStatus.MISSING)
     page.get_by_role("link", name="Lesson 1.1", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lesson 1.1: Lesson 1.1")
+    expect(page.locator(".breadcrumb")).to_contain_text("Module 1: Module-1")
     mongolian = page.locator("fieldset[lang=mn]")
     english = page.locator("fieldset[lang=en]")
+    expect(mongolian.locator("legend .badge")).to_have_text("saved as missing")
+    expect(mongolian.locator(".fallback-note")).to_contain_text("Learners do not see this text yet")
+    expect(english.locator("legend .badge")).to_have_text("saved as published")
+    expect(english.locator(".fallback-note")).to_have_count(0)
     mongolian.get_by_label("Title").fill("Хиймэл оюун гэж юу вэ?")
     mongolian.get_by_label("Text (Markdown)").fill(
         "## Танилцуулга\n\nХиймэл оюун нь **өгөгдлөөс** суралцдаг.\n\n- Жишээ нэг\n- Жишээ хоёр"
@@ -66,6 +77,15 @@ def test_a_team_member_edits_a_lesson_in_both_languages_and_previews_it(page: Pa
     assert_accessible(page)
     screenshot(page, "authoring-lesson-side-by-side")
 
+    # Published with an empty text is refused on the field; the draft is saved as it is.
+    mongolian.get_by_label("Translation status").select_option("published")
+    mongolian.get_by_label("Text (Markdown)").fill("")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(mongolian.locator(".errorlist")).to_contain_text("empty lesson")
+    mongolian.get_by_label("Text (Markdown)").fill(
+        "## Танилцуулга\n\nХиймэл оюун нь **өгөгдлөөс** суралцдаг.\n\n- Жишээ нэг\n- Жишээ хоёр"
+    )
+    mongolian.get_by_label("Translation status").select_option("draft")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("Saved.")
     texts = {t.language_code: t for t in LessonTranslation.objects.filter(lesson=lesson)}
@@ -129,3 +149,6 @@ def test_a_team_member_edits_a_lesson_in_both_languages_and_previews_it(page: Pa
     assert mongolian_box is not None and english_box is not None
     assert english_box["y"] > mongolian_box["y"] + mongolian_box["height"] - 1
     screenshot(page, "authoring-lesson-phone")
+    page.goto("/authoring/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the progress table fits a phone
+    screenshot(page, "authoring-courses-phone")

@@ -261,7 +261,7 @@ def test_an_educator_takes_a_whole_course_with_a_workshop(page: Page, browser: B
     roster = f"/workshops/{workshop.pk}/roster/"
     trainer_page.goto(roster)
     status = trainer_page.locator(".roster-sync")
-    expect(status).to_have_text("Бүх тэмдэглэгээ илгээгдсэн.")
+    expect(status).to_have_text("Тэмдэглэгээ эхлээд энэ утсанд хадгалагдаж, сүлжээтэй үед илгээгдэнэ.")
     _wait_until_saved(trainer_page, roster)
     assert_accessible(trainer_page)
     screenshot(trainer_page, "walk-16-roster-online-phone-mn")

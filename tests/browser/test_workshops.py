@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 import segno
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from erdem.access.models import Role
-from erdem.access.tests.factories import person_with_role
+from erdem.access.tests.factories import RoleAssignmentFactory, person_with_role
 from erdem.catalog.tests.factories import course_build
-from erdem.organisations.tests.factories import region
+from erdem.organisations.tests.factories import InstitutionFactory, region
 from erdem.people.models import Person
 from erdem.programmes.tests.factories import ProgrammeFactory
 from erdem.workshops.models import Attendance, Registration
@@ -164,3 +164,98 @@ def test_a_national_admin_schedules_a_workshop_that_educators_find(page: Page) -
     expect(page.get_by_role("link", name="Prompt-writing practice")).to_be_visible()
     screenshot(page, "workshops-7-list-en")
     assert_accessible(page)
+
+
+DESKTOP: Any = {"viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_the_pages_say_who_you_are_and_when_check_in_opens(browser: Browser, live_server: Any, device: str) -> None:
+    """In Mongolian, on a phone and on a desktop: a trainer who is also an educator sees their
+    role, not "Register"; check-in says when it opens; the list is cards on a phone, 20 a page;
+    the roster says how marks travel; the form groups trainers and sums up its errors."""
+    programme = ProgrammeFactory()
+    course = course_build(programme=programme, code="ai-103", modules=1, lessons=1)
+    khovd = InstitutionFactory.create(region=region("MN-043"), short_name_mn="ХИС")
+    trainer = _person(Role.TRAINER, programme, "bat@example.mn", "mn", family_name="Бат", given_name="Өлзий")
+    RoleAssignmentFactory(person=trainer, role=Role.EDUCATOR, programme=programme)
+    for n in range(8):
+        _person(Role.TRAINER, programme, f"t{n}@example.mn", "mn", institution=khovd if n % 2 else None)
+    admin = _person(Role.NATIONAL_ADMIN, programme, "admin@example.mn", "mn")
+    educator = _person(Role.EDUCATOR, programme, "saraa@example.mn", "mn")
+    led = workshop_build(
+        course=course, trainers=[trainer], starts_at=timezone.now() + dt.timedelta(hours=3),
+        title_mn="Хиймэл оюуныг хичээлд ашиглах", title_en="AI in class", region=region("MN-043"),
+    )  # fmt: skip
+    register(led, educator)
+    for n in range(22):
+        workshop_build(
+            course=course, title_mn=f"Дадлагын семинар {n + 1}", starts_at=timezone.now() + dt.timedelta(days=n + 1),
+            region=region("MN-1"), capacity=15,
+        )  # fmt: skip
+    contexts: list[BrowserContext] = []
+
+    def logged_in(person: Person) -> Page:
+        context = browser.new_context(base_url=live_server.url, **(PHONE if device == "phone" else DESKTOP))
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        _log_in(page, person.email)  # their language, Mongolian, applies once logged in
+        return page
+
+    page = logged_in(trainer)
+
+    page.goto("/workshops/")
+    cards = page.locator(".workshop-table tbody tr")
+    expect(cards).to_have_count(20)
+    expect(page.locator(".pagination")).to_contain_text("2 хуудасны 1")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= page.viewport_size["width"]  # type: ignore[index]
+    seats = cards.first.locator("td.num")
+    expect(seats).to_be_in_viewport()
+    if device == "phone":
+        assert cards.first.evaluate("tr => getComputedStyle(tr).display") == "block"  # a card, not a row
+        expect(page.locator(".workshop-table thead")).not_to_be_in_viewport()
+        expect(seats).to_have_text(re.compile(r"^\d+$"))  # "15", shown as "15 сул суудал"
+        assert cards.nth(1).bounding_box()["y"] > cards.first.bounding_box()["y"] + 60  # type: ignore[index]
+    screenshot(page, f"workshops-8-list-{device}-mn")
+    assert_accessible(page)
+
+    page.goto(f"/workshops/{led.pk}/")
+    expect(page.get_by_text("Та энэ семинарыг удирдана.")).to_be_visible()
+    expect(page.get_by_role("button", name="Бүртгүүлэх")).to_have_count(0)
+    expect(page.locator("dl.facts")).to_contain_text("(Улаанбаатарын цагаар)")
+    expect(page.locator("body")).not_to_contain_text("Asia/Ulaanbaatar")
+    screenshot(page, f"workshops-9-detail-trainer-{device}-mn")
+    assert_accessible(page)
+
+    page.goto(f"/workshops/{led.pk}/roster/")
+    expect(page.locator(".roster-sync")).to_have_text(
+        "Тэмдэглэгээ эхлээд энэ утсанд хадгалагдаж, сүлжээтэй үед илгээгдэнэ."
+    )
+    screenshot(page, f"workshops-10-roster-{device}-mn")
+
+    student = logged_in(educator)
+    student.goto(f"/workshops/{led.pk}/checkin/")
+    opens = timezone.localtime(led.starts_at - dt.timedelta(minutes=30))
+    expect(student.locator("[data-checkin-state='early']")).to_contain_text(f"{opens:%H:%M}")
+    expect(student.get_by_role("button", name="Ирцээ бүртгүүлэх")).to_be_disabled()
+    screenshot(student, f"workshops-11-checkin-early-{device}-mn")
+    assert_accessible(student)
+
+    organiser = logged_in(admin)
+    organiser.goto(f"/workshops/{led.pk}/edit/")
+    groups = organiser.locator("details.trainer-group")
+    expect(groups.first.locator("summary")).to_contain_text("Ховд")
+    expect(organiser.locator(".helptext").first).to_contain_text("Улаанбаатарын цагаар")
+    organiser.get_by_label("Байршил").fill("")
+    organiser.get_by_label("Суудлын тоо").fill("0")
+    organiser.get_by_role("button", name="Хадгалах").click()
+    summary = organiser.locator(".error-summary")
+    expect(summary).to_contain_text("Семинар хадгалагдсангүй")
+    summary.get_by_role("link", name="Байршил").click()
+    expect(organiser).to_have_url(re.compile("#id_place$"))
+    expect(organiser.locator("#id_place")).to_be_in_viewport()
+    screenshot(organiser, f"workshops-12-form-errors-{device}-mn")
+    assert_accessible(organiser)
+    for context in contexts:
+        context.close()

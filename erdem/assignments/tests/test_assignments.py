@@ -547,6 +547,20 @@ def test_the_demo_approves_every_completion_before_it_and_fills_the_queues(db: N
     assert CriterionScore.objects.count() == sum(
         review.submission.assignment.criteria.count() for review in Review.objects.select_related("submission")
     )
+    # Answers that say a file is attached have one, a real file; those that do not, none.
+    from erdem.assignments.models import SubmissionFile
+
+    files = list(SubmissionFile.objects.select_related("submission"))
+    assert files and all(file.kind == "txt" and file.original_name.endswith(".txt") for file in files)
+    assert len({file.file.name for file in files}) <= 3  # stored once, shared
+    for file in files[:5]:
+        with file.file.open("rb") as handle:
+            content = handle.read()
+        assert len(content) == file.size and content.decode().strip()
+    mentions = ("хавсаргав", "хавсралт")
+    assert all(any(word in file.submission.text for word in mentions) for file in files)
+    without = Submission.objects.exclude(files__isnull=False)
+    assert not any(any(word in text for word in mentions) for text in without.values_list("text", flat=True))
 
 
 def test_the_database_backs_the_one_waiting_submission_rule(

@@ -8,7 +8,8 @@ from pytest_django import DjangoAssertNumQueries
 from erdem.access.models import Role
 from erdem.access.policy import Action, can
 from erdem.access.tests.factories import person_with_role
-from erdem.authoring.selectors import courses_editable_by, unit_texts
+from erdem.assessments.tests.factories import quiz_build
+from erdem.authoring.selectors import STATUS_ORDER, courses_editable_by, unit_texts
 from erdem.catalog.models import Course, Lesson, LessonTranslation, Module, TranslationStatus
 from erdem.catalog.tests.factories import course_build, first_lesson
 from erdem.learning.services import enrolment_create, lesson_complete
@@ -348,3 +349,70 @@ def test_a_lesson_without_any_text_has_nothing_to_preview(course: Course, member
     assert response.status_code == 200
     assert "Nothing to preview yet" in response.content.decode()
     assert [unit.shown_in for unit in response.context["fallbacks"]] == [""]  # readers do not see it at all
+
+
+def test_a_lesson_is_not_published_or_reviewed_with_an_empty_text(course: Course, member: Person) -> None:
+    lesson = first_lesson(course)
+    LessonTranslation.objects.filter(lesson=lesson, language_code="mn").update(status=DRAFT, body="")
+    client = _client(member, language="mn")
+    url = reverse("authoring:lesson", args=[course.code, lesson.pk])
+    for status in (PUBLISHED, TranslationStatus.REVIEWED):
+        response = client.post(url, _editor_data(lesson, **{"mn-status": status}))
+        assert response.status_code == 200
+        form = response.context["form"]
+        assert list(form.errors) == ["mn-body"]  # on the field, in the author's language
+        assert "хоосон хичээл" in form.errors["mn-body"][0]
+    stored = LessonTranslation.objects.get(lesson=lesson, language_code="mn")
+    assert (stored.status, stored.body) == (DRAFT, "")
+    saved = client.post(url, _editor_data(lesson, **{"mn-status": PUBLISHED, "mn-body": "Бичвэр"}))
+    assert saved.status_code == 302
+    assert LessonTranslation.objects.get(lesson=lesson, language_code="mn").status == PUBLISHED
+
+
+def test_the_editor_shows_each_languages_status_and_warns_when_learners_do_not_see_the_text(
+    course: Course, member: Person
+) -> None:
+    lesson = first_lesson(course)
+    LessonTranslation.objects.filter(lesson=lesson, language_code="mn").update(status=TranslationStatus.MISSING)
+    response = _client(member).get(reverse("authoring:lesson", args=[course.code, lesson.pk]))
+    columns = {column["code"]: column for column in response.context["columns"]}
+    assert (columns["mn"]["unseen"], columns["en"]["unseen"]) == (True, False)
+    page = response.content.decode()
+    assert '<span class="badge status-missing">saved as missing</span>' in page
+    assert '<span class="badge status-published">saved as published</span>' in page
+    assert page.count("Learners do not see this text yet") == 1
+    assert "it is missing, and only published texts are shown to them." in page
+
+
+def test_the_lesson_editor_names_the_lesson_and_its_module(course: Course, member: Person) -> None:
+    lesson = Lesson.objects.get(module__course=course, module__position=2, position=1)
+    LessonTranslation.objects.filter(lesson=lesson, language_code="mn").update(title="")
+    page = _client(member, language="mn").get(reverse("authoring:lesson", args=[course.code, lesson.pk]))
+    content = page.content.decode()
+    # No Mongolian title: the English one stands in.
+    assert "<h1>Хичээл 2.1: Lesson 2.1</h1>" in content
+    assert "Модуль 2: Модуль-2</a>" in content
+
+
+def test_the_course_page_links_to_its_package_and_translations(course: Course, member: Person) -> None:
+    package_url = reverse("catalog:package", args=[course.code])
+    for name in ("authoring:course", "authoring:list"):
+        page = _client(member).get(reverse(name, args=[course.code] if name == "authoring:course" else []))
+        assert f'href="{package_url}"' in page.content.decode()
+    assert _client(member).get(package_url).status_code == 200
+
+
+def test_the_list_counts_the_units_the_package_page_counts(course: Course, member: Person) -> None:
+    lesson = first_lesson(course)
+    quiz_build(lesson=lesson, languages=("en",))
+    LessonTranslation.objects.filter(lesson=lesson, language_code="mn").update(status=DRAFT)
+    client = _client(member)
+    rows = client.get(reverse("authoring:list")).context["rows"]
+    listed = {language.language_code: [c.count for c in language.counts] for language in rows[0].languages}
+    package = client.get(reverse("catalog:package", args=[course.code])).context["status_rows"]
+    labels = list(TranslationStatus.values)
+    for row in package:
+        by_status = dict(zip(labels, row["counts"], strict=True))
+        assert listed[row["code"]] == [by_status[status] for status in STATUS_ORDER], row["code"]
+    # 7 units of the structure and the quiz: Mongolian 6 published, the lesson a draft, the quiz missing.
+    assert listed["mn"] == [6, 0, 0, 1, 1]

@@ -1,4 +1,5 @@
 import io
+import os
 import re
 import zipfile
 from typing import Any, cast
@@ -14,9 +15,11 @@ from erdem.access.models import Role
 from erdem.access.tests.factories import person_with_role
 from erdem.catalog import media_services
 from erdem.catalog.media_samples import mp3_silence, pdf_document, png_bar_chart, webvtt
+from erdem.catalog.media_selectors import captions_plain_text
 from erdem.catalog.media_services import (
     MediaText,
     image_dimensions,
+    lesson_attachment_save,
     lesson_image_save,
     lesson_media_delete,
     lesson_media_save,
@@ -281,8 +284,9 @@ def test_a_low_bandwidth_reader_gets_the_light_version_first(
     assert first < second
     assert f"Full version: Audio · {filesizeformat(media.file_size)}" in page  # one click away, with its size
     assert page.count('preload="none"') == 2 and "autoplay" not in page
-    assert '<track kind="captions" srclang="en" label="English"' in page
-    assert re.search(r'<details class="transcript">\s*<summary>Transcript</summary>', page)
+    # Browsers show no captions on <audio>: no tracks offered, the transcript shown open instead.
+    assert "<track" not in page
+    assert re.search(r'<details class="transcript" open>\s*<summary>Transcript</summary>', page)
     assert "<strong>en</strong> transcript" in page
 
 
@@ -293,10 +297,42 @@ def test_other_readers_get_the_full_version_first(client: Client, programme: Pro
     page = client.get(_lesson_url(lesson)).content.decode()
     first, second = _positions(page, f'src="{_media_url(media, "main")}', f'src="{_media_url(media, "low")}')
     assert first < second
-    # Mongolian captions first and on by default, English offered too.
-    assert re.search(r'srclang="mn" label="[^"]+" src="[^"]+" default>', page)
-    assert 'srclang="en"' in page
     assert "Ажлын хуудас" in page and "PDF" in page
+
+
+def _video_with_captions(lesson: Lesson, *, transcripts: bool = True) -> LessonMedia:
+    texts = {
+        code: MediaText(
+            title=f"{code} film",
+            transcript=f"{code} film transcript" if transcripts else "",
+            captions=upload(f"{code}.vtt", webvtt([(0, 2, f"<v Bold>{code} words</v> &amp; more")])),
+        )
+        for code in ("mn", "en")
+    }
+    return lesson_media_save(lesson=lesson, kind="video", external_url="https://cdn.example.org/film.mp4", texts=texts)
+
+
+def test_a_video_offers_caption_tracks_in_the_readers_language_first(
+    client: Client, programme: Programme, lesson: Lesson
+) -> None:
+    _video_with_captions(lesson)
+    _reader(client, programme, language="mn")
+    page = client.get(_lesson_url(lesson)).content.decode()
+    # Mongolian captions first and on by default, English offered too, named in Mongolian.
+    assert re.search(r'<track kind="captions" srclang="mn" label="Монгол" src="[^"]+" default>', page)
+    assert 'srclang="en"' in page and 'label="English"' not in page
+    assert '<details class="transcript">' in page  # a video's transcript stays folded: its captions show
+
+
+def test_audio_without_a_transcript_shows_its_captions_as_text(
+    client: Client, programme: Programme, lesson: Lesson
+) -> None:
+    media = media_add(lesson)
+    LessonMediaTranslation.objects.filter(media=media).update(transcript="")
+    _reader(client, programme, language="en")
+    page = client.get(_lesson_url(lesson)).content.decode()
+    assert "<track" not in page and "WEBVTT" not in page and "-->" not in page
+    assert re.search(r'<summary>Captions as text</summary>\s*<p lang="en">Hello</p>', page)
 
 
 def test_the_activities_list_names_reading_and_media(client: Client, programme: Programme, lesson: Lesson) -> None:
@@ -317,6 +353,12 @@ def test_an_external_page_is_a_link_and_a_media_file_plays_in_the_page(
     page = client.get(_lesson_url(lesson)).content.decode()
     assert 'href="https://video.example.org/watch?v=1" rel="noopener noreferrer">Open on video.example.org' in page
     assert '<video controls preload="none" src="https://cdn.example.org/talk.webm" playsinline>' in page
+    # The page link is not called a video: its heading and label name the other site.
+    first = page.split('class="lesson-media"', 1)[1].split("</section>", 1)[0]
+    assert "<h2>A page on video.example.org</h2>" in first and "Video" not in first
+    assert "A link to a page on another site (video.example.org), not a video on erdem." in first
+    activities = page.split('class="activities"', 1)[1].split("</section>", 1)[0]
+    assert '<span class="badge">External page</span>' in activities and "Watch" in activities
     assert "<script" not in page.split("<main", 1)[1]  # no third-party player
 
 
@@ -564,9 +606,36 @@ def test_a_lesson_downloads_as_one_self_contained_page(client: Client, programme
     assert "Hello <strong>teacher</strong>" in html and '<img src="data:image/png;base64,' in html
     assert _requests_made_by(html) == []
     assert f"http://testserver{_media_url(media)}" in html  # media linked, absolute, not embedded
-    assert "WEBVTT" in html and "<strong>en</strong> transcript" in html  # captions and transcript as text
+    # The transcript as text; the captions say the same, so they are left out.
+    assert "<strong>en</strong> transcript" in html and "WEBVTT" not in html and "-->" not in html
+    assert "Captions" not in html
     download = reverse("catalog:lesson_attachment", args=[lesson.module.course.code, lesson.pk, attachment.pk])
-    assert f"http://testserver{download}" in html
+    assert re.search(
+        rf'<a href="http://testserver{re.escape(download)}">Worksheet</a> <span class="muted">\(PDF[^)]*needs a con',
+        html,
+    )
+    assert 'href="files/' not in html and "in this download" not in html  # a single page packs nothing
+
+
+def test_an_offline_page_without_a_transcript_has_the_captions_as_text(
+    client: Client, programme: Programme, lesson: Lesson
+) -> None:
+    _video_with_captions(lesson, transcripts=False)
+    _reader(client, programme, language="en")
+    html = client.get(reverse("catalog:lesson_offline", args=[lesson.module.course.code, lesson.pk])).content.decode()
+    assert "<h3>Captions as text</h3>" in html and '<p lang="en">en words &amp; more</p>' in html
+    assert "WEBVTT" not in html and "-->" not in html and "&lt;v" not in html
+
+
+def test_webvtt_becomes_running_text() -> None:
+    vtt = (
+        "\ufeffWEBVTT - a talk\n\nNOTE written by the team\n\nSTYLE\n::cue { color: red }\n\n"
+        "intro\n00:00:00.000 --> 00:00:02.000 align:start\n<v Saraa>Сайн байна уу,</v>\n<i>багш</i> нараа!\n\n"
+        "00:00:02.000 --> 00:00:03.000\n<v Saraa>Сайн байна уу,</v>\n<i>багш</i> нараа!\n\n"
+        "2\r\n00:03.000 --> 00:05.000\r\nR&amp;D &lt;3 <c.loud>today</c>\r\n"
+    )
+    assert captions_plain_text(vtt) == "Сайн байна уу, багш нараа! R&D <3 today"
+    assert captions_plain_text("WEBVTT\n") == ""
 
 
 def test_a_course_downloads_as_a_zip_in_the_readers_language(client: Client, programme: Programme) -> None:
@@ -589,6 +658,100 @@ def test_a_course_downloads_as_a_zip_in_the_readers_language(client: Client, pro
     assert "zip-me/01-01-хичээл-11.html" in names
     for name in names:
         assert _requests_made_by(archive.read(name).decode()) == []
+
+
+def _zip_of(client: Client, code: str) -> zipfile.ZipFile:
+    response = client.get(reverse("catalog:course_offline", args=[code]))
+    assert response.status_code == 200
+    return zipfile.ZipFile(io.BytesIO(_streamed(response)))
+
+
+def test_a_course_zip_packs_its_small_files_and_links_them_relatively(client: Client, programme: Programme) -> None:
+    course = course_build(programme=programme, code="packed", modules=1, lessons=1)
+    lesson = first_lesson(course)
+    media, attachment = media_add(lesson), attachment_add(lesson)
+    _reader(client, programme, language="mn")
+    archive = _zip_of(client, "packed")
+    names = archive.namelist()
+    files = sorted(name for name in names if name.startswith("packed/files/"))
+    assert files == [
+        "packed/files/01-01-mn-talk-low.mp3",
+        "packed/files/01-01-mn-talk.mp3",
+        "packed/files/01-01-ажлын-хуудас.pdf",
+    ]
+    assert archive.read("packed/files/01-01-ажлын-хуудас.pdf") == default_storage.open(attachment.file.name).read()
+    assert (
+        archive.read("packed/files/01-01-mn-talk-low.mp3") == default_storage.open(media.low_bandwidth_file.name).read()
+    )
+    page = archive.read(next(name for name in names if name.startswith("packed/01-01-"))).decode()
+    assert '<a href="files/01-01-ажлын-хуудас.pdf">Ажлын хуудас</a>' in page
+    assert 'href="files/01-01-mn-talk-low.mp3"' in page and 'href="files/01-01-mn-talk.mp3"' in page
+    assert "testserver" not in page and "WEBVTT" not in page
+    index = archive.read("packed/index.html").decode()
+    assert "files" in index and filesizeformat(5 * 1024 * 1024) in index
+
+
+def test_files_over_the_caps_stay_links_that_need_a_connection(
+    client: Client, programme: Programme, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    course = course_build(programme=programme, code="capped", modules=1, lessons=2)
+    first, second = Lesson.objects.filter(module__course=course).order_by("position")
+    media = media_add(first)
+    assert media.file_size and media.low_bandwidth_size
+    attachment_add(second)
+    # The full audio is over the cap for one file; the light one and the first worksheet fit,
+    # and the package is then full, so the second lesson's worksheet is left online.
+    monkeypatch.setattr("erdem.catalog.offline.OFFLINE_FILE_MAX_BYTES", media.file_size - 1)
+    attachment_add(first)
+    first_worksheet = first.attachments.get().file_size
+    monkeypatch.setattr("erdem.catalog.offline.OFFLINE_PACKAGE_MAX_BYTES", media.low_bandwidth_size + first_worksheet)
+    _reader(client, programme, language="en")
+    archive = _zip_of(client, "capped")
+    files = sorted(name for name in archive.namelist() if "/files/" in name)
+    assert files == ["capped/files/01-01-en-talk-low.mp3", "capped/files/01-01-worksheet.pdf"]
+    pages = {name: archive.read(name).decode() for name in archive.namelist() if "/files/" not in name}
+    page_one = next(html for name, html in pages.items() if name.startswith("capped/01-01-"))
+    page_two = next(html for name, html in pages.items() if name.startswith("capped/01-02-"))
+    assert f'<a href="http://testserver{_media_url(media)}?v=' in page_one
+    assert "needs a connection" in page_one and "in this download" in page_one
+    assert 'href="http://testserver/' in page_two and "needs a connection" in page_two
+
+
+def test_a_packed_file_is_streamed_in_small_chunks(client: Client, programme: Programme) -> None:
+    course = course_build(programme=programme, code="streamed", modules=1, lessons=1)
+    lesson = first_lesson(course)
+    content = pdf_document("Big worksheet", ["one"]) + os.urandom(2 * 1024 * 1024)  # incompressible
+    attachment = lesson_attachment_save(lesson=lesson, file=upload("big.pdf", content), titles={"en": "Big"})
+    _reader(client, programme, language="en")
+    response = client.get(reverse("catalog:course_offline", args=["streamed"]))
+    chunks = list(response.streaming_content)
+    # Memory holds one chunk of the file at a time, not the file: it arrives in many small pieces.
+    assert len(chunks) > 20 and max(len(chunk) for chunk in chunks) < 256 * 1024
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(chunks)))
+    assert archive.read("streamed/files/01-01-big.pdf") == content == default_storage.open(attachment.file.name).read()
+
+
+def test_the_course_download_link_states_its_file_cap(client: Client, programme: Programme, lesson: Lesson) -> None:
+    media_add(lesson)
+    _reader(client, programme, language="en")
+    page = client.get(_lesson_url(lesson)).content.decode()
+    size, total = filesizeformat(5 * 1024 * 1024), filesizeformat(50 * 1024 * 1024)
+    assert f"(includes files up to {size} each, {total} in all; larger ones need a connection)" in page
+
+
+def test_the_media_list_shows_the_readers_language_first(client: Client, programme: Programme, lesson: Lesson) -> None:
+    media_add(lesson)
+    team = person_with_role(Role.EDUCATOR, programme=programme, preferred_language="mn")
+    lesson.module.course.team.add(team)
+    client.force_login(team)
+    url = reverse("catalog:lesson_media", args=[lesson.module.course.code, lesson.pk])
+    page = client.get(url).content.decode()
+    assert page.index("mn talk") < page.index("en talk")
+    edit = client.get(
+        reverse("catalog:lesson_media_edit", args=[lesson.module.course.code, lesson.pk, lesson.media.get().pk])
+    )
+    legends = re.findall(r"<legend>([^<]+)</legend>", edit.content.decode())
+    assert legends == ["Монгол", "Англи"]
 
 
 def test_offline_copies_need_a_signed_in_reader(client: Client, lesson: Lesson) -> None:

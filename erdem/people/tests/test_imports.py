@@ -113,6 +113,21 @@ def test_binary_file_is_refused() -> None:
     assert error_of(b"%PDF-1.7\n\x01\x02\x03\xff\xfe binary").code == "format"
 
 
+def test_the_content_names_the_kind_of_a_file_that_is_not_a_table() -> None:
+    error = error_of(b"%PDF-1.4\nemail,family_name,given_name\n1 0 obj << >>\n")
+    assert error.code == "format" and "This file is a PDF document, neither CSV nor Excel" in error.messages[0]
+
+
+def test_a_name_that_promises_another_kind_is_refused_by_the_shared_upload_check() -> None:
+    with pytest.raises(ValidationError) as caught, translation.override("en"):
+        imports.read_table(data=b"email,family_name,given_name\nb@x.mn,D,B\n", max_rows=10, max_bytes=1000, name="a.txt")
+    assert caught.value.code == "kind"
+    table = imports.read_table(data=b"email,family_name,given_name\nb@x.mn,D,B\n", max_rows=10, max_bytes=1000, name="a.csv")
+    assert table.file_format == "csv"
+    cyrillic = "email;Овог;Нэр\nb@x.mn;Бат;Дорж\n".encode("cp1251")
+    assert imports.read_table(data=cyrillic, max_rows=10, max_bytes=1000, name="a.csv").rows
+
+
 def test_old_excel_is_explained() -> None:
     assert error_of(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100).code == "xls"
 

@@ -161,7 +161,10 @@ def test_upload_shows_every_row_with_its_fate(en_client: Client, institution: In
             "staff.csv",
             "The required columns family_name, given_name are missing.",
         ),
-        (b"%PDF-1.4\n\x00\x01\x02binary", "staff.xlsx", "This file is neither CSV nor Excel (.xlsx)."),
+        (b"%PDF-1.4\n\x00\x01\x02binary", "staff.xlsx", "This file is a PDF document, neither CSV nor Excel (.xlsx)."),
+        # A PDF of plain text would decode as a table with the wrong columns: its content says what it is.
+        (b"%PDF-1.4\nemail,name\n1 0 obj << /Type /Catalog >>\n", "staff.pdf", "This file is a PDF document"),
+        (b"email,family_name,given_name\nb@x.mn,D,B\n", "staff.txt", "staff.txt is not a file of a kind accepted"),
         (b"PK\x03\x04 not really a zip", "staff.xlsx", "This file is neither CSV nor Excel (.xlsx)."),
     ],
 )

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from erdem.access.models import Role
-from erdem.access.tests.factories import person_with_role
+from erdem.access.tests.factories import RoleAssignmentFactory, person_with_role
 from erdem.catalog.models import Course
 from erdem.organisations.tests.factories import InstitutionFactory, region
 from erdem.people.models import Person
@@ -47,7 +47,7 @@ def _register_button(page: str) -> bool:
 
 def test_a_trainer_who_is_also_an_educator_sees_their_role_not_register(course: Course, programme: Programme) -> None:
     trainer = person_with_role(Role.TRAINER, programme=programme)
-    person_with_role(Role.EDUCATOR, programme=programme, person=trainer)
+    RoleAssignmentFactory(person=trainer, role=Role.EDUCATOR, programme=programme)
     workshop = workshop_build(course=course, trainers=[trainer])
     page = _page(_client(trainer), "workshops:detail", workshop.pk)
     assert not _register_button(page)
@@ -55,7 +55,7 @@ def test_a_trainer_who_is_also_an_educator_sees_their_role_not_register(course: 
     for name in ("roster", "checkin_screen", "attendance"):
         assert reverse(f"workshops:{name}", args=[workshop.pk]) in page
     mongolian = _page(_client(trainer, "mn"), "workshops:detail", workshop.pk)
-    assert "Бүртгүүлэх" not in mongolian and "Та энэ сургалтыг удирдана." in mongolian
+    assert "Бүртгүүлэх" not in mongolian and "Та энэ семинарыг удирдана." in mongolian
     # The server refuses too, whatever the page shows.
     with pytest.raises(RegistrationRefused):
         registration_create(workshop=workshop, person=trainer)
@@ -69,7 +69,7 @@ def test_people_who_may_not_register_see_no_button_but_why(course: Course, progr
     mentor = person_with_role(Role.MENTOR, programme=programme)
     page = _page(_client(mentor), "workshops:detail", workshop.pk)
     assert not _register_button(page)
-    assert "Educators taking the programme&#x27;s courses register" in page
+    assert "Educators taking the programme" in page and "courses register for its workshops" in page
 
 
 def test_an_educator_still_sees_register(course: Course, educator: Person) -> None:
@@ -107,7 +107,7 @@ def test_check_in_says_when_it_has_closed(course: Course, educator: Person) -> N
 
 def test_check_in_is_open_during_the_workshop(workshop: Workshop, educator: Person) -> None:
     page = _page(_client(educator), "workshops:checkin", workshop.pk)
-    assert "data-checkin-state" not in page and " disabled>" not in page
+    assert "data-checkin-state=" not in page and '<fieldset class="checkin-fieldset">' in page
 
 
 # --- 4. what registering promises -----------------------------------------------------------------------------
@@ -139,10 +139,10 @@ def test_the_list_is_paginated_and_labels_its_cells(course: Course, educator: Pe
         workshop_build(course=course, title_en=f"Session {n:02d}", starts_at=timezone.now() + dt.timedelta(hours=n + 1))
     client = _client(educator)
     first = _page(client, "workshops:list")
-    assert first.count('<td data-label="Seats left"') == 20 and "Session 00" in first and "Session 20" not in first
+    assert first.count('data-label="Seats left"') == 20 and "Session 00" in first and "Session 20" not in first
     assert "Page 1 of 2" in first and 'href="?page=2"' in first
     second = _page(client, "workshops:list", page=2)
-    assert second.count('<td data-label="Seats left"') == 3 and "Session 22" in second
+    assert second.count('data-label="Seats left"') == 3 and "Session 22" in second
     filtered = _page(client, "workshops:list", mode="in_person")
     assert "?mode=in_person&amp;page=2" in filtered
 
@@ -157,16 +157,15 @@ def test_the_form_groups_trainers_by_region_the_workshops_first(
     capital = InstitutionFactory.create(region=region("MN-1"), short_name_en="CapU")
     far = person_with_role(Role.TRAINER, programme=programme, institution=khovd)
     near = person_with_role(Role.TRAINER, programme=programme, institution=capital)
-    for person, institution in ((far, khovd), (near, capital)):
-        person.institution = institution
-        person.save(update_fields=["institution"])
     client = _client(admin)
     page = _page(client, "workshops:new", region=region("MN-043").pk)
+    page = page[page.index('id="id_trainers"') :]
     assert page.index(region("MN-043").name_en) < page.index(region("MN-1").name_en)
-    assert f"{far.full_name} · KhovdU" in page and "the workshop&#x27;s region" in page
+    assert f"{far.full_name} · KhovdU" in page and "region" in page.split("</summary>")[0]
     assert page.count('<details class="trainer-group" open>') == 2  # few trainers: every group open
     workshop = workshop_build(course=course, trainers=[near], region=region("MN-1"))
     edit = _page(client, "workshops:edit", workshop.pk)
+    edit = edit[edit.index('id="id_trainers"') :]
     assert edit.index(f"{near.full_name} · CapU") < edit.index(f"{far.full_name} · KhovdU")
 
 
@@ -177,7 +176,8 @@ def test_the_form_lists_its_errors_at_the_top_with_links(course: Course, admin: 
         "capacity": "15", "trainers": [],
     }  # fmt: skip
     body = _client(admin).post(reverse("workshops:new"), data).content.decode()
-    summary = body[body.index('class="message message-error error-summary"') : body.index("</ul>", body.index("error-summary"))]
+    start = body.index('class="message message-error error-summary"')
+    summary = body[start : body.index("</ul>", start)]
     for anchor in ("#id_place", "#id_region", "#id_ends_at", "#id_trainers"):
         assert f'href="{anchor}"' in summary
     assert 'id="id_trainers"' in body and "The workshop is not saved" in body
