@@ -43,6 +43,7 @@ from erdem.catalog.translation_files import (
 )
 from erdem.catalog.units import course_units
 from erdem.catalog.xliff import xliff_export, xliff_parse
+from erdem.core.i18n import LANGUAGE_CODES, language_choices, language_name
 from erdem.people.models import Person
 
 FILE_FORMATS = (("xliff", gettext_lazy("XLIFF 2.0")), ("po", gettext_lazy("PO (gettext)")))
@@ -94,13 +95,13 @@ class PackageUploadForm(_Form):
 
 class TranslationExportForm(_Form):
     id_prefix = "export"
-    language = forms.ChoiceField(label=gettext_lazy("Translate into"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(label=gettext_lazy("Translate into"), choices=language_choices)
     file_format = forms.ChoiceField(label=gettext_lazy("File format"), choices=FILE_FORMATS)
 
 
 class TranslationUploadForm(_Form):
     id_prefix = "translation"
-    language = forms.ChoiceField(label=gettext_lazy("Translations into"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(label=gettext_lazy("Translations into"), choices=language_choices)
     file = forms.FileField(
         label=gettext_lazy("Translation file (XLIFF 2.0 or PO)"),
         help_text=gettext_lazy("The format is recognised from the file's content."),
@@ -130,9 +131,9 @@ def _status_counts(course: Course) -> list[dict[str, Any]]:
     """Per language: how many units stand at each status."""
     units = course_units(course)
     rows = []
-    for code, name in settings.LANGUAGES:
+    for code in LANGUAGE_CODES:
         counts = Counter(unit.status(code) for unit in units)
-        rows.append({"code": code, "name": name, "counts": [counts[status] for status in TranslationStatus.values]})
+        rows.append({"code": code, "name": language_name(code), "counts": [counts[status] for status in TranslationStatus.values]})
     return rows
 
 
@@ -168,7 +169,7 @@ def package_export(request: HttpRequest, code: str) -> FileResponse:
 
 
 def _preview_context(report: Any) -> dict[str, Any]:
-    languages = dict(settings.LANGUAGES)
+    languages = {code: language_name(code) for code in LANGUAGE_CODES}
     changes = [
         {
             "key": c.key,
@@ -249,7 +250,7 @@ def _translation_preview(
         "course": course,
         "token": token,
         "language": language,
-        "language_name": dict(settings.LANGUAGES)[language],
+        "language_name": language_name(language),
         **_preview_context(report),
     }
     return render(request, "catalog/translation_preview.html", context)
