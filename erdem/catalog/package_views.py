@@ -133,7 +133,13 @@ def _status_counts(course: Course) -> list[dict[str, Any]]:
     rows = []
     for code in LANGUAGE_CODES:
         counts = Counter(unit.status(code) for unit in units)
-        rows.append({"code": code, "name": language_name(code), "counts": [counts[status] for status in TranslationStatus.values]})
+        rows.append(
+            {
+                "code": code,
+                "name": language_name(code),
+                "counts": [counts[status] for status in TranslationStatus.values],
+            }
+        )
     return rows
 
 
