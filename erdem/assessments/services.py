@@ -101,10 +101,10 @@ def attempt_submit(*, person: Any, attempt_id: int, form_data: Any, confirm_empt
             attempt.save(update_fields=["submitted_at", "expired", "score", "passed"])
             return SubmitOutcome(attempt, Submission.EXPIRED)
         answers = answers_from_form(form_data, attempt.question_ids)
-        if not confirm_empty and not any(_answered(value) for value in answers.values()):
-            if deadline is None or now <= deadline:
-                attempt.submitted_at = None
-                return SubmitOutcome(attempt, Submission.EMPTY)
+        nothing_answered = not any(_answered(value) for value in answers.values())
+        if not confirm_empty and nothing_answered and (deadline is None or now <= deadline):
+            attempt.submitted_at = None
+            return SubmitOutcome(attempt, Submission.EMPTY)
         questions = Question.objects.filter(pk__in=attempt.question_ids).prefetch_related(
             "choices",
             Prefetch("translations", queryset=QuestionTranslation.objects.filter(status=TranslationStatus.PUBLISHED)),

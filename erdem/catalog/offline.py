@@ -158,7 +158,9 @@ def _media_link(
     source: Source, item: MediaItem, lesson: Lesson, absolute: Absolute, packer: _Packer | None
 ) -> OfflineLink:
     if source.external:
-        return OfflineLink(source.url, source.label, None, packed=False, host=source.host)
+        return OfflineLink(
+            source.url, source.label, None, packed=False, host=source.host if source.external_page else ""
+        )
     media = item.media
     # A low-bandwidth version or an uploaded audio is light enough to pack; a full video is not.
     if packer is not None and (source.low_bandwidth or source.element == "audio"):

@@ -8,7 +8,6 @@ before the first write, files are copied only when their content changed, and th
 size and number of files are bounded (docs/decisions/0013-course-packages.md).
 """
 
-from collections import Counter
 from typing import Any, cast
 
 from django import forms
@@ -41,7 +40,7 @@ from erdem.catalog.translation_files import (
     source_language,
     translations_import,
 )
-from erdem.catalog.units import course_units
+from erdem.catalog.unit_status import translation_progress
 from erdem.catalog.xliff import xliff_export, xliff_parse
 from erdem.core.i18n import LANGUAGE_CODES, language_choices, language_name
 from erdem.people.models import Person
@@ -128,19 +127,16 @@ def _editable_course(request: HttpRequest, code: str) -> Course:
 
 
 def _status_counts(course: Course) -> list[dict[str, Any]]:
-    """Per language: how many units stand at each status."""
-    units = course_units(course)
-    rows = []
-    for code in LANGUAGE_CODES:
-        counts = Counter(unit.status(code) for unit in units)
-        rows.append(
-            {
-                "code": code,
-                "name": language_name(code),
-                "counts": [counts[status] for status in TranslationStatus.values],
-            }
-        )
-    return rows
+    """Per language: how many units stand at each status (the count the authoring pages show too)."""
+    progress = translation_progress(course_ids=[course.pk], languages=LANGUAGE_CODES)[course.pk]
+    return [
+        {
+            "code": code,
+            "name": language_name(code),
+            "counts": [progress[code][status] for status in TranslationStatus.values],
+        }
+        for code in LANGUAGE_CODES
+    ]
 
 
 def _page(request: HttpRequest, course: Course, status: int = 200, **forms_: Any) -> HttpResponse:

@@ -34,6 +34,7 @@ from erdem.catalog.models import (
     Module,
     TranslationStatus,
 )
+from erdem.catalog.unit_status import translation_problems
 from erdem.catalog.units import (
     KINDS,
     Unit,
@@ -41,6 +42,7 @@ from erdem.catalog.units import (
     choice_key,
     course_units,
     criterion_key,
+    field_id,
     lesson_key,
     level_key,
     question_key,
@@ -386,6 +388,11 @@ def _texts_write(writer: Writer) -> None:
             if status == TranslationStatus.MISSING and not any(texts.values()) and language in unit.translations:
                 # An empty "missing" unit coming back never erases the text written here.
                 writer.change(key, "kept", language)
+                continue
+            problems = translation_problems(kind=unit.kind.name, status=status, texts=texts)
+            if problems:
+                where = f"content/{language}/units.json"
+                writer.problems += [(f"{where}: {field_id(key, name)}", message) for name, message in problems.items()]
                 continue
             action = translation_save(unit, language=language, texts=texts, status=status)
             writer.change(key, action, language, next((text for text in texts.values() if text), ""))

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from erdem.catalog.models import Course, TranslationStatus
 from erdem.catalog.package_manifest import Problem, text_problems
 from erdem.catalog.package_writes import Change
+from erdem.catalog.unit_status import translation_problems
 from erdem.catalog.units import STATUS_RANK, Unit, course_units, field_id, translation_save
 
 TRANSLATION_FILE_MAX_BYTES = 10 * 1024 * 1024
@@ -170,10 +171,14 @@ def translations_import(
             status = min(statuses, key=STATUS_RANK.__getitem__) if statuses else TranslationStatus.DRAFT
             if status == TranslationStatus.MISSING and texts != unit.texts(language):
                 status = TranslationStatus.DRAFT  # a text was written, so the unit is no longer missing
+            problems = translation_problems(kind=unit.kind.name, status=status, texts=texts)
+            if problems:
+                report.problems += [Problem(field_id(key, name), message) for name, message in problems.items()]
+                continue
             action = translation_save(unit, language=language, texts=texts, status=status)
             text = next((value for value in texts.values() if value), "")
             report.changes.append(Change(key, unit.kind.name, action, language, text))
-        if dry_run:
+        if dry_run or report.errors:
             transaction.set_rollback(True)
     return report
 

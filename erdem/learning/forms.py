@@ -80,7 +80,7 @@ def lines_without_address(text: str) -> list[str]:
     lines = [line.strip() for line in text.splitlines()]
     if lines and "@" not in lines[0]:
         lines = lines[1:]
-    invalid = [line for line in lines if line.strip(" ,;\t\"") and _EMAIL.search(line) is None]
+    invalid = [line for line in lines if line.strip(' ,;\t"') and _EMAIL.search(line) is None]
     return list(dict.fromkeys(line[:200] for line in invalid))
 
 
@@ -105,7 +105,9 @@ class CohortForm(forms.Form):
     the programme's published courses, their own institution for a coordinator, and the people holding
     a trainer, master teacher or mentor role in the programme (grouped by institution)."""
 
-    name = forms.CharField(label=_("Name"), max_length=200, help_text=_("For example: “Biology teachers, spring 2026”."))
+    name = forms.CharField(
+        label=_("Name"), max_length=200, help_text=_("For example: “Biology teachers, spring 2026”.")
+    )
     course = TitledCourseField(Course.objects.none(), titles={}, label=_("Course"))
     institution = InstitutionField(Institution.objects.none(), label=_("Institution"), required=False)
     trainers = forms.MultipleChoiceField(
@@ -208,9 +210,7 @@ class CohortEnrolForm(forms.Form):
         emails = emails_in(data.get("emails", "")) + emails_in(data.get("email_file", ""))
         data["email_list"] = list(dict.fromkeys(emails))
         data["invalid_entries"] = list(
-            dict.fromkeys(
-                invalid_entries(data.get("emails", "")) + lines_without_address(data.get("email_file", ""))
-            )
+            dict.fromkeys(invalid_entries(data.get("emails", "")) + lines_without_address(data.get("email_file", "")))
         )
         if len(data["email_list"]) > EMAIL_LIST_MAX_ADDRESSES:
             raise ValidationError(

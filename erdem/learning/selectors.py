@@ -381,7 +381,7 @@ def cohorts_listed_for(*, person: Any, language: str) -> list[CohortRow]:
         CohortRow(
             cohort=cohort,
             course_title=_course_title(cohort.course, language),
-            members=cohort.member_count,  # type: ignore[attr-defined]
+            members=cohort.member_count,
             may_manage=can(person, Action.COHORT_MANAGE, cohort),
         )
         for cohort in rows

@@ -20,10 +20,10 @@ from erdem.learning.models import Cohort, CourseFeedback, Enrolment
 from erdem.learning.selectors import (
     cohort_course_choices,
     cohort_for_view,
-    cohort_trainer_candidates,
-    cohorts_listed_for,
     cohort_members_candidates,
     cohort_progress,
+    cohort_trainer_candidates,
+    cohorts_listed_for,
     cohorts_trained_by,
     course_title,
     educators_by_email,

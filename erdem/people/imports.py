@@ -157,7 +157,10 @@ def table_file_check(data: bytes, *, name: str = "", max_bytes: int) -> None:
         return
     if not kind.text and kind.key not in (*TABLE_KINDS, "zip"):  # a workbook's first bytes show only a ZIP archive
         raise _file_error(
-            _("This file is a %(kind)s, neither CSV nor Excel (.xlsx). Save the list as CSV or .xlsx and upload it again."),
+            _(
+                "This file is a %(kind)s, neither CSV nor Excel (.xlsx). "
+                "Save the list as CSV or .xlsx and upload it again."
+            ),
             "format",
             kind=kind.label,
         )
@@ -178,10 +181,7 @@ def read_table(*, data: bytes, max_rows: int, max_bytes: int, name: str = "") ->
             "xls",
         )
     table_file_check(data, name=name, max_bytes=max_bytes)
-    if data.startswith(b"PK\x03\x04"):
-        table = _read_xlsx(data, max_bytes=max_bytes)
-    else:
-        table = _read_csv(_decode(data))
+    table = _read_xlsx(data, max_bytes=max_bytes) if data.startswith(b"PK\x03\x04") else _read_csv(_decode(data))
     if not table.headers:
         raise _file_error(_("The file is empty."), "empty")
     if len(table.rows) > max_rows:

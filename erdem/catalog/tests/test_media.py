@@ -621,9 +621,14 @@ def test_an_offline_page_without_a_transcript_has_the_captions_as_text(
     client: Client, programme: Programme, lesson: Lesson
 ) -> None:
     _video_with_captions(lesson, transcripts=False)
+    lesson_media_save(lesson=lesson, kind="video", position=2, external_url="https://video.example.org/watch?v=1")
     _reader(client, programme, language="en")
     html = client.get(reverse("catalog:lesson_offline", args=[lesson.module.course.code, lesson.pk])).content.decode()
     assert "<h3>Captions as text</h3>" in html and '<p lang="en">en words &amp; more</p>' in html
+    assert '<a href="https://cdn.example.org/film.mp4">Video</a> <span class="muted">(needs a connection)' in html
+    # A page on another site is named as such, not as a video.
+    assert "<h2>A page on video.example.org</h2>" in html
+    assert 'A page on another site</a> <span class="muted">(a page on video.example.org; needs a connection)' in html
     assert "WEBVTT" not in html and "-->" not in html and "&lt;v" not in html
 
 

@@ -810,3 +810,24 @@ def test_a_national_admin_creates_a_course_from_a_package(course: Course, admin:
     assert (created.status, created.programme_id) == (Course.Status.DRAFT, programme.pk)
     assert LessonMedia.objects.filter(lesson__module__course=created).count() == 1
     assert client.get(done["Location"]).status_code == 200
+
+
+def test_a_published_lesson_without_its_text_is_refused(course: Course, admin: Person) -> None:
+    def edit_units(document: dict[str, Any]) -> dict[str, Any]:
+        document["units"]["m3"] = {"status": "draft", "title": "A new module"}
+        document["units"]["m3.l1"] = {"status": "published", "title": "A lesson with no text yet"}
+        return document
+
+    def edit_manifest(manifest: dict[str, Any]) -> dict[str, Any]:
+        manifest["modules"].append(
+            {"key": "m3", "position": 3, "lessons": [{"key": "m3.l1", "position": 1, "estimated_minutes": 25}]}
+        )
+        return manifest
+
+    before = _snapshot(course)
+    data = _edited(_edited(_export(course), "content/en/units.json", edit_units), "manifest.json", edit_manifest)
+    report = _import(data, admin, course)
+    assert not report.ok
+    assert "content/en/units.json: m3.l1:body" in _messages(report)
+    assert "readers would get an empty lesson" in _messages(report)
+    assert _snapshot(course) == before

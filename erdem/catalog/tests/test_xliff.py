@@ -365,3 +365,17 @@ def test_course_team_role_is_not_needed_by_the_services(programme: Programme) ->
     person_with_role(Role.EDUCATOR, programme=programme)
     course = course_build(programme=programme, code="plain")
     assert xliff_export(course=course, language="en").startswith(b"<?xml")
+
+
+def test_a_lesson_cannot_be_marked_final_without_its_text(course: Course) -> None:
+    lesson = course.modules.get(position=1).lessons.get(position=1)
+    LessonTranslation.objects.filter(lesson=lesson, language_code="en").update(body="", status=TranslationStatus.DRAFT)
+    before = _state(course)
+    data = _xliff(
+        '<unit id="m1.l1:title"><segment state="final" subState="erdem:published"><source>x</source>'
+        "<target>A title, but the lesson has no text in English</target></segment></unit>"
+    )
+    report = _import_xliff(course, data)
+    assert not report.ok
+    assert "m1.l1:body: A reviewed or published lesson needs its text" in _messages(report)
+    assert _state(course) == before

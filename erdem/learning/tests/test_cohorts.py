@@ -38,7 +38,8 @@ def institution(db: None) -> Institution:
 @pytest.fixture
 def coordinator(programme: Programme, institution: Institution) -> Person:
     return cast(
-        Person, person_with_role(Role.COORDINATOR, programme=programme, institution=institution, preferred_language="en")
+        Person,
+        person_with_role(Role.COORDINATOR, programme=programme, institution=institution, preferred_language="en"),
     )
 
 
@@ -86,7 +87,7 @@ def test_a_coordinator_creates_a_cohort_of_their_institution_then_enrols_people(
 def test_a_coordinator_cannot_pick_another_institution_or_an_outsider_as_trainer(
     coordinator: Person, course: Course, programme: Programme
 ) -> None:
-    other = InstitutionFactory()
+    other = cast(Institution, InstitutionFactory())
     educator = person_with_role(Role.EDUCATOR, programme=programme)
     trainer_elsewhere = person_with_role(Role.TRAINER, programme=ProgrammeFactory())
     client = _signed_in(coordinator)
@@ -104,7 +105,7 @@ def test_a_national_admin_creates_a_cohort_of_any_institution_or_none(programme:
     admin = person_with_role(Role.NATIONAL_ADMIN, programme=programme, preferred_language="en")
     mentor = person_with_role(Role.MENTOR, programme=programme)
     client = _signed_in(admin)
-    institution = InstitutionFactory()
+    institution = cast(Institution, InstitutionFactory())
     assert client.post(reverse("learning:cohort_new"), _form(course, institution, [mentor])).status_code == 302
     assert client.post(reverse("learning:cohort_new"), _form(course, None, [], name="National")).status_code == 302
     assert set(Cohort.objects.values_list("name", "institution_id")) == {
@@ -179,8 +180,9 @@ def test_the_course_of_a_cohort_with_members_stays(
 def test_trainer_candidates_are_the_programmes_trainers_master_teachers_and_mentors_by_institution(
     programme: Programme,
 ) -> None:
-    first, second = InstitutionFactory(name_mn="Анхны", name_en="Alpha"), InstitutionFactory(
-        name_mn="Хоёр", name_en="Beta"
+    first, second = (
+        InstitutionFactory(name_mn="Анхны", name_en="Alpha"),
+        InstitutionFactory(name_mn="Хоёр", name_en="Beta"),
     )
     trainer = person_with_role(Role.TRAINER, programme=programme, institution=second)
     master = person_with_role(Role.MASTER_TEACHER, programme=programme, institution=first)
@@ -201,9 +203,13 @@ def test_each_sees_only_their_cohorts(
     programme: Programme, institution: Institution, course: Course, coordinator: Person, trainer: Person
 ) -> None:
     mine = Cohort.objects.create(programme=programme, name="Mine", course=course, institution=institution)
-    trained = Cohort.objects.create(programme=programme, name="Trained", course=course, institution=InstitutionFactory())
+    trained = Cohort.objects.create(
+        programme=programme, name="Trained", course=course, institution=InstitutionFactory()
+    )
     trained.trainers.add(trainer)
-    elsewhere = Cohort.objects.create(programme=ProgrammeFactory(), name="Elsewhere", course=course, institution=institution)
+    elsewhere = Cohort.objects.create(
+        programme=ProgrammeFactory(), name="Elsewhere", course=course, institution=institution
+    )
     assert [row.cohort for row in cohorts_listed_for(person=coordinator, language="en")] == [mine]
     assert [row.cohort for row in cohorts_listed_for(person=trainer, language="en")] == [trained]
     admin = person_with_role(Role.NATIONAL_ADMIN, programme=programme)

@@ -120,9 +120,13 @@ def test_the_content_names_the_kind_of_a_file_that_is_not_a_table() -> None:
 
 def test_a_name_that_promises_another_kind_is_refused_by_the_shared_upload_check() -> None:
     with pytest.raises(ValidationError) as caught, translation.override("en"):
-        imports.read_table(data=b"email,family_name,given_name\nb@x.mn,D,B\n", max_rows=10, max_bytes=1000, name="a.txt")
+        imports.read_table(
+            data=b"email,family_name,given_name\nb@x.mn,D,B\n", max_rows=10, max_bytes=1000, name="a.txt"
+        )
     assert caught.value.code == "kind"
-    table = imports.read_table(data=b"email,family_name,given_name\nb@x.mn,D,B\n", max_rows=10, max_bytes=1000, name="a.csv")
+    table = imports.read_table(
+        data=b"email,family_name,given_name\nb@x.mn,D,B\n", max_rows=10, max_bytes=1000, name="a.csv"
+    )
     assert table.file_format == "csv"
     cyrillic = "email;Овог;Нэр\nb@x.mn;Бат;Дорж\n".encode("cp1251")
     assert imports.read_table(data=cyrillic, max_rows=10, max_bytes=1000, name="a.csv").rows
