@@ -3,7 +3,6 @@
 from typing import Any, cast
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -13,13 +12,12 @@ from erdem.assessments.models import Quiz
 from erdem.authoring.services import UnitKind, team_members_resolve
 from erdem.catalog.models import Course, TranslationStatus
 from erdem.catalog.unit_status import translation_problems
-from erdem.core.i18n import localized_order
+from erdem.core.i18n import LANGUAGE_CODES, language_choices, language_name, localized_order
 from erdem.frameworks.models import Competency
 from erdem.organisations.models import Institution
 from erdem.people.models import Person
 from erdem.programmes.models import Programme
 
-LANGUAGE_CHOICES = list(settings.LANGUAGES)
 MAX_MINUTES = 600
 MAX_WORKLOAD_HOURS = 1000
 RESERVED_CODES = frozenset({"new"})  # "authoring/new/" is the page that creates a course
@@ -36,14 +34,14 @@ class NamedMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 def _title_fields(form: forms.Form, *, required: bool = False) -> None:
-    for code, name in LANGUAGE_CHOICES:
+    for code in LANGUAGE_CODES:
         form.fields[f"title_{code}"] = forms.CharField(
-            label=_("Title in %(language)s") % {"language": name}, max_length=200, required=required
+            label=_("Title in %(language)s") % {"language": language_name(code)}, max_length=200, required=required
         )
 
 
 def titles_of(cleaned: dict[str, Any]) -> dict[str, str]:
-    return {code: cleaned.get(f"title_{code}", "") for code, _name in LANGUAGE_CHOICES}
+    return {code: cleaned.get(f"title_{code}", "") for code in LANGUAGE_CODES}
 
 
 class CourseFieldsForm(forms.Form):
@@ -53,7 +51,7 @@ class CourseFieldsForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=Course.Level.choices)
     workload_hours = forms.IntegerField(label=_("Notional workload (hours)"), min_value=1, max_value=MAX_WORKLOAD_HOURS)
     languages = forms.MultipleChoiceField(
-        label=_("Languages offered"), choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple
+        label=_("Languages offered"), choices=language_choices, widget=forms.CheckboxSelectMultiple
     )
 
     def clean_code(self) -> str:
@@ -180,7 +178,7 @@ class UnitTextsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.text_fields = fields or kind.fields
-        for code, _name in LANGUAGE_CHOICES:
+        for code in LANGUAGE_CODES:
             for name in self.text_fields:
                 self.fields[f"{code}-{name}"] = _text_field(name, kind.model._meta.get_field(name).max_length)
             self.fields[f"{code}-status"] = forms.ChoiceField(
@@ -197,7 +195,7 @@ class UnitTextsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        for code, _name in LANGUAGE_CHOICES:
+        for code in LANGUAGE_CODES:
             status = cleaned.get(f"{code}-status")
             if status is None:
                 continue

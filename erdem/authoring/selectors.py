@@ -5,7 +5,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -24,11 +23,11 @@ from erdem.catalog.models import (
 )
 from erdem.catalog.translations import fallback_order
 from erdem.catalog.unit_status import translation_progress
+from erdem.core.i18n import LANGUAGE_CODES, language_name
 from erdem.frameworks.models import Competency
 from erdem.learning.models import LessonProgress
 from erdem.programmes.models import Programme
 
-LANGUAGE_NAMES = dict(settings.LANGUAGES)
 # The order in which the progress table lists statuses: furthest along first.
 STATUS_ORDER = (
     TranslationStatus.PUBLISHED,
@@ -125,7 +124,7 @@ def authoring_overview(*, person: Any, language: str) -> list[CourseProgress]:
         )
         .order_by("code")
     )
-    progress = translation_progress(course_ids=[course.pk for course in courses], languages=LANGUAGE_NAMES)
+    progress = translation_progress(course_ids=[course.pk for course in courses], languages=LANGUAGE_CODES)
     labels = dict(TranslationStatus.choices)
     rows = []
     for course in courses:
@@ -133,7 +132,7 @@ def authoring_overview(*, person: Any, language: str) -> list[CourseProgress]:
         for code in _offered(course):
             counts = progress[course.pk][code]
             per_status = [StatusCount(status, str(labels[status]), counts[status]) for status in STATUS_ORDER]
-            languages.append(LanguageProgress(code, LANGUAGE_NAMES[code], per_status, sum(counts.values())))
+            languages.append(LanguageProgress(code, language_name(code), per_status, sum(counts.values())))
         rows.append(
             CourseProgress(
                 course=course,
@@ -148,7 +147,7 @@ def authoring_overview(*, person: Any, language: str) -> list[CourseProgress]:
 
 def _offered(course: Course) -> list[str]:
     """The course's languages in the platform's order (unknown codes left out)."""
-    return [code for code in LANGUAGE_NAMES if code in course.languages]
+    return [code for code in LANGUAGE_CODES if code in course.languages]
 
 
 # --- the structure editor --------------------------------------------------------------------------------------
@@ -212,7 +211,7 @@ def _title_fields(model: Any, parent: str) -> Any:
 def course_structure(*, course: Course, language: str) -> CourseStructure:
     """The course's modules and lessons in order, each with its title for the author, its status
     per platform language, its quizzes and what learners have done in it. Seven queries."""
-    languages = list(LANGUAGE_NAMES)
+    languages = list(LANGUAGE_CODES)
     course_translations = list(_title_fields(CourseTranslation, "course_id").filter(course=course))
     modules = list(
         Module.objects.filter(course=course)
@@ -304,11 +303,11 @@ def language_texts(unit: Unit, rows: Any) -> dict[str, LanguageText]:
     fields = unit_fields(unit)
     stored = {row.language_code: row for row in rows}
     texts = {}
-    for code, name in settings.LANGUAGES:
+    for code in LANGUAGE_CODES:
         row = stored.get(code)
         texts[code] = LanguageText(
             language_code=code,
-            language_name=name,
+            language_name=language_name(code),
             status=row.status if row else TranslationStatus.MISSING,
             values=translation_values(row, fields),
             version=translation_version(row, fields),
@@ -401,7 +400,7 @@ def preview_fallbacks(*, course: Course, language: str, lesson: Lesson | None = 
             return None
         other = next((code for code in fallback_order(language) if code in codes), None)
         status = next((s.status for s in statuses if s.language_code == language), TranslationStatus.MISSING)
-        return FallbackUnit(kind, title, str(labels[status]), LANGUAGE_NAMES[other] if other else "")
+        return FallbackUnit(kind, title, str(labels[status]), language_name(other) if other else "")
 
     units = [check(_("Course"), CourseTranslation, course.pk, structure.title, structure.statuses)]
     for module in structure.modules:

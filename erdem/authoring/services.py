@@ -40,6 +40,7 @@ from erdem.catalog.models import (
     TranslationStatus,
 )
 from erdem.catalog.unit_status import translation_validate
+from erdem.core.i18n import language_name
 from erdem.frameworks.models import Competency
 from erdem.learning.models import LessonProgress
 from erdem.organisations.models import Institution
@@ -268,7 +269,6 @@ def course_create(
 def course_publish_problems(*, course: Course, languages: Sequence[str]) -> list[str]:
     """Why `course` may not be published yet: in every language it offers, its title and at
     least one lesson must be published, so a reader of either language finds something to read."""
-    names = dict(settings.LANGUAGES)
     title_published = set(
         CourseTranslation.objects.filter(course=course, status=TranslationStatus.PUBLISHED).values_list(
             "language_code", flat=True
@@ -281,7 +281,7 @@ def course_publish_problems(*, course: Course, languages: Sequence[str]) -> list
     )
     problems = []
     for code in languages:
-        language = names.get(code, code)
+        language = language_name(code)
         if code not in title_published:
             problems.append(_("The course's title is not published in %(language)s.") % {"language": language})
         if code not in lessons_published:

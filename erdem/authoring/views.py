@@ -30,7 +30,6 @@ from erdem.authoring.forms import (
     titles_of,
 )
 from erdem.authoring.selectors import (
-    LANGUAGE_NAMES,
     author_title,
     authoring_overview,
     competencies_by_framework,
@@ -63,7 +62,7 @@ from erdem.authoring.services import (
 from erdem.catalog.models import Course, Lesson, Module, TranslationStatus
 from erdem.catalog.rendering import markdown_render
 from erdem.catalog.selectors import course_page, course_readable, lesson_page
-from erdem.core.i18n import active_language
+from erdem.core.i18n import LANGUAGE_CODES, active_language, language_name
 from erdem.people.models import Person
 
 
@@ -320,7 +319,7 @@ def _edits(form: UnitTextsForm) -> list[TextEdit]:
             values=form.values(code),
             loaded_version=form.cleaned_data[f"{code}-version"],
         )
-        for code in LANGUAGE_NAMES
+        for code in LANGUAGE_CODES
     ]
 
 
@@ -331,7 +330,7 @@ def _columns(
     return [
         {
             "code": code,
-            "name": name,
+            "name": language_name(code),
             "fields": form.column(code),
             "status": form[f"{code}-status"],
             "version": form[f"{code}-version"],
@@ -341,7 +340,7 @@ def _columns(
             and any(value.strip() for value in texts[code].values.values()),
             "preview": (previews or {}).get(code),
         }
-        for code, name in LANGUAGE_NAMES.items()
+        for code in LANGUAGE_CODES
     ]
 
 
@@ -366,7 +365,7 @@ def _conflict_rows(conflict: EditConflict, unit_labels: dict[str, str]) -> list[
         {
             "unit_label": unit_labels.get(_unit_key(item.unit), ""),
             "language_code": item.language_code,
-            "language_name": LANGUAGE_NAMES[item.language_code],
+            "language_name": language_name(item.language_code),
             "status_label": item.status_label,
             "updated_at": item.updated_at,
             "fields": [(FIELD_LABELS[name], value) for name, value in item.values.items()],
@@ -386,7 +385,7 @@ def _unit_editor(request: HttpRequest, course: Course, unit: Unit, context: dict
         form = UnitTextsForm(request.POST, kind=kind, with_minutes=lesson is not None)
         if form.is_valid() and "preview" in request.POST:
             if "body" in kind.fields:
-                previews = {code: markdown_render(form.values(code)["body"]) for code in LANGUAGE_NAMES}
+                previews = {code: markdown_render(form.values(code)["body"]) for code in LANGUAGE_CODES}
         elif form.is_valid():
             try:
                 unit_texts_save(unit=unit, edits=_edits(form))
@@ -468,13 +467,13 @@ def lesson_text(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 def _preview_language(request: HttpRequest) -> str:
     language = request.GET.get("language", "")
-    return language if language in LANGUAGE_NAMES else active_language()
+    return language if language in LANGUAGE_CODES else active_language()
 
 
 def _preview_context(course: Course, language: str, path: str) -> dict[str, Any]:
     return {
         "preview_language": language,
-        "preview_languages": [(code, name, f"{path}?language={code}") for code, name in LANGUAGE_NAMES.items()],
+        "preview_languages": [(code, language_name(code), f"{path}?language={code}") for code in LANGUAGE_CODES],
         "editing_course": course,
     }
 

@@ -150,7 +150,10 @@ def _offline_images(content: LessonContent, absolute: Absolute) -> dict[str, Ima
 
 
 def _stem(lesson: Lesson, title: str, suffix: str = "") -> str:
-    slug = slugify(title, allow_unicode=True)[:40] or "file"
+    slug = slugify(title, allow_unicode=True)
+    if len(slug) > 40:  # cut at a word, not inside one
+        slug = slug[:41].rsplit("-", 1)[0]
+    slug = slug or "file"
     return f"{lesson.module.position:02d}-{lesson.position:02d}-{slug}{suffix}"
 
 

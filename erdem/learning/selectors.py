@@ -407,10 +407,12 @@ class TrainerCandidate:
     roles: list[str]  # the roles' labels, in COHORT_TRAINER_ROLES order
 
 
-def cohort_trainer_candidates(*, programme_id: int) -> list[tuple[str, list[TrainerCandidate]]]:
+def cohort_trainer_candidates(
+    *, programme_id: int, first_institution_ids: set[int] | None = None
+) -> list[tuple[str, list[TrainerCandidate]]]:
     """Whom a cohort of the programme may be followed by: the active people holding a trainer, master
-    teacher or mentor role in it now, grouped by the institution they work at (by name; those at none
-    last), each with their roles. Two queries."""
+    teacher or mentor role in it now, grouped by the institution they work at (those of
+    `first_institution_ids` first, then by name; those at none last), each with their roles. Two queries."""
     from erdem.access.models import Role, RoleAssignment
 
     held: dict[int, set[str]] = {}
@@ -436,8 +438,12 @@ def cohort_trainer_candidates(*, programme_id: int) -> list[tuple[str, list[Trai
                 person=person, roles=[str(labels[role]) for role in COHORT_TRAINER_ROLES if role in held[person.pk]]
             )
         )
-    named = sorted((group for key, group in groups.items() if key is not None), key=lambda group: group[0])
-    return named + ([groups[None]] if None in groups else [])
+    first = first_institution_ids or set()
+    named = sorted(
+        ((key, group) for key, group in groups.items() if key is not None),
+        key=lambda item: (item[0] not in first, item[1][0]),
+    )
+    return [group for _key, group in named] + ([groups[None]] if None in groups else [])
 
 
 def cohort_members_candidates(*, cohort: Cohort) -> list[Person]:

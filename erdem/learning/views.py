@@ -111,9 +111,17 @@ def _cohort_form(request: HttpRequest, programme: Programme, cohort: Cohort | No
     courses, titles = cohort_course_choices(programme_id=programme.pk, language=language)
     institutions = Institution.objects.filter(is_active=True).order_by("name_mn" if language == "mn" else "name_en")
     national = request.user.is_superuser or grants.has(Role.NATIONAL_ADMIN, programme_id=programme.pk)
+    own = {
+        g.institution_id
+        for g in grants.grants
+        if g.role == Role.COORDINATOR and g.programme_id == programme.pk and g.institution_id is not None
+    }
     if not national:
-        own = {g.institution_id for g in grants.grants if g.role == Role.COORDINATOR and g.programme_id == programme.pk}
         institutions = institutions.filter(pk__in=own)
+    # The trainers working at the cohort's institution (a coordinator's own) are listed first.
+    first = {cohort.institution_id} if cohort is not None and cohort.institution_id else set()
+    if not national:
+        first |= own
     if cohort is not None and cohort.enrolments.exists():
         courses = courses.filter(pk=cohort.course_id)  # its members' enrolments belong to that course
     initial = None
@@ -130,7 +138,7 @@ def _cohort_form(request: HttpRequest, programme: Programme, cohort: Cohort | No
         course_titles=titles,
         institutions=institutions,
         institution_required=not national,
-        trainer_groups=cohort_trainer_candidates(programme_id=programme.pk),
+        trainer_groups=cohort_trainer_candidates(programme_id=programme.pk, first_institution_ids=first),
     )
 
 
