@@ -160,6 +160,7 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
     registered = registration is not None and registration.status == Registration.Status.REGISTERED
     takes_attendance = can(person, Action.WORKSHOP_ATTENDANCE_TAKE, workshop)
     leads = any(trainer.pk == person.pk for trainer in workshop.trainers.all())
+    opens_at = timezone.localtime(checkin_codes.checkin_opens_at(workshop))
     context = {
         "workshop": workshop,
         "seats_left": seats_left(workshop),
@@ -180,6 +181,9 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "views_attendance": can(person, Action.WORKSHOP_ATTENDANCE_VIEW, workshop),
         "can_edit": can(person, Action.WORKSHOP_EDIT, workshop),
         "checkin_open": checkin_codes.checkin_open(workshop),
+        "checkin_state": checkin_codes.checkin_state(workshop),
+        "opens_at": opens_at,
+        "opens_today": opens_at.date() == timezone.localdate(),
         "my_attendance": Attendance.objects.filter(workshop=workshop, person_id=person.pk).first(),
         "time_zone": time_zone_label(),
     }

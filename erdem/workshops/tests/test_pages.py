@@ -90,6 +90,7 @@ def test_check_in_says_when_it_opens_and_is_disabled_before(course: Course, educ
     assert 'data-checkin-state="early"' in page
     assert "Check-in opens" in page and f"{opens:%H:%M}".lstrip("0") in page.replace(">0", ">")
     assert '<fieldset class="checkin-fieldset" disabled>' in page
+    assert "Check-in opens at" in _page(_client(educator), "workshops:detail", workshop.pk)
     # The server still refuses a code sent anyway.
     response = _client(educator).post(reverse("workshops:checkin", args=[workshop.pk]), {"code": "123456"})
     assert "half an hour before" in response.content.decode()
