@@ -26,6 +26,7 @@ from erdem.learning.selectors import enrolment_latest
 from erdem.organisations.models import Institution, Region
 from erdem.people.models import Person
 from erdem.programmes.models import Programme
+from erdem.workshops.selectors import upcoming_workshops_led
 
 T = TypeVar("T")
 
@@ -347,6 +348,7 @@ def _cascade_data(section: HomeSection, person: Person) -> None:
         if region_ids
         else [],
         "figures": programme_figures(programme_ids=section.programme_ids) if nationwide else None,
+        "workshops": upcoming_workshops_led(person, limit=5, language=active_language()),
     }
 
 

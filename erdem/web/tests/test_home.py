@@ -22,8 +22,8 @@ MAX_QUERIES = {
     Role.NATIONAL_ADMIN: 10,
     Role.MINISTRY_VIEWER: 10,  # the national overview it shares with the admin, once a minute
     Role.COORDINATOR: 7,
-    Role.MASTER_TEACHER: 6,
-    Role.TRAINER: 6,
+    Role.MASTER_TEACHER: 8,  # with the next workshops they lead and their courses' titles
+    Role.TRAINER: 8,  # likewise
     Role.MENTOR: 4,
     Role.EDUCATOR: 8,  # with the latest enrolment, its course's title and first lesson
 }
@@ -202,6 +202,24 @@ def test_trainer_without_a_region_sees_the_whole_programme(
 
     assert "You work across the whole programme." in html
     assert figures(html) == ["7", "2"]  # registered educators, regions reached
+
+
+def test_a_trainer_sees_the_workshops_they_lead_next(client: Client, programme: Programme) -> None:
+    from erdem.catalog.tests.factories import course_build
+    from erdem.workshops.models import Workshop
+    from erdem.workshops.tests.factories import workshop_build
+
+    trainer = grant(PersonFactory(preferred_language="en"), Role.TRAINER, programme)
+    course = course_build(programme=programme, code="ws-home")
+    soon = workshop_build(course=course, trainers=[trainer], title_en="Prompting in Darkhan")
+    workshop_build(course=course, trainers=[trainer], title_en="Cancelled one", status=Workshop.Status.CANCELLED)
+    workshop_build(course=course, title_en="Someone else's")
+
+    html = home(client, trainer)
+
+    assert "Your next workshops" in html
+    assert "Prompting in Darkhan" in html and reverse("workshops:roster", args=[soon.pk]) in html
+    assert "Cancelled one" not in html and "Someone else's" not in html
 
 
 def test_mentor_sees_their_scope(client: Client, programme: Programme, capital_institution: Institution) -> None:
