@@ -7,6 +7,7 @@ from typing import Any, cast
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.http import StreamingHttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.test import Client
 from django.urls import reverse
@@ -729,6 +730,7 @@ def test_a_packed_file_is_streamed_in_small_chunks(client: Client, programme: Pr
     attachment = lesson_attachment_save(lesson=lesson, file=upload("big.pdf", content), titles={"en": "Big"})
     _reader(client, programme, language="en")
     response = client.get(reverse("catalog:course_offline", args=["streamed"]))
+    assert isinstance(response, StreamingHttpResponse)
     chunks = list(response.streaming_content)
     # Memory holds one chunk of the file at a time, not the file: it arrives in many small pieces.
     assert len(chunks) > 20 and max(len(chunk) for chunk in chunks) < 256 * 1024
