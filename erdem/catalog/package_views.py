@@ -5,7 +5,7 @@ administrators); a course the person may not even read is not found. An upload i
 checked and previewed (the import runs and is rolled back), then held until the person confirms,
 and only then imported, in one transaction. Imports run in the request: every check happens
 before the first write, files are copied only when their content changed, and the package's
-size and number of files are bounded (docs/decisions/0013-course-packages.md).
+size and number of files are bounded (docs/decisions/0010-course-packages.md).
 """
 
 from typing import Any, cast

@@ -1,6 +1,6 @@
 """Course packages: a course as a zip that can travel to another instance and come back.
 
-Layout (docs/decisions/0013-course-packages.md, docs/course-packages.md):
+Layout (docs/decisions/0010-course-packages.md, docs/course-packages.md):
 
     manifest.json                          format, version, course fields, structure, quizzes,
                                            practical assignments, media, images, files

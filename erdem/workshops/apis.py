@@ -1,6 +1,6 @@
 """Workshops and attendance: the workshops you lead or attend, a roster, and attendance marks.
 
-POST …/attendance is what the offline roster syncs through (docs/decisions/0012): a batch of
+POST …/attendance is what the offline roster syncs through (docs/decisions/0009): a batch of
 marks, each with the id the device gave it and the time it was made there. Each mark is
 judged on its own by `services.attendance_mark` (the latest mark wins; every mark is kept; a
 mark sent twice is a duplicate), so a batch may be sent again safely after a lost answer.

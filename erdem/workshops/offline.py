@@ -1,4 +1,4 @@
-"""The offline roster's service worker (docs/decisions/0012-offline-attendance.md).
+"""The offline roster's service worker (docs/decisions/0009-offline-attendance.md).
 
 A service worker controls the pages under the directory it is served from, so it is served
 by this view at /workshops/sw.js rather than from /static/. The script itself is the static

@@ -1,4 +1,4 @@
-// The roster's service worker (docs/decisions/0012-offline-attendance.md). Served by
+// The roster's service worker (docs/decisions/0009-offline-attendance.md). Served by
 // /workshops/sw.js, which puts self.ERDEM_OFFLINE (version, scope, assets, pages, logout, login) first.
 //
 // Registered three times by roster.js with this same script:

@@ -1,4 +1,4 @@
-// The roster page, offline (docs/decisions/0012-offline-attendance.md). Progressive enhancement:
+// The roster page, offline (docs/decisions/0009-offline-attendance.md). Progressive enhancement:
 // without this file the form posts as usual.
 //
 // Each tap on a radio is a mark, kept first in this phone's localStorage (per trainer and
