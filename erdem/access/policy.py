@@ -142,8 +142,6 @@ def _job_view(grants: Grants, person: Person, job: Any) -> bool:
     return job is not None and job.started_by_id == person.pk
 
 
-
-
 def _course_edit(grants: Grants, person: Person, course: Any) -> bool:
     """The course team, and national admins of the course's programme. Reads
     `course.team`, one query unless the caller prefetched it."""
