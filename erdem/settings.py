@@ -149,7 +149,9 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 FORMAT_MODULE_PATH = ["erdem.formats"]
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off, so that ids and codes in pages and forms are never grouped ("1 108"); figures meant for
+# reading are grouped explicitly with humanize's `intcomma`, which follows the language's format.
+USE_THOUSAND_SEPARATOR = False
 TIME_ZONE = os.environ.get("ERDEM_TIME_ZONE", "Asia/Ulaanbaatar")
 
 STATIC_URL = "/static/"

@@ -191,8 +191,8 @@ def read_table(*, data: bytes, max_rows: int, max_bytes: int, name: str = "") ->
                 "Split the file and upload the parts."
             ),
             "too_many_rows",
-            rows=formats.localize(len(table.rows), use_l10n=True),
-            limit=formats.localize(max_rows, use_l10n=True),
+            rows=formats.number_format(len(table.rows), force_grouping=True),
+            limit=formats.number_format(max_rows, force_grouping=True),
         )
     if not table.rows:
         raise _file_error(_("The file has a header row but no people in it."), "no_rows")

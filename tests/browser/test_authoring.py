@@ -41,7 +41,7 @@ def test_a_team_member_edits_a_lesson_in_both_languages_and_previews_it(page: Pa
     expect(page).to_have_url(re.compile("/home/$"))
 
     page.goto("/authoring/")
-    expect(page.locator(".translation-progress")).to_contain_text("Монгол")
+    expect(page.locator(".translation-progress")).to_contain_text("Mongolian")
     assert_accessible(page)
     screenshot(page, "authoring-courses")
     page.get_by_role("link", name="Basics", exact=True).click()
@@ -92,7 +92,7 @@ def test_a_team_member_edits_a_lesson_in_both_languages_and_previews_it(page: Pa
     assert (texts["mn"].title, texts["mn"].status) == ("Хиймэл оюун гэж юу вэ?", TranslationStatus.DRAFT)
     assert (texts["en"].title, texts["en"].status) == ("What is AI?", TranslationStatus.REVIEWED)
 
-    page.get_by_role("link", name="Preview in Монгол").click()
+    page.get_by_role("link", name="Preview in Mongolian").click()
     expect(page.locator(".preview-banner")).to_contain_text("Урьдчилан харах")
     expect(page.get_by_role("heading", level=1)).to_have_text("Хиймэл оюун гэж юу вэ?")
     expect(page.locator(".lesson-body li")).to_have_count(2)
