@@ -29,10 +29,10 @@ from erdem.access.models import Role, RoleAssignment
 from erdem.access.tests.factories import RoleAssignmentFactory
 from erdem.api.models import ApiToken
 from erdem.api.services import api_token_create
-from erdem.assessments.models import Attempt, Question, Quiz
+from erdem.assessments.models import Attempt, Choice, Question, Quiz
 from erdem.assessments.tests.factories import matrix_quizzes_create, question_add, quiz_build
 from erdem.assignments.models import Assignment, Review, Submission, SubmissionFile
-from erdem.assignments.tests.factories import matrix_assignments_create, rubric_form
+from erdem.assignments.tests.factories import assignment_build, matrix_assignments_create, rubric_form
 from erdem.catalog.media_samples import pdf_document, png_bar_chart
 from erdem.catalog.models import Course, LessonAttachment, LessonImage, LessonMedia, Module
 from erdem.catalog.packages import course_package_export
@@ -192,6 +192,7 @@ def build_world() -> World:
     matrix_courses_create(programme=programme)
     authoring = course_build(programme=programme, code="matrix-authoring", modules=2, lessons=2)
     authoring.team.add(people["master_teacher"])
+    assignment_build(lesson=first_lesson(authoring), criteria=1)
     question_add(quiz_build(lesson=first_lesson(authoring)), Question.Kind.SINGLE, choices=(True, False))
     matrix_quizzes_create(educator=people["educator"])
     published = Course.objects.get(code="matrix-published")
@@ -284,9 +285,19 @@ TARGETS: dict[str, Callable[[World], Any]] = {
         "pk": Module.objects.filter(course__code="matrix-authoring").order_by("position").first().pk,  # type: ignore[union-attr]
     },
     "authoring_lesson": lambda w: _lesson_arguments("matrix-authoring"),
+    "authoring_practical": lambda w: Assignment.objects.get(lesson__module__course__code="matrix-authoring"),
+    "authoring_practical_lesson": lambda w: {"lesson_pk": first_lesson(_course("matrix-authoring")).pk},
     "authoring_quiz": lambda w: {
         "code": "matrix-authoring",
         "pk": Quiz.objects.get(lesson__module__course__code="matrix-authoring").pk,
+    },
+    "authoring_question": lambda w: {
+        "code": "matrix-authoring",
+        "pk": Question.objects.filter(quiz__lesson__module__course__code="matrix-authoring").first().pk,  # type: ignore[union-attr]
+    },
+    "authoring_choice": lambda w: {
+        "code": "matrix-authoring",
+        "pk": Choice.objects.filter(question__quiz__lesson__module__course__code="matrix-authoring").first().pk,  # type: ignore[union-attr]
     },
     "draft_course_quiz": lambda w: {
         "code": "matrix-draft",

@@ -27,12 +27,15 @@ from erdem.assignments.models import (
     AssignmentTranslation,
     Criterion,
     CriterionScore,
+    CriterionTranslation,
     Level,
+    LevelTranslation,
     Review,
     Submission,
     SubmissionFile,
 )
 from erdem.catalog.translations import translation_pick
+from erdem.catalog.unit_status import STATUSES_NEEDING_TEXT, translation_validate
 from erdem.core.uploads import FileKind, upload_check
 from erdem.learning.models import Enrolment
 from erdem.learning.services import enrolment_completion_update
@@ -241,3 +244,144 @@ def review_email_send(*, review_id: int) -> bool:
     except OSError:
         logger.exception("could not send the review e-mail of review %s", review_id)
         return False
+
+
+# --- authoring: the assignment, its texts and its rubric (course teams) ------------------------------------------
+
+
+# The text an assignment, a criterion or a level shown to readers may not leave empty.
+AUTHORING_REQUIRED = {"assignment": "title", "criterion": "name", "level": "name"}
+
+
+class AuthoringRefused(Exception):
+    """The change would lose learners' work; the message is for the author."""
+
+
+def _texts_save(model: Any, parent: dict[str, Any], texts: Mapping[str, Mapping[str, str]], kind: str) -> None:
+    for code, values in texts.items():
+        fields = {name: value for name, value in values.items() if name != "status"}
+        translation_validate(kind=kind, status=values["status"], texts=fields)
+        name = AUTHORING_REQUIRED[kind]
+        if values["status"] in STATUSES_NEEDING_TEXT and not str(fields.get(name) or "").strip():
+            raise ValidationError(
+                {name: _("A reviewed or published text cannot be empty. Keep it as a draft until it is written.")}
+            )
+        model.objects.update_or_create(**parent, language_code=code, defaults={**fields, "status": values["status"]})
+
+
+@transaction.atomic
+def assignment_save(
+    *,
+    lesson: Any,
+    assignment: Assignment | None = None,
+    required: bool,
+    max_files: int,
+    max_file_bytes: int,
+    allowed_kinds: Sequence[str],
+    texts: Mapping[str, Mapping[str, str]],
+) -> Assignment:
+    """Create (no `assignment`) or update a lesson's assignment with its texts per language
+    ({language: {"status", "title", "instructions"}})."""
+    if assignment is None:
+        assignment = Assignment(lesson=lesson)
+    assignment.required = required
+    assignment.max_files = max_files
+    assignment.max_file_bytes = max_file_bytes
+    assignment.max_total_bytes = max(assignment.max_total_bytes, max_file_bytes)
+    assignment.allowed_kinds = list(allowed_kinds)
+    assignment.full_clean(exclude=["lesson"])
+    assignment.save()
+    _texts_save(AssignmentTranslation, {"assignment": assignment}, texts, "assignment")
+    return assignment
+
+
+@transaction.atomic
+def assignment_delete(*, assignment: Assignment) -> None:
+    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if Submission.objects.filter(assignment=locked).exists():
+        raise AuthoringRefused(_("Learners have handed in work for this assignment: it cannot be deleted."))
+    locked.delete()
+
+
+@transaction.atomic
+def criterion_save(
+    *,
+    assignment: Assignment,
+    criterion: Criterion | None = None,
+    weight: int,
+    texts: Mapping[str, Mapping[str, str]],
+) -> Criterion:
+    """Add a criterion at the end of the rubric (no `criterion`) or update one; texts per language
+    ({language: {"status", "name", "description"}})."""
+    Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if criterion is None:
+        last = assignment.criteria.order_by("-position").values_list("position", flat=True).first() or 0
+        criterion = Criterion(assignment=assignment, position=last + 1)
+    criterion.weight = weight
+    criterion.full_clean(exclude=["assignment"])
+    criterion.save()
+    _texts_save(CriterionTranslation, {"criterion": criterion}, texts, "criterion")
+    return criterion
+
+
+def _renumber(rows: Sequence[Any]) -> None:
+    """Positions 1..n in the given order; moved aside first so the unique constraint holds throughout."""
+    model = type(rows[0]) if rows else None
+    if model is None:
+        return
+    offset = 1000
+    for index, row in enumerate(rows, start=1):
+        model.objects.filter(pk=row.pk).update(position=offset + index)
+    for index, row in enumerate(rows, start=1):
+        model.objects.filter(pk=row.pk).update(position=index)
+
+
+@transaction.atomic
+def criterion_delete(*, criterion: Criterion) -> None:
+    assignment = Assignment.objects.select_for_update().get(pk=criterion.assignment_id)
+    if Review.objects.filter(submission__assignment=assignment).exists():
+        raise AuthoringRefused(_("Reviews already use this rubric: its criteria cannot be deleted."))
+    Criterion.objects.filter(pk=criterion.pk).delete()
+    _renumber(list(assignment.criteria.order_by("position")))
+
+
+@transaction.atomic
+def criterion_move(*, criterion: Criterion, up: bool) -> None:
+    assignment = Assignment.objects.select_for_update().get(pk=criterion.assignment_id)
+    rows = list(assignment.criteria.order_by("position"))
+    index = next(i for i, row in enumerate(rows) if row.pk == criterion.pk)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(rows):
+        rows[index], rows[other] = rows[other], rows[index]
+        _renumber(rows)
+
+
+@transaction.atomic
+def level_save(
+    *,
+    criterion: Criterion,
+    level: Level | None = None,
+    points: int,
+    texts: Mapping[str, Mapping[str, str]],
+) -> Level:
+    """Add a level at the end of a criterion's row (no `level`) or update one; texts per language
+    ({language: {"status", "name", "descriptor"}})."""
+    Assignment.objects.select_for_update().get(pk=criterion.assignment_id)
+    if level is None:
+        last = criterion.levels.order_by("-position").values_list("position", flat=True).first() or 0
+        level = Level(criterion=criterion, position=last + 1)
+    level.points = points
+    level.full_clean(exclude=["criterion"])
+    level.save()
+    _texts_save(LevelTranslation, {"level": level}, texts, "level")
+    return level
+
+
+@transaction.atomic
+def level_delete(*, level: Level) -> None:
+    assignment = Assignment.objects.select_for_update().get(criteria__levels=level)
+    if Review.objects.filter(submission__assignment=assignment).exists():
+        raise AuthoringRefused(_("Reviews already use this rubric: its levels cannot be deleted."))
+    criterion = level.criterion
+    Level.objects.filter(pk=level.pk).delete()
+    _renumber(list(criterion.levels.order_by("position")))

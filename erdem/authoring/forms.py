@@ -1,5 +1,6 @@
 """Forms of the authoring pages: they parse input; the services decide what is allowed."""
 
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -7,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from erdem.assessments.grading import pattern_validate
-from erdem.assessments.models import Quiz
-from erdem.authoring.services import UnitKind, team_members_resolve
+from erdem.assessments.grading import ANSWER_MAX_LENGTH, PATTERN_MAX_LENGTH, pattern_validate
+from erdem.assessments.models import Question, Quiz
+from erdem.authoring.services import ChoiceDraft, QuestionDraft, UnitKind, team_members_resolve
 from erdem.catalog.models import Course, TranslationStatus
 from erdem.catalog.unit_status import translation_problems
 from erdem.core.i18n import LANGUAGE_CODES, language_choices, language_name, localized_order
@@ -222,3 +223,103 @@ class QuizSettingsForm(forms.Form):
         label=_("Questions per attempt"), min_value=0, max_value=1000,
         help_text=_("Drawn at random from the questions below; 0: every question."),
     )  # fmt: skip
+
+
+class QuizCreateForm(QuizSettingsForm):
+    """A new quiz: its title per language and settings; how many questions to draw is set on the
+    quiz's page once it has questions."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["draw_count"]
+        titles = forms.Form()
+        _title_fields(titles)
+        self.fields = {**titles.fields, **self.fields}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not any(titles_of(cleaned).values()):
+            raise ValidationError(_("Give it a title in at least one language."))
+        return cleaned
+
+
+CHOICE_ROWS = 5
+TRUE_FALSE_CHOICES = [("", "—"), ("true", _("True")), ("false", _("False"))]
+
+
+class QuestionAddForm(forms.Form):
+    """A new question of any kind. Every kind's fields are on the page (it works without scripts);
+    only those of the chosen kind are used."""
+
+    kind = forms.ChoiceField(label=_("Kind of question"), choices=Question.Kind.choices, widget=forms.RadioSelect)
+    true_false_answer = forms.ChoiceField(label=_("The statement is"), choices=TRUE_FALSE_CHOICES, required=False)
+    numeric_answer = forms.DecimalField(label=_("The answer"), max_digits=14, decimal_places=4, required=False)
+    numeric_tolerance = forms.DecimalField(
+        label=_("Tolerance (±)"), max_digits=14, decimal_places=4, min_value=0, required=False, initial=0
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code in LANGUAGE_CODES:
+            language = language_name(code)
+            self.fields[f"text_{code}"] = forms.CharField(
+                label=_("Question in %(language)s") % {"language": language},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        for number in range(1, CHOICE_ROWS + 1):
+            for code in LANGUAGE_CODES:
+                self.fields[f"choice_{number}_{code}"] = forms.CharField(
+                    label=_("Choice %(number)s in %(language)s") % {"number": number, "language": language_name(code)},
+                    max_length=500,
+                    required=False,
+                )
+            self.fields[f"choice_{number}_correct"] = forms.BooleanField(
+                label=_("Choice %(number)s is correct") % {"number": number}, required=False
+            )
+        for code in LANGUAGE_CODES:
+            language = language_name(code)
+            self.fields[f"accepted_answer_{code}"] = forms.CharField(
+                label=_("Accepted answer in %(language)s") % {"language": language},
+                max_length=ANSWER_MAX_LENGTH,
+                required=False,
+                help_text=_("Compared ignoring case and extra spaces."),
+            )
+            self.fields[f"accepted_pattern_{code}"] = forms.CharField(
+                label=_("Accepted pattern in %(language)s (regular expression)") % {"language": language},
+                max_length=PATTERN_MAX_LENGTH,
+                required=False,
+                validators=[pattern_validate],
+            )
+
+    def group(self, prefix: str) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith(prefix)]
+
+    def texts(self) -> list[forms.BoundField]:
+        return self.group("text_")
+
+    def choice_rows(self) -> list[list[forms.BoundField]]:
+        return [self.group(f"choice_{number}_") for number in range(1, CHOICE_ROWS + 1)]
+
+    def short_text(self) -> list[forms.BoundField]:
+        return self.group("accepted_")
+
+    def draft(self) -> QuestionDraft:
+        data = self.cleaned_data
+        answer = data.get("true_false_answer")
+        return QuestionDraft(
+            kind=data["kind"],
+            texts={code: data.get(f"text_{code}", "") for code in LANGUAGE_CODES},
+            choices=[
+                ChoiceDraft(
+                    texts={code: data.get(f"choice_{number}_{code}", "") for code in LANGUAGE_CODES},
+                    is_correct=bool(data.get(f"choice_{number}_correct")),
+                )
+                for number in range(1, CHOICE_ROWS + 1)
+            ],
+            true_false_answer=None if not answer else answer == "true",
+            numeric_answer=data.get("numeric_answer"),
+            numeric_tolerance=data.get("numeric_tolerance") or Decimal(0),
+            accepted_answers={code: data.get(f"accepted_answer_{code}", "") for code in LANGUAGE_CODES},
+            accepted_patterns={code: data.get(f"accepted_pattern_{code}", "") for code in LANGUAGE_CODES},
+        )

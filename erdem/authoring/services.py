@@ -10,7 +10,8 @@ saved in between; it raises `EditConflict` with the stored text so the page can 
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from erdem.assessments.grading import pattern_validate
 from erdem.assessments.models import (
     Attempt,
     Choice,
@@ -40,7 +42,7 @@ from erdem.catalog.models import (
     TranslationStatus,
 )
 from erdem.catalog.unit_status import translation_validate
-from erdem.core.i18n import language_name
+from erdem.core.i18n import LANGUAGE_CODES, language_name
 from erdem.frameworks.models import Competency
 from erdem.learning.models import LessonProgress
 from erdem.organisations.models import Institution
@@ -513,3 +515,196 @@ def quiz_save(
             draw_count=quiz_settings.draw_count,
         )
     return saved
+
+
+def quiz_has_submissions(quiz: Quiz) -> bool:
+    """Whether anyone has submitted an attempt: from then on the answers that count are fixed."""
+    return Attempt.objects.filter(quiz=quiz, submitted_at__isnull=False).exists()
+
+
+def _refuse_when_graded(quiz: Quiz) -> None:
+    if quiz_has_submissions(quiz):
+        raise ValidationError(
+            _(
+                "Learners have already submitted attempts at this quiz, so which answers are correct can no "
+                "longer change and no question or choice can be removed: their grades would change. You can "
+                "still add questions and edit the texts."
+            ),
+            code="quiz_graded",
+        )
+
+
+def quiz_create(*, lesson: Lesson, titles: Mapping[str, str], quiz_settings: QuizSettings) -> Quiz:
+    """A new quiz on the lesson, with its titles as drafts; its questions are added next."""
+    if quiz_settings.draw_count:
+        raise ValidationError(_("A new quiz has no questions yet, so it cannot draw any."), code="draw_count")
+    with transaction.atomic():
+        _lock_course(lesson.module.course_id)
+        quiz = Quiz.objects.create(
+            lesson=lesson,
+            pass_mark=quiz_settings.pass_mark,
+            attempt_limit=quiz_settings.attempt_limit,
+            time_limit_minutes=quiz_settings.time_limit_minutes,
+            feedback=quiz_settings.feedback,
+            draw_count=0,
+        )
+        _titles_create(quiz, titles)
+    return quiz
+
+
+@dataclass(frozen=True)
+class ChoiceDraft:
+    texts: Mapping[str, str]
+    is_correct: bool
+
+
+@dataclass(frozen=True)
+class QuestionDraft:
+    """A question as the author writes it: the text per language and what answers it correctly
+    (the choices, true or false, a number with a tolerance, or accepted texts / patterns per language)."""
+
+    kind: str
+    texts: Mapping[str, str]
+    choices: Sequence[ChoiceDraft] = ()
+    true_false_answer: bool | None = None
+    numeric_answer: Decimal | None = None
+    numeric_tolerance: Decimal = Decimal(0)
+    accepted_answers: Mapping[str, str] = field(default_factory=dict)
+    accepted_patterns: Mapping[str, str] = field(default_factory=dict)
+
+
+def _question_draft_check(draft: QuestionDraft) -> list[ChoiceDraft]:
+    kinds = Question.Kind
+    if draft.kind not in kinds.values:
+        raise ValidationError(_("Choose the kind of question."), code="kind")
+    if not any(text.strip() for text in draft.texts.values()):
+        raise ValidationError(_("Write the question in at least one language."), code="text")
+    choices = [choice for choice in draft.choices if any(text.strip() for text in choice.texts.values())]
+    if draft.kind in (kinds.SINGLE, kinds.MULTIPLE):
+        correct = sum(choice.is_correct for choice in choices)
+        if len(choices) < 2:
+            raise ValidationError(_("A choice question needs at least two choices."), code="choices")
+        if draft.kind == kinds.SINGLE and correct != 1:
+            raise ValidationError(_("Mark exactly one choice as correct."), code="correct")
+        if draft.kind == kinds.MULTIPLE and correct < 1:
+            raise ValidationError(_("Mark at least one choice as correct."), code="correct")
+    elif draft.kind == kinds.TRUE_FALSE and draft.true_false_answer is None:
+        raise ValidationError(_("Say whether the statement is true or false."), code="true_false")
+    elif draft.kind == kinds.NUMERIC:
+        if draft.numeric_answer is None:
+            raise ValidationError(_("Give the number that answers the question."), code="numeric")
+        if draft.numeric_tolerance < 0:
+            raise ValidationError(_("The tolerance cannot be negative."), code="tolerance")
+    elif draft.kind == kinds.SHORT_TEXT:
+        for pattern in draft.accepted_patterns.values():
+            if pattern.strip():
+                pattern_validate(pattern.strip())
+        given = [*draft.accepted_answers.values(), *draft.accepted_patterns.values()]
+        if not any(value.strip() for value in given):
+            raise ValidationError(_("Give an accepted answer or pattern in at least one language."), code="accepted")
+    return choices
+
+
+def _accepts(draft: QuestionDraft, code: str) -> bool:
+    return bool(draft.accepted_answers.get(code, "").strip() or draft.accepted_patterns.get(code, "").strip())
+
+
+def question_create(*, quiz: Quiz, draft: QuestionDraft) -> Question:
+    """Add a question at the end of the quiz's bank. Allowed even after attempts were graded: past
+    attempts keep the questions they drew."""
+    choices = _question_draft_check(draft)
+    kinds = Question.Kind
+    with transaction.atomic():
+        _lock_course(Lesson.objects.filter(pk=quiz.lesson_id).values_list("module__course_id", flat=True).get())
+        last = Question.objects.filter(quiz=quiz).aggregate(last=Max("position"))["last"] or 0
+        question = Question.objects.create(
+            quiz=quiz,
+            position=last + 1,
+            kind=draft.kind,
+            true_false_answer=draft.true_false_answer if draft.kind == kinds.TRUE_FALSE else None,
+            numeric_answer=draft.numeric_answer if draft.kind == kinds.NUMERIC else None,
+            numeric_tolerance=draft.numeric_tolerance if draft.kind == kinds.NUMERIC else Decimal(0),
+        )
+        short = draft.kind == kinds.SHORT_TEXT
+        QuestionTranslation.objects.bulk_create(
+            QuestionTranslation(
+                question=question,
+                language_code=code,
+                status=TranslationStatus.DRAFT,
+                text=draft.texts.get(code, "").strip(),
+                accepted_answer=draft.accepted_answers.get(code, "").strip() if short else "",
+                accepted_pattern=draft.accepted_patterns.get(code, "").strip() if short else "",
+            )
+            for code in LANGUAGE_CODES
+            if draft.texts.get(code, "").strip() or (short and _accepts(draft, code))
+        )
+        if draft.kind in (kinds.SINGLE, kinds.MULTIPLE):
+            for position, choice_draft in enumerate(choices, start=1):
+                choice = Choice.objects.create(question=question, position=position, is_correct=choice_draft.is_correct)
+                ChoiceTranslation.objects.bulk_create(
+                    ChoiceTranslation(
+                        choice=choice, language_code=code, status=TranslationStatus.DRAFT, text=text.strip()
+                    )
+                    for code, text in choice_draft.texts.items()
+                    if text.strip()
+                )
+    return question
+
+
+def question_delete(*, question: Question) -> None:
+    """Remove a question (with its choices) unless the quiz has graded attempts or would then have
+    fewer questions than it draws per attempt."""
+    quiz = question.quiz
+    with transaction.atomic():
+        _lock_course(Lesson.objects.filter(pk=quiz.lesson_id).values_list("module__course_id", flat=True).get())
+        _refuse_when_graded(quiz)
+        siblings = Question.objects.filter(quiz_id=quiz.pk)
+        if Quiz.objects.get(pk=quiz.pk).draw_count > siblings.count() - 1:
+            raise ValidationError(
+                _("The quiz would have fewer questions than it draws per attempt: lower that number first."),
+                code="draw_count",
+            )
+        position = question.position
+        Question.objects.filter(pk=question.pk).delete()
+        _renumber(siblings, position)
+
+
+def choice_delete(*, choice: Choice) -> None:
+    """Remove a choice unless the quiz has graded attempts, or the question would be left with fewer
+    than two choices or without a correct one."""
+    question = choice.question
+    with transaction.atomic():
+        _lock_course(
+            Lesson.objects.filter(pk=question.quiz.lesson_id).values_list("module__course_id", flat=True).get()
+        )
+        _refuse_when_graded(question.quiz)
+        rest = Choice.objects.filter(question_id=question.pk).exclude(pk=choice.pk)
+        if rest.count() < 2:
+            raise ValidationError(_("A choice question needs at least two choices."), code="choices")
+        if not rest.filter(is_correct=True).exists():
+            raise ValidationError(
+                _("This is the only correct choice: mark another one as correct first."), code="correct"
+            )
+        position = choice.position
+        Choice.objects.filter(pk=choice.pk).delete()
+        _renumber(Choice.objects.filter(question_id=question.pk), position)
+
+
+def choices_correct_set(*, question: Question, correct_ids: Iterable[int]) -> None:
+    """Mark exactly these choices of a choice question as correct (idempotent); refused once the quiz
+    has graded attempts."""
+    correct = set(correct_ids)
+    choice_ids = set(Choice.objects.filter(question_id=question.pk).values_list("pk", flat=True))
+    if question.kind not in (Question.Kind.SINGLE, Question.Kind.MULTIPLE) or not correct <= choice_ids:
+        raise ValidationError(_("These choices are not part of the question."), code="foreign_choice")
+    if question.kind == Question.Kind.SINGLE and len(correct) != 1:
+        raise ValidationError(_("Mark exactly one choice as correct."), code="correct")
+    if not correct:
+        raise ValidationError(_("Mark at least one choice as correct."), code="correct")
+    with transaction.atomic():
+        _lock_course(
+            Lesson.objects.filter(pk=question.quiz.lesson_id).values_list("module__course_id", flat=True).get()
+        )
+        _refuse_when_graded(question.quiz)
+        Choice.objects.filter(question_id=question.pk, pk__in=correct).update(is_correct=True)
+        Choice.objects.filter(question_id=question.pk).exclude(pk__in=correct).update(is_correct=False)

@@ -19,5 +19,10 @@ urlpatterns = [
     path("<slug:code>/lessons/<int:pk>/move/", views.lesson_reorder, name="lesson_move"),
     path("<slug:code>/lessons/<int:pk>/delete/", views.lesson_remove, name="lesson_delete"),
     path("<slug:code>/lessons/<int:pk>/preview/", views.lesson_preview, name="lesson_preview"),
+    path("<slug:code>/lessons/<int:pk>/quizzes/new/", views.quiz_new, name="quiz_new"),
     path("<slug:code>/quizzes/<int:pk>/", views.quiz_edit, name="quiz"),
+    path("<slug:code>/quizzes/<int:pk>/questions/new/", views.question_new, name="question_new"),
+    path("<slug:code>/questions/<int:pk>/delete/", views.question_remove, name="question_delete"),
+    path("<slug:code>/questions/<int:pk>/correct/", views.question_correct, name="question_correct"),
+    path("<slug:code>/choices/<int:pk>/delete/", views.choice_remove, name="choice_delete"),
 ]

@@ -18,13 +18,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from erdem.access.policy import Action, can, require
-from erdem.assessments.models import Quiz
+from erdem.assessments.models import Choice, Question, Quiz
 from erdem.authoring.forms import (
     FIELD_LABELS,
     CourseCreateForm,
     CourseSettingsForm,
     LessonAddForm,
     ModuleAddForm,
+    QuestionAddForm,
+    QuizCreateForm,
     QuizSettingsForm,
     UnitTextsForm,
     titles_of,
@@ -44,6 +46,8 @@ from erdem.authoring.services import (
     QuizSettings,
     TextEdit,
     Unit,
+    choice_delete,
+    choices_correct_set,
     course_create,
     course_settings_update,
     learner_activity,
@@ -54,6 +58,10 @@ from erdem.authoring.services import (
     module_add,
     module_delete,
     module_move,
+    question_create,
+    question_delete,
+    quiz_create,
+    quiz_has_submissions,
     quiz_save,
     unit_fields,
     unit_kind,
@@ -596,6 +604,7 @@ def quiz_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         ],
         "text_errors": any(form.errors for form in forms_by_key.values()),
         "conflicts": conflicts,
+        "graded": quiz_has_submissions(editor.quiz),
     }
     return render(request, "authoring/quiz_edit.html", context, status=status)
 
@@ -610,3 +619,117 @@ def _unit_labels(editor: Any) -> dict[str, str]:
                 "number": choice.position,
             }
     return labels
+
+
+def _quiz_of(course: Course, pk: int) -> Quiz:
+    return get_object_or_404(Quiz.objects.select_related("lesson__module"), pk=pk, lesson__module__course=course)
+
+
+def _question_of(course: Course, pk: int) -> Question:
+    return get_object_or_404(
+        Question.objects.select_related("quiz__lesson__module"), pk=pk, quiz__lesson__module__course=course
+    )
+
+
+@login_required
+def quiz_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A new quiz on a lesson: its title per language and its settings."""
+    course = _course_for_editing(request, code)
+    lesson = _lesson_of(course, pk)
+    form = QuizCreateForm(request.POST or None, initial={"pass_mark": 70, "attempt_limit": 0})
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        quiz = quiz_create(
+            lesson=lesson,
+            titles=titles_of(values),
+            quiz_settings=QuizSettings(
+                pass_mark=values["pass_mark"],
+                attempt_limit=values["attempt_limit"],
+                time_limit_minutes=values["time_limit_minutes"],
+                feedback=values["feedback"],
+                draw_count=0,
+            ),
+        )
+        messages.success(request, _("The quiz is added. Add its questions next."))
+        return redirect(reverse("authoring:quiz", args=[course.code, quiz.pk]))
+    context = {
+        "course": course,
+        "form": form,
+        "lesson": lesson,
+        "lesson_title": author_title(lesson.translations.all(), active_language(), str(lesson.position)),
+    }
+    return render(request, "authoring/quiz_new.html", context)
+
+
+@login_required
+def question_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A new question of any kind at the end of the quiz, allowed even once attempts are graded."""
+    course = _course_for_editing(request, code)
+    quiz = _quiz_of(course, pk)
+    form = QuestionAddForm(request.POST or None, initial={"numeric_tolerance": 0})
+    if request.method == "POST" and form.is_valid():
+        try:
+            question_create(quiz=quiz, draft=form.draft())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The question is added."))
+            return redirect(reverse("authoring:quiz", args=[course.code, quiz.pk]))
+    context = {
+        "course": course,
+        "form": form,
+        "quiz": quiz,
+        "lesson_title": author_title(quiz.lesson.translations.all(), active_language(), str(quiz.lesson.position)),
+    }
+    return render(request, "authoring/question_new.html", context)
+
+
+def _quiz_write(request: HttpRequest, course: Course, quiz: Quiz, write: Any, done: str) -> HttpResponse:
+    try:
+        write()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect(reverse("authoring:quiz", args=[course.code, quiz.pk]))
+
+
+@login_required
+@require_POST
+def question_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    course = _course_for_editing(request, code)
+    question = _question_of(course, pk)
+    return _quiz_write(
+        request, course, question.quiz, lambda: question_delete(question=question), _("The question is removed.")
+    )
+
+
+@login_required
+@require_POST
+def question_correct(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Mark which choices of a choice question are correct (the boxes ticked)."""
+    course = _course_for_editing(request, code)
+    question = _question_of(course, pk)
+    chosen = [int(value) for value in request.POST.getlist("correct") if value.isdigit()]
+    return _quiz_write(
+        request,
+        course,
+        question.quiz,
+        lambda: choices_correct_set(question=question, correct_ids=chosen),
+        _("The correct answers are saved."),
+    )
+
+
+@login_required
+@require_POST
+def choice_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    course = _course_for_editing(request, code)
+    choice = get_object_or_404(
+        Choice.objects.select_related("question__quiz__lesson__module"),
+        pk=pk,
+        question__quiz__lesson__module__course=course,
+    )
+    return _quiz_write(
+        request, course, choice.question.quiz, lambda: choice_delete(choice=choice), _("The choice is removed.")
+    )
