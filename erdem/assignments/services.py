@@ -35,7 +35,7 @@ from erdem.assignments.models import (
     SubmissionFile,
 )
 from erdem.catalog.translations import translation_pick
-from erdem.catalog.unit_status import STATUSES_NEEDING_TEXT, translation_validate
+from erdem.catalog.unit_status import translation_validate
 from erdem.core.uploads import FileKind, upload_check
 from erdem.learning.models import Enrolment
 from erdem.learning.services import enrolment_completion_update
@@ -249,10 +249,6 @@ def review_email_send(*, review_id: int) -> bool:
 # --- authoring: the assignment, its texts and its rubric (course teams) ------------------------------------------
 
 
-# The text an assignment, a criterion or a level shown to readers may not leave empty.
-AUTHORING_REQUIRED = {"assignment": "title", "criterion": "name", "level": "name"}
-
-
 class AuthoringRefused(Exception):
     """The change would lose learners' work; the message is for the author."""
 
@@ -261,11 +257,6 @@ def _texts_save(model: Any, parent: dict[str, Any], texts: Mapping[str, Mapping[
     for code, values in texts.items():
         fields = {name: value for name, value in values.items() if name != "status"}
         translation_validate(kind=kind, status=values["status"], texts=fields)
-        name = AUTHORING_REQUIRED[kind]
-        if values["status"] in STATUSES_NEEDING_TEXT and not str(fields.get(name) or "").strip():
-            raise ValidationError(
-                {name: _("A reviewed or published text cannot be empty. Keep it as a draft until it is written.")}
-            )
         model.objects.update_or_create(**parent, language_code=code, defaults={**fields, "status": values["status"]})
 
 

@@ -31,6 +31,9 @@ REQUIRED_TEXTS: dict[str, tuple[str, ...]] = {
     "quiz": ("title",),
     "question": ("text",),
     "choice": ("text",),
+    "assignment": ("title",),
+    "criterion": ("name",),
+    "level": ("name",),
 }
 
 # From a unit of each kind to the id of its course, as a Django lookup path.
@@ -58,6 +61,8 @@ def _required_message(kind: str, name: str) -> str:
         )
     if name == "title":
         return _("A reviewed or published text needs a title. Keep it as a draft until it has one.")
+    if name == "name":
+        return _("A reviewed or published text needs a name. Keep it as a draft until it has one.")
     return _("A reviewed or published text cannot be empty. Keep it as a draft until it is written.")
 
 

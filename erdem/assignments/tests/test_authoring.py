@@ -175,7 +175,7 @@ def test_published_text_without_title_is_refused_in_the_editor(lesson: Lesson, m
     client = _client(member)
     url = reverse("assignments:author_new", args=[lesson.pk])
     response = client.post(url, _form(**{"text-mn-title": ""}))
-    assert response.status_code == 200 and "cannot be empty" in response.content.decode()
+    assert response.status_code == 200 and "needs a title" in response.content.decode()
     response = client.post(url, _form(allowed_kinds=[]))
     assert response.status_code == 200 and "This field is required." in response.content.decode()
     assert not Assignment.objects.exists()
@@ -232,7 +232,7 @@ def test_published_criterion_needs_a_name(lesson: Lesson, member: Person) -> Non
         data |= {f"c-new-{code}-status": PUBLISHED, f"c-new-{code}-name": "", f"c-new-{code}-description": ""}
     response = _client(member).post(reverse("assignments:author_rubric", args=[assignment.pk]), data, follow=True)
     assert assignment.criteria.count() == 1
-    assert "cannot be empty" in response.content.decode()
+    assert "needs a name" in response.content.decode()
 
 
 def test_deletions_refused_with_a_message_once_reviewed(lesson: Lesson, member: Person) -> None:
