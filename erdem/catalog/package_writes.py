@@ -34,6 +34,7 @@ from erdem.catalog.models import (
     Module,
     TranslationStatus,
 )
+from erdem.catalog.package_manifest import Problem
 from erdem.catalog.unit_status import translation_problems
 from erdem.catalog.units import (
     KINDS,
@@ -67,6 +68,41 @@ class Change:
     action: str  # "created", "updated", "unchanged", "kept"
     language: str = ""
     text: str = ""  # the unit's first text in `language`, to recognise it by
+
+
+@dataclass(kw_only=True)
+class ImportReport:
+    """What an import (a package or a translation file) does or would do, and what stands in its way."""
+
+    problems: list[Problem] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.blocking]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [problem for problem in self.problems if not problem.blocking]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def count(self, action: str) -> int:
+        return sum(1 for change in self.changes if change.action == action)
+
+    @property
+    def created(self) -> int:
+        return self.count("created")
+
+    @property
+    def updated(self) -> int:
+        return self.count("updated")
+
+    @property
+    def unchanged(self) -> int:
+        return self.count("unchanged") + self.count("kept")
 
 
 @dataclass

@@ -49,7 +49,7 @@ from erdem.catalog.media_services import (
 )
 from erdem.catalog.models import Course, LessonMedia
 from erdem.catalog.package_manifest import Checker, Problem, check_content, check_course, check_structure
-from erdem.catalog.package_writes import Change, Writer, course_write
+from erdem.catalog.package_writes import ImportReport, Writer, course_write
 from erdem.catalog.units import Unit, course_units
 from erdem.core.uploads import AUDIO, IMAGES, KINDS, VIDEO, upload_check
 from erdem.frameworks.models import Competency
@@ -97,42 +97,13 @@ class PackageError(Exception):
         self.messages = list(messages)
 
 
-@dataclass
-class PackageReport:
+@dataclass(kw_only=True)
+class PackageReport(ImportReport):
     """What importing a package does (or would do), and what stands in its way."""
 
     course_code: str = ""
     creating: bool = False
-    problems: list[Problem] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
     course: Course | None = None
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [problem for problem in self.problems if problem.blocking]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [problem for problem in self.problems if not problem.blocking]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def count(self, action: str) -> int:
-        return sum(1 for change in self.changes if change.action == action)
-
-    @property
-    def created(self) -> int:
-        return self.count("created")
-
-    @property
-    def updated(self) -> int:
-        return self.count("updated")
-
-    @property
-    def unchanged(self) -> int:
-        return self.count("unchanged") + self.count("kept")
 
 
 @dataclass

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from erdem.catalog.models import Course, TranslationStatus
 from erdem.catalog.package_manifest import Problem, text_problems
-from erdem.catalog.package_writes import Change
+from erdem.catalog.package_writes import Change, ImportReport
 from erdem.catalog.unit_status import translation_problems
 from erdem.catalog.units import STATUS_RANK, Unit, course_units, field_id, translation_save
 
@@ -61,40 +61,11 @@ class ParsedEntry:
     problems: list[str] = field(default_factory=list)
 
 
-@dataclass
-class TranslationReport:
+@dataclass(kw_only=True)
+class TranslationReport(ImportReport):
     language: str
     file_format: str
-    problems: list[Problem] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
     entries: int = 0
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [problem for problem in self.problems if problem.blocking]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [problem for problem in self.problems if not problem.blocking]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def count(self, action: str) -> int:
-        return sum(1 for change in self.changes if change.action == action)
-
-    @property
-    def created(self) -> int:
-        return self.count("created")
-
-    @property
-    def updated(self) -> int:
-        return self.count("updated")
-
-    @property
-    def unchanged(self) -> int:
-        return self.count("unchanged")
 
 
 def source_language(language: str) -> str:
