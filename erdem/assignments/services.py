@@ -13,12 +13,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -36,6 +34,7 @@ from erdem.assignments.models import (
 )
 from erdem.catalog.translations import translation_pick
 from erdem.catalog.unit_status import translation_validate
+from erdem.core.mail import email_render, emails_send
 from erdem.core.uploads import FileKind, upload_check
 from erdem.learning.models import Enrolment
 from erdem.learning.services import enrolment_completion_update
@@ -225,25 +224,13 @@ def review_email_send(*, review_id: int) -> bool:
     picked = translation_pick(
         AssignmentTranslation.objects.filter(assignment_id=review.submission.assignment_id), language=language
     )
-    with translation.override(language):
-        context = {
-            "person": learner,
-            "review": review,
-            "approved": review.decision == Review.Decision.APPROVE,
-            "title": picked.translation.title if picked else "",
-            "link": settings.SITE_URL + reverse("assignments:detail", args=[review.submission.assignment_id]),
-        }
-        subject = " ".join(render_to_string("assignments/emails/reviewed_subject.txt", context).split())
-        text = render_to_string("assignments/emails/reviewed.txt", context)
-        html = render_to_string("assignments/emails/reviewed.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[learner.email])
-    message.attach_alternative(html, "text/html")
-    try:
-        with get_connection() as connection:
-            return bool(connection.send_messages([message]))
-    except OSError:
-        logger.exception("could not send the review e-mail of review %s", review_id)
-        return False
+    context = {
+        "review": review,
+        "approved": review.decision == Review.Decision.APPROVE,
+        "title": picked.translation.title if picked else "",
+        "link": settings.SITE_URL + reverse("assignments:detail", args=[review.submission.assignment_id]),
+    }
+    return emails_send([email_render(to=learner, template="assignments/emails/reviewed", context=context)]) > 0
 
 
 # --- authoring: the assignment, its texts and its rubric (course teams) ------------------------------------------

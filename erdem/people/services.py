@@ -9,16 +9,16 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from erdem.access.models import Role, RoleAssignment
+from erdem.core.mail import email_render, emails_send
 from erdem.jobs.models import Job
 from erdem.jobs.services import JobError, job_enqueue, job_progress
 from erdem.organisations.models import Institution
@@ -54,28 +54,9 @@ def _person_link(person: Person, url_name: str, token: str) -> str:
     return _absolute_url(reverse(url_name, kwargs={"uidb64": uidb64, "token": token}))
 
 
-def _email_build(*, person: Person, template: str, context: dict[str, Any]) -> EmailMultiAlternatives:
+def _email_build(*, person: Person, template: str, context: dict[str, Any]) -> EmailMessage:
     """A text and HTML message rendered in the person's own language, not the sender's."""
-    with translation.override(person.preferred_language):
-        context = {"person": person, "site_url": settings.SITE_URL, **context}
-        subject = " ".join(render_to_string(f"people/emails/{template}_subject.txt", context).split())
-        text = render_to_string(f"people/emails/{template}.txt", context)
-        html = render_to_string(f"people/emails/{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[person.email])
-    message.attach_alternative(html, "text/html")
-    return message
-
-
-def _emails_send(messages: list[EmailMultiAlternatives]) -> int:
-    """Send over one connection; a failing mail server is logged, not raised, since the data is already saved."""
-    if not messages:
-        return 0
-    try:
-        with get_connection() as connection:
-            return int(connection.send_messages(messages) or 0)
-    except OSError:
-        logger.exception("could not send %s e-mails", len(messages))
-        return 0
+    return email_render(to=person, template=f"people/emails/{template}", context=context)
 
 
 def _educator_role_grant(*, people: Iterable[Person], granted_by: Person | None = None) -> int:
@@ -158,7 +139,7 @@ def person_confirmation_send(*, person: Person) -> None:
         return
     link = _person_link(person, "people:confirm_email", email_confirmation_token.make_token(person))
     message = _email_build(person=person, template="confirm_email", context={"link": link})
-    transaction.on_commit(lambda: _emails_send([message]))
+    transaction.on_commit(lambda: emails_send([message]))
 
 
 def person_confirm_email(*, person: Person, consent_given: bool = False) -> Person:
@@ -340,7 +321,7 @@ def staff_import_run(*, staff_import_id: int, job: Job) -> dict[str, Any]:
     job_progress(job=job, done=0, total=total)
     for start in range(0, total, INVITE_BATCH_SIZE):
         batch = created[start : start + INVITE_BATCH_SIZE]
-        _emails_send(
+        emails_send(
             [
                 _invitation_build(person=person, inviter=staff_import.uploaded_by, institution=staff_import.institution)
                 for person in batch
@@ -376,7 +357,7 @@ def _staff_import_create_people(*, staff_import: StaffImport) -> list[Person]:
     return created
 
 
-def _invitation_build(*, person: Person, inviter: Person | None, institution: Institution) -> EmailMultiAlternatives:
+def _invitation_build(*, person: Person, inviter: Person | None, institution: Institution) -> EmailMessage:
     link = _person_link(person, "people:password_reset_confirm", default_token_generator.make_token(person))
     return _email_build(
         person=person, template="invitation", context={"link": link, "inviter": inviter, "institution": institution}

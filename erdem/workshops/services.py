@@ -18,15 +18,15 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from erdem.core.i18n import localized
+from erdem.core.mail import email_render, emails_send
 from erdem.people.models import Person
 from erdem.programmes.models import Programme
 from erdem.workshops.models import (
@@ -219,7 +219,7 @@ def _waitlist_promote(locked: Workshop) -> Registration | None:
     first.status = Registration.Status.REGISTERED
     first.save(update_fields=["status"])
     message = _email_build(person=first.person, template="promoted", workshop=locked)
-    transaction.on_commit(lambda: _emails_send([message]))
+    transaction.on_commit(lambda: emails_send([message]))
     return first
 
 
@@ -297,7 +297,7 @@ def workshop_cancel(*, workshop: Workshop) -> int:
             )
         ]
         messages = [_email_build(person=person, template="cancelled", workshop=workshop) for person in people]
-        transaction.on_commit(lambda: _emails_send(messages))
+        transaction.on_commit(lambda: emails_send(messages))
     return len(people)
 
 
@@ -351,7 +351,7 @@ def workshop_reminders_send(*, workshop_id: int, starts_at: str | None = None) -
         )
         Registration.objects.filter(pk__in=[r.pk for r in due]).update(reminded_at=now)
         messages = [_email_build(person=r.person, template="reminder", workshop=workshop) for r in due]
-    return _emails_send(messages)
+    return emails_send(messages)
 
 
 def workshop_reminders_due() -> int:
@@ -387,18 +387,4 @@ def _email_build(*, person: Person, template: str, workshop: Workshop) -> EmailM
             "institution": localized(workshop.institution, "name") if workshop.institution else "",
             "link": settings.SITE_URL + reverse("workshops:detail", args=[workshop.pk]),
         }
-        subject = " ".join(render_to_string(f"workshops/emails/{template}_subject.txt", context).split())
-        body = render_to_string(f"workshops/emails/{template}.txt", context)
-    return EmailMessage(subject=subject, body=body, to=[person.email])
-
-
-def _emails_send(messages: list[EmailMessage]) -> int:
-    """Over one connection; a failing mail server is logged, not raised: the data is saved."""
-    if not messages:
-        return 0
-    try:
-        with get_connection() as connection:
-            return int(connection.send_messages(messages) or 0)
-    except OSError:
-        logger.exception("could not send %s workshop e-mails", len(messages))
-        return 0
+        return email_render(to=person, template=f"workshops/emails/{template}", context=context, html=False)
