@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "erdem.assignments",
     "erdem.workshops",
     "erdem.authoring",
+    "erdem.credentials",
     "erdem.jobs",
     "erdem.web",
     "erdem.api",
@@ -228,3 +229,10 @@ LOGGING = {
 ERDEM_CONSENT_VERSION = "2026-01"
 ERDEM_IMPORT_MAX_ROWS = 5000
 ERDEM_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+# Credentials (docs/credentials.md). The official Open Badges 3.0 JSON schema, when the server has a
+# copy: every credential is checked against it before it is issued, and the verifier uses it.
+ERDEM_OB3_SCHEMA_PATH = os.environ.get("ERDEM_OB3_SCHEMA_PATH", "")
+# The verifier may fetch other issuers' DID documents and status lists over https; off, it says
+# plainly what it could not check.
+ERDEM_VERIFIER_FETCH = _env_bool("ERDEM_VERIFIER_FETCH", True)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from erdem.credentials import views as credential_views
+
 urlpatterns = [
     path("", include("erdem.web.urls")),
     path("accounts/", include("erdem.people.urls")),
@@ -10,6 +12,9 @@ urlpatterns = [
     path("assignments/", include("erdem.assignments.urls")),
     path("workshops/", include("erdem.workshops.urls")),
     path("authoring/", include("erdem.authoring.urls")),
+    path("credentials/", include("erdem.credentials.urls")),
+    path(".well-known/did.json", credential_views.did_json, name="did_document"),
+    path(".well-known/jwks.json", credential_views.jwks_json, name="jwks"),
     path("jobs/", include("erdem.jobs.urls")),
     path("roles/", include("erdem.access.urls")),
     path("api/v1/", include("erdem.api.urls")),

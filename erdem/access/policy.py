@@ -44,6 +44,12 @@ class Action(StrEnum):
     SUBMISSION_VIEW = "submission.view"
     SUBMISSION_REVIEW = "submission.review"
     SUBMISSION_QUEUE_VIEW = "submission.queue.view"
+    ACHIEVEMENT_MANAGE = "achievement.manage"
+    CREDENTIAL_ISSUE = "credential.issue"
+    CREDENTIAL_REVOKE = "credential.revoke"
+    CREDENTIAL_VIEW = "credential.view"
+    CREDENTIAL_OWN = "credential.own"
+    ISSUER_KEYS_MANAGE = "issuer.keys.manage"
 
 
 @dataclass(frozen=True)
@@ -288,6 +294,22 @@ def _course_feedback_view(grants: Grants, person: Person, course: Any) -> bool:
 
 Rule = Callable[[Grants, Person, Any], bool]
 
+def _credential_own(grants: Grants, person: Person, credential: Any) -> bool:
+    """The holder's own choices: downloads of every form, the public page's name, their DID."""
+    return person is not None and person.is_authenticated and credential.person_id == person.pk
+
+
+def _credential_view(grants: Grants, person: Person, credential: Any) -> bool:
+    """A credential's full record (history, reasons): its holder, national admins, and the
+    coordinators of the holder's institution."""
+    if _credential_own(grants, person, credential):
+        return True
+    if grants.has(Role.NATIONAL_ADMIN, programme_id=credential.achievement.programme_id):
+        return True
+    institution_id = credential.person.institution_id
+    return institution_id is not None and institution_id in grants.institution_ids(Role.COORDINATOR)
+
+
 RULES: dict[Action, Rule] = {
     Action.PROGRAMME_MANAGE: _programme_admin,
     Action.ROLES_ASSIGN: _programme_admin,
@@ -315,6 +337,13 @@ RULES: dict[Action, Rule] = {
     Action.SUBMISSION_VIEW: _submission_view,
     Action.SUBMISSION_REVIEW: _submission_reviewer,
     Action.SUBMISSION_QUEUE_VIEW: _submission_queue_view,
+    # Credentials: national admins define achievements, issue, revoke and rotate keys (obj: the programme).
+    Action.ACHIEVEMENT_MANAGE: _programme_admin,
+    Action.CREDENTIAL_ISSUE: _programme_admin,
+    Action.CREDENTIAL_REVOKE: _programme_admin,
+    Action.ISSUER_KEYS_MANAGE: _programme_admin,
+    Action.CREDENTIAL_VIEW: _credential_view,
+    Action.CREDENTIAL_OWN: _credential_own,
 }
 
 

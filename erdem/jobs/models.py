@@ -21,6 +21,8 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         # One entry per kind of background job; each feature adds its own.
         STAFF_INVITATION = "staff_invitation", _("staff invitation")
+        CREDENTIAL_ISSUANCE = "credential_issuance", _("bulk credential issuance")
+        CERTIFICATE_ARCHIVE = "certificate_archive", _("certificates of a cohort")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=60, choices=Kind.choices)

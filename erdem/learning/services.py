@@ -104,10 +104,14 @@ def enrolment_completion_update(*, enrolment: Enrolment, at: dt.datetime | None 
 
 
 def _complete_if_due(locked: Enrolment, at: dt.datetime | None) -> Enrolment:
-    """`locked` is an enrolment row locked by the caller's transaction."""
+    """`locked` is an enrolment row locked by the caller's transaction. Every kind of progress
+    passes here, so this is also where the learner's credentials are re-checked (in a job)."""
+    from erdem.credentials.services import progress_changed
+
     if locked.completed_at is None and all(rule(locked).complete for rule in completion_rules()):
         locked.completed_at = at or timezone.now()
         locked.save(update_fields=["completed_at"])
+    progress_changed(person_id=locked.person_id)
     return locked
 
 

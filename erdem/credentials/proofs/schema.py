@@ -1,0 +1,50 @@
+"""Validation of credentials against a JSON Schema (Open Badges 3.0's, Draft 2019-09)."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft201909Validator
+from referencing import Registry, Resource
+from referencing.exceptions import Unresolvable
+from referencing.jsonschema import DRAFT201909
+
+MAX_ERRORS = 50
+
+
+def _no_retrieval(uri: str) -> Resource[Any]:
+    raise Unresolvable(ref=uri)
+
+
+def schema_errors(credential: dict[str, Any], schema: dict[str, Any]) -> list[str]:
+    """Human-readable errors, each prefixed by the JSON path of the part at fault; [] when valid.
+
+    References are resolved within the schema itself; nothing is fetched.
+    """
+    resource = Resource.from_contents(schema, default_specification=DRAFT201909)
+    registry: Registry[Any] = Registry(retrieve=_no_retrieval).with_resource(schema.get("$id", ""), resource)
+    validator = Draft201909Validator(schema, registry=registry)
+    messages = []
+    try:
+        errors = sorted(validator.iter_errors(credential), key=lambda error: list(map(str, error.absolute_path)))
+    except Unresolvable as error:
+        return [f"$: the schema refers to {error.ref!r}, which is not part of it"]
+    for error in errors[:MAX_ERRORS]:
+        message = error.message if len(error.message) <= 300 else error.message[:300] + "…"
+        messages.append(f"{error.json_path}: {message}")
+    if len(errors) > MAX_ERRORS:
+        messages.append(f"… and {len(errors) - MAX_ERRORS} more")
+    return messages
+
+
+def ob3_schema() -> dict[str, Any] | None:
+    """The Open Badges 3.0 AchievementCredential schema from settings.ERDEM_OB3_SCHEMA_PATH, or None."""
+    from django.conf import settings
+
+    path = getattr(settings, "ERDEM_OB3_SCHEMA_PATH", None)
+    if not path:
+        return None
+    document = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(document, dict):
+        raise ValueError("The Open Badges 3.0 schema is not a JSON object.")
+    return document

@@ -1,0 +1,152 @@
+"""Who meets an achievement's rules, and why the others do not.
+
+`rules_evaluate` answers for many people at once with one query per rule, whatever their
+number: the automatic check after a learner's progress, the bulk preview of a cohort and the
+bulk job all call it.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max
+from django.utils.translation import get_language, gettext as _
+
+from erdem.catalog.translations import READER_STATUSES, translation_pick
+from erdem.credentials.models import Achievement, AchievementRule, Credential
+from erdem.core.i18n import localized
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    rule: AchievementRule
+    met: bool
+    label: str
+    detail: str
+    score: int | None = None  # the best quiz score, for the credential's result
+
+
+@dataclass
+class Qualification:
+    person_id: int
+    outcomes: list[RuleOutcome] = field(default_factory=list)
+
+    @property
+    def qualifies(self) -> bool:
+        return bool(self.outcomes) and all(outcome.met for outcome in self.outcomes)
+
+    @property
+    def missing(self) -> list[RuleOutcome]:
+        return [outcome for outcome in self.outcomes if not outcome.met]
+
+
+def _title(translations: Iterable[object], attribute: str) -> str:
+    picked = translation_pick(translations, language=get_language() or "mn", statuses=READER_STATUSES | {"draft", "review"})  # type: ignore[arg-type]
+    return getattr(picked.translation, attribute) if picked else ""
+
+
+def achievement_rules(achievement: Achievement) -> list[AchievementRule]:
+    """The rules with what their labels need, in three queries."""
+    return list(
+        achievement.rules.select_related("course", "quiz__lesson", "assignment", "required_achievement").prefetch_related(
+            "course__translations", "quiz__lesson__translations", "assignment__translations"
+        )
+    )
+
+
+def rule_label(rule: AchievementRule) -> str:
+    kind = AchievementRule.Kind
+    if rule.kind == kind.COURSE_COMPLETED:
+        return _("Complete the course “%(course)s”") % {"course": _title(rule.course.translations.all(), "title")}
+    if rule.kind == kind.QUIZ_SCORE:
+        return _("Score at least %(score)s%% in the quiz of “%(lesson)s”") % {
+            "score": rule.threshold,
+            "lesson": _title(rule.quiz.lesson.translations.all(), "title"),
+        }
+    if rule.kind == kind.WORKSHOPS_ATTENDED:
+        if rule.course_id:
+            return _("Attend at least %(count)s workshops of “%(course)s”") % {
+                "count": rule.threshold,
+                "course": _title(rule.course.translations.all(), "title"),
+            }
+        return _("Attend at least %(count)s workshops") % {"count": rule.threshold}
+    if rule.kind == kind.ASSIGNMENT_APPROVED:
+        return _("Have the practical task “%(task)s” approved") % {
+            "task": _title(rule.assignment.translations.all(), "title")
+        }
+    return _("Hold the credential “%(achievement)s”") % {"achievement": localized(rule.required_achievement, "name")}
+
+
+def _rule_values(rule: AchievementRule, person_ids: list[int]) -> dict[int, int]:
+    """Per person, the value the rule compares: 1 for done, a best score, a number of workshops."""
+    from erdem.assessments.models import Attempt
+    from erdem.assignments.models import Submission
+    from erdem.learning.models import Enrolment
+    from erdem.workshops.models import Attendance, AttendanceStatus, Workshop
+
+    kind = AchievementRule.Kind
+    if rule.kind == kind.COURSE_COMPLETED:
+        done = Enrolment.objects.filter(course_id=rule.course_id, person_id__in=person_ids, completed_at__isnull=False)
+        return dict.fromkeys(done.values_list("person_id", flat=True), 1)
+    if rule.kind == kind.QUIZ_SCORE:
+        best = (
+            Attempt.objects.filter(quiz_id=rule.quiz_id, person_id__in=person_ids, submitted_at__isnull=False)
+            .values("person_id")
+            .annotate(best=Max("score"))
+        )
+        return {row["person_id"]: row["best"] or 0 for row in best}
+    if rule.kind == kind.WORKSHOPS_ATTENDED:
+        attended = Attendance.objects.filter(person_id__in=person_ids, status=AttendanceStatus.PRESENT).exclude(
+            workshop__status=Workshop.Status.CANCELLED
+        )
+        if rule.course_id:
+            attended = attended.filter(workshop__course_id=rule.course_id)
+        counts = attended.values("person_id").annotate(count=Count("workshop_id", distinct=True))
+        return {row["person_id"]: row["count"] for row in counts}
+    if rule.kind == kind.ASSIGNMENT_APPROVED:
+        approved = Submission.objects.filter(
+            assignment_id=rule.assignment_id, person_id__in=person_ids, status=Submission.Status.APPROVED
+        )
+        return dict.fromkeys(approved.values_list("person_id", flat=True), 1)
+    held = Credential.objects.filter(
+        achievement_id=rule.required_achievement_id, person_id__in=person_ids, status=Credential.Status.ACTIVE
+    )
+    return dict.fromkeys(held.values_list("person_id", flat=True), 1)
+
+
+def _outcome(rule: AchievementRule, label: str, value: int | None) -> RuleOutcome:
+    kind = AchievementRule.Kind
+    if rule.kind == kind.QUIZ_SCORE:
+        threshold = rule.threshold or 0
+        if value is None:
+            return RuleOutcome(rule, False, label, _("Not attempted yet."))
+        detail = _("Best score %(score)s%%.") % {"score": value}
+        return RuleOutcome(rule, value >= threshold, label, detail, score=value)
+    if rule.kind == kind.WORKSHOPS_ATTENDED:
+        count = value or 0
+        detail = _("Attended %(count)s of %(needed)s.") % {"count": count, "needed": rule.threshold}
+        return RuleOutcome(rule, count >= (rule.threshold or 1), label, detail)
+    met = bool(value)
+    messages = {
+        kind.COURSE_COMPLETED: (_("Completed."), _("Not completed yet.")),
+        kind.ASSIGNMENT_APPROVED: (_("Approved."), _("Not approved yet.")),
+        kind.CREDENTIAL_HELD: (_("Held."), _("Not held.")),
+    }
+    done, not_done = messages[AchievementRule.Kind(rule.kind)]
+    return RuleOutcome(rule, met, label, done if met else not_done)
+
+
+def rules_evaluate(
+    achievement: Achievement, person_ids: Iterable[int], *, rules: list[AchievementRule] | None = None
+) -> dict[int, Qualification]:
+    """Each person's outcome on every rule. An achievement without rules qualifies nobody automatically."""
+    ids = sorted(set(person_ids))
+    rules = achievement_rules(achievement) if rules is None else rules
+    results = {person_id: Qualification(person_id) for person_id in ids}
+    for rule in rules:
+        label = rule_label(rule)
+        values = _rule_values(rule, ids)
+        for person_id in ids:
+            results[person_id].outcomes.append(_outcome(rule, label, values.get(person_id)))
+    return results
+
+

@@ -1,0 +1,441 @@
+"""Issuing credentials and changing their state. Every change writes a CredentialEvent.
+
+A credential is built, signed both ways (Data Integrity eddsa-rdfc-2022 and VC-JWT), checked
+against the official Open Badges 3.0 schema when the server has it, and stored as signed.
+A person holds at most one current (active or suspended) credential per achievement; the
+database enforces it, so concurrent issuers cannot both succeed. A reissue replaces the
+current credential (its status entry is marked revoked) and links the two.
+"""
+
+import calendar
+import datetime as dt
+import logging
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from erdem.core.mail import email_render, emails_send
+from erdem.credentials.documents import credential_document
+from erdem.credentials.models import Achievement, AchievementRule, Credential, CredentialEvent, IssuanceRun
+from erdem.credentials.proofs.schema import ob3_schema, schema_errors
+from erdem.credentials.rules import RuleOutcome, achievement_rules, rules_evaluate
+from erdem.credentials.signing import credential_secure
+from erdem.credentials.status import REVOKED, SUSPENDED, VALID, status_entry_allocate, status_write
+from erdem.jobs.models import Job
+from erdem.jobs.services import JobError, job_enqueue, job_progress
+from erdem.people.models import Person
+
+logger = logging.getLogger(__name__)
+
+# Crockford's base32 without look-alikes: a code read aloud or typed from paper survives.
+_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REASON_MAX_LENGTH = 2000
+BULK_CHUNK = 200
+
+
+class IssuanceError(Exception):
+    """A refusal to show to the person who asked, in their language."""
+
+
+def verification_code_new() -> str:
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def _reason_clean(reason: str, *, required: bool) -> str:
+    reason = reason.strip()
+    if required and not reason:
+        raise IssuanceError(_("Please give a reason: it is kept in the credential's history."))
+    if len(reason) > REASON_MAX_LENGTH:
+        raise IssuanceError(_("Please keep the reason to %(limit)s characters.") % {"limit": REASON_MAX_LENGTH})
+    return reason
+
+
+def _evidence(achievement_rule_outcomes: list[RuleOutcome], person: Person) -> list[dict[str, Any]]:
+    """An Evidence entry per practical task the credential rests on: what was approved, and when."""
+    from erdem.assignments.models import Submission
+
+    task_ids = [
+        outcome.rule.assignment_id
+        for outcome in achievement_rule_outcomes
+        if outcome.rule.kind == AchievementRule.Kind.ASSIGNMENT_APPROVED and outcome.met
+    ]
+    if not task_ids:
+        return []
+    approved = (
+        Submission.objects.filter(assignment_id__in=task_ids, person=person, status=Submission.Status.APPROVED)
+        .select_related("assignment")
+        .prefetch_related("reviews")
+    )
+    labels = {outcome.rule.assignment_id: outcome.label for outcome in achievement_rule_outcomes}
+    evidence = []
+    for submission in approved:
+        reviews = sorted(submission.reviews.all(), key=lambda review: review.created_at)
+        approved_at = reviews[-1].created_at if reviews else submission.submitted_at
+        evidence.append(
+            {
+                "type": ["Evidence"],
+                "name": labels.get(submission.assignment_id, ""),
+                "description": _("Practical task reviewed against its rubric and approved on %(date)s.")
+                % {"date": approved_at.date().isoformat()},
+                "genre": "Practical task",
+            }
+        )
+    return evidence
+
+
+def _valid_until(achievement: Achievement, issued_at: dt.datetime) -> dt.datetime | None:
+    if not achievement.valid_months:
+        return None
+    months = issued_at.month - 1 + achievement.valid_months
+    year, month = issued_at.year + months // 12, months % 12 + 1
+    return issued_at.replace(year=year, month=month, day=min(issued_at.day, calendar.monthrange(year, month)[1]))
+
+
+def _credential_build(
+    *,
+    achievement: Achievement,
+    person: Person,
+    method: str,
+    outcomes: list[RuleOutcome] | None,
+    issued_at: dt.datetime,
+    subject_did: str,
+    replaces: Credential | None = None,
+) -> Credential:
+    """An unsaved credential, signed; its status entry is allocated (and committed) first."""
+    if outcomes is None:
+        outcomes = rules_evaluate(achievement, [person.pk])[person.pk].outcomes
+    entry = status_entry_allocate()
+    credential = Credential(
+        achievement=achievement,
+        person=person,
+        method=method,
+        issued_at=issued_at,
+        valid_until=_valid_until(achievement, issued_at),
+        replaces=replaces,
+        subject_did=subject_did,
+        identity_salt=secrets.token_hex(8),
+        status_list=entry.status_list,
+        status_index=entry.index,
+        verification_code=verification_code_new(),
+    )
+    unsigned = credential_document(
+        public_id=credential.public_id,
+        achievement=achievement,
+        email=person.email,
+        salt=credential.identity_salt,
+        subject_did=subject_did,
+        issued_at=issued_at,
+        valid_until=credential.valid_until,
+        status_list_number=entry.status_list.number,
+        status_index=entry.index,
+        outcomes=outcomes,
+        evidence=_evidence(outcomes, person),
+    )
+    schema = ob3_schema()
+    if schema is not None and (errors := schema_errors(unsigned, schema)):
+        logger.error("credential for achievement %s fails the OB 3.0 schema: %s", achievement.pk, errors)
+        raise IssuanceError(_("The credential could not be built correctly; nothing was issued."))
+    credential.document, credential.jwt, credential.key = credential_secure(unsigned, created=issued_at)
+    return credential
+
+
+def _issued_notify(credential: Credential) -> None:
+    context = {
+        "credential": credential,
+        "achievement": credential.achievement,
+        "link": settings.SITE_URL + reverse("credentials:mine"),
+    }
+    emails_send([email_render(to=credential.person, template="credentials/emails/issued", context=context)])
+
+
+def credential_issue(
+    *,
+    achievement: Achievement,
+    person: Person,
+    method: str,
+    actor: Person | None = None,
+    reason: str = "",
+    outcomes: list[RuleOutcome] | None = None,
+    at: dt.datetime | None = None,
+    notify: bool = True,
+) -> Credential:
+    """Issue `achievement` to `person`. Manual issuance needs a reason; the rules are not enforced
+    for it (an administrator may recognise learning the platform did not record)."""
+    reason = _reason_clean(reason, required=method == Credential.Method.MANUAL)
+    if achievement.status != Achievement.Status.ACTIVE:
+        raise IssuanceError(_("This achievement is not active, so it cannot be issued."))
+    if Credential.objects.filter(
+        person=person, achievement=achievement, status__in=[Credential.Status.ACTIVE, Credential.Status.SUSPENDED]
+    ).exists():
+        raise IssuanceError(_("%(person)s already holds this credential.") % {"person": person.full_name})
+    issued_at = (at or timezone.now()).replace(microsecond=0)
+    credential = _credential_build(
+        achievement=achievement,
+        person=person,
+        method=method,
+        outcomes=outcomes,
+        issued_at=issued_at,
+        subject_did="",
+    )
+    try:
+        with transaction.atomic():
+            credential.save()
+            CredentialEvent.objects.create(
+                credential=credential, action=CredentialEvent.Action.ISSUE, actor=actor, reason=reason, at=issued_at
+            )
+    except IntegrityError as exc:
+        raise IssuanceError(_("%(person)s already holds this credential.") % {"person": person.full_name}) from exc
+    if notify:
+        transaction.on_commit(lambda: _issued_notify(credential))
+    return credential
+
+
+def _state_change(
+    *, credential: Credential, actor: Person | None, reason: str, allowed_from: Iterable[str], to: str, bit: int
+) -> Credential:
+    action = {
+        Credential.Status.REVOKED: CredentialEvent.Action.REVOKE,
+        Credential.Status.SUSPENDED: CredentialEvent.Action.SUSPEND,
+        Credential.Status.ACTIVE: CredentialEvent.Action.REINSTATE,
+    }[Credential.Status(to)]
+    reason = _reason_clean(reason, required=True)
+    with transaction.atomic():
+        locked = Credential.objects.select_for_update().get(pk=credential.pk)
+        if locked.status not in allowed_from:
+            raise IssuanceError(
+                _("This credential is %(status)s, so it cannot be changed that way.")
+                % {"status": locked.get_status_display()}
+            )
+        locked.status = to
+        locked.save(update_fields=["status"])
+        status_write(status_list_id=locked.status_list_id, index=locked.status_index, value=bit)
+        CredentialEvent.objects.create(credential=locked, action=action, actor=actor, reason=reason)
+    return locked
+
+
+def credential_revoke(*, credential: Credential, actor: Person | None, reason: str) -> Credential:
+    """Revoke for good: verification says so at once."""
+    return _state_change(
+        credential=credential,
+        actor=actor,
+        reason=reason,
+        allowed_from=[Credential.Status.ACTIVE, Credential.Status.SUSPENDED],
+        to=Credential.Status.REVOKED,
+        bit=REVOKED,
+    )
+
+
+def credential_suspend(*, credential: Credential, actor: Person | None, reason: str) -> Credential:
+    return _state_change(
+        credential=credential,
+        actor=actor,
+        reason=reason,
+        allowed_from=[Credential.Status.ACTIVE],
+        to=Credential.Status.SUSPENDED,
+        bit=SUSPENDED,
+    )
+
+
+def credential_reinstate(*, credential: Credential, actor: Person | None, reason: str) -> Credential:
+    return _state_change(
+        credential=credential,
+        actor=actor,
+        reason=reason,
+        allowed_from=[Credential.Status.SUSPENDED],
+        to=Credential.Status.ACTIVE,
+        bit=VALID,
+    )
+
+
+def credential_reissue(
+    *, credential: Credential, actor: Person | None, reason: str, subject_did: str | None = None
+) -> Credential:
+    """A new credential in place of `credential` (corrected texts, a new key, the learner's DID).
+    The old one is marked replaced and its status entry revoked; both stay in the history."""
+    reason = _reason_clean(reason, required=actor is not None)
+    if credential.status != Credential.Status.ACTIVE:
+        raise IssuanceError(_("Only an active credential can be reissued."))
+    issued_at = timezone.now().replace(microsecond=0)
+    new = _credential_build(
+        achievement=credential.achievement,
+        person=credential.person,
+        method=Credential.Method.REISSUE,
+        outcomes=None,
+        issued_at=issued_at,
+        subject_did=credential.subject_did if subject_did is None else subject_did,
+        replaces=credential,
+    )
+    new.show_name = credential.show_name
+    with transaction.atomic():
+        locked = Credential.objects.select_for_update().get(pk=credential.pk)
+        if locked.status != Credential.Status.ACTIVE:
+            raise IssuanceError(_("Only an active credential can be reissued."))
+        locked.status = Credential.Status.REPLACED
+        locked.save(update_fields=["status"])
+        status_write(status_list_id=locked.status_list_id, index=locked.status_index, value=REVOKED)
+        new.save()
+        CredentialEvent.objects.create(credential=locked, action=CredentialEvent.Action.REISSUE, actor=actor, reason=reason)
+        CredentialEvent.objects.create(
+            credential=new, action=CredentialEvent.Action.ISSUE, actor=actor, reason=reason, at=issued_at
+        )
+    return new
+
+
+def credential_subject_did_set(*, credential: Credential, person: Person, did: str) -> Credential:
+    """The learner links their own DID: the credential is reissued to it."""
+    did = did.strip()
+    if did and (not did.startswith("did:") or len(did) > 300 or any(ch.isspace() for ch in did)):
+        raise IssuanceError(_("A DID starts with “did:” and has no spaces, for example did:key:z6Mk…"))
+    return credential_reissue(
+        credential=credential, actor=person, reason=_("The learner linked their DID."), subject_did=did
+    )
+
+
+def credential_show_name_set(*, credential: Credential, show_name: bool) -> None:
+    Credential.objects.filter(pk=credential.pk).update(show_name=show_name)
+    credential.show_name = show_name
+
+
+# --- automatic issuance ------------------------------------------------------------------------------------------
+
+
+def auto_achievements() -> list[Achievement]:
+    return list(
+        Achievement.objects.filter(status=Achievement.Status.ACTIVE, auto_issue=True, rules__isnull=False)
+        .distinct()
+        .select_related("programme__national_centre")
+    )
+
+
+def credentials_award_due(*, person_id: int) -> list[Credential]:
+    """Issue every automatic achievement `person_id` now qualifies for and does not hold.
+
+    Repeats while something was issued, so a stacked credential (one that requires another)
+    follows in the same run."""
+    person = Person.objects.get(pk=person_id)
+    issued: list[Credential] = []
+    while True:
+        held = set(
+            Credential.objects.filter(
+                person=person, status__in=[Credential.Status.ACTIVE, Credential.Status.SUSPENDED]
+            ).values_list("achievement_id", flat=True)
+        )
+        due = []
+        for achievement in auto_achievements():
+            if achievement.pk in held:
+                continue
+            qualification = rules_evaluate(achievement, [person.pk])[person.pk]
+            if qualification.qualifies:
+                due.append((achievement, qualification.outcomes))
+        if not due:
+            return issued
+        for achievement, outcomes in due:
+            try:
+                issued.append(
+                    credential_issue(
+                        achievement=achievement, person=person, method=Credential.Method.AUTOMATIC, outcomes=outcomes
+                    )
+                )
+            except IssuanceError:
+                continue  # issued meanwhile by another worker
+
+
+def progress_changed(*, person_id: int) -> None:
+    """Called after a learner's progress changes: checks their credentials in a background job,
+    after the commit, so the learner's request does not wait for signing."""
+    from erdem.credentials.tasks import credentials_check
+
+    if not Achievement.objects.filter(status=Achievement.Status.ACTIVE, auto_issue=True).exists():
+        return
+    transaction.on_commit(lambda: credentials_check.enqueue(person_id=person_id))
+
+
+# --- bulk issuance -----------------------------------------------------------------------------------------------
+
+
+def issuance_run_create(
+    *, achievement: Achievement, person_ids: list[int], actor: Person, reason: str = "", cohort: Any = None
+) -> IssuanceRun:
+    """Queue a bulk issuance. Refused while another run for the same achievement and cohort is unfinished."""
+    from erdem.credentials.tasks import issuance_run_task
+
+    reason = _reason_clean(reason, required=False)
+    if not person_ids:
+        raise IssuanceError(_("Nobody was chosen."))
+    with transaction.atomic():
+        Achievement.objects.select_for_update().get(pk=achievement.pk)
+        unfinished = IssuanceRun.objects.filter(
+            achievement=achievement,
+            cohort=cohort,
+            job__status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+        )
+        if unfinished.exists():
+            raise IssuanceError(_("A bulk issuance for these people is already running; wait for it to finish."))
+        run = IssuanceRun.objects.create(
+            achievement=achievement, cohort=cohort, person_ids=sorted(set(person_ids)), started_by=actor, reason=reason
+        )
+        run.job = job_enqueue(
+            task=issuance_run_task,
+            kind=Job.Kind.CREDENTIAL_ISSUANCE,
+            started_by=actor,
+            total=len(run.person_ids),
+            issuance_run_id=run.pk,
+        )
+        run.save(update_fields=["job"])
+    return run
+
+
+def issuance_run_execute(*, issuance_run_id: int, job: Job | None = None) -> dict[str, Any]:
+    """Issue to everyone in the run who qualifies and does not hold the credential yet.
+
+    Idempotent: rerun after a crash, it skips those already issued, so nobody is issued twice
+    and nobody is missed."""
+    run = IssuanceRun.objects.select_related("achievement__programme__national_centre").get(pk=issuance_run_id)
+    achievement = run.achievement
+    if achievement.status != Achievement.Status.ACTIVE:
+        raise JobError(_("This achievement is not active, so it cannot be issued."))
+    rules = achievement_rules(achievement)
+    issued = skipped = already = 0
+    ids: list[int] = list(run.person_ids)
+    people = {person.pk: person for person in Person.objects.filter(pk__in=ids)}
+    for start in range(0, len(ids), BULK_CHUNK):
+        chunk = [person_id for person_id in ids[start : start + BULK_CHUNK] if person_id in people]
+        holding = set(
+            Credential.objects.filter(
+                achievement=achievement,
+                person_id__in=chunk,
+                status__in=[Credential.Status.ACTIVE, Credential.Status.SUSPENDED],
+            ).values_list("person_id", flat=True)
+        )
+        qualifications = rules_evaluate(achievement, chunk, rules=rules)
+        for person_id in chunk:
+            if person_id in holding:
+                already += 1
+                continue
+            if not qualifications[person_id].qualifies:
+                skipped += 1
+                continue
+            try:
+                credential_issue(
+                    achievement=achievement,
+                    person=people[person_id],
+                    method=Credential.Method.BULK,
+                    actor=run.started_by,
+                    reason=run.reason,
+                    outcomes=qualifications[person_id].outcomes,
+                )
+            except IssuanceError:
+                already += 1  # issued meanwhile (automatically, or by a parallel run)
+                continue
+            issued += 1
+        if job is not None:
+            job_progress(job=job, done=min(start + BULK_CHUNK, len(ids)))
+    IssuanceRun.objects.filter(pk=run.pk).update(issued=issued)
+    return {"issued": issued, "already_held": already, "not_qualified": skipped}

@@ -1,0 +1,20 @@
+"""Background jobs of the credentials app."""
+
+from typing import Any
+
+from django_tasks import task
+
+from erdem.credentials.services import credentials_award_due, issuance_run_execute
+from erdem.jobs.models import Job
+from erdem.jobs.services import job_task
+
+
+@task()
+def credentials_check(*, person_id: int) -> int:
+    """Issue what a learner has just earned; idempotent, so a duplicate delivery issues nothing twice."""
+    return len(credentials_award_due(person_id=person_id))
+
+
+@job_task
+def issuance_run_task(*, job: Job, issuance_run_id: int) -> dict[str, Any]:
+    return issuance_run_execute(issuance_run_id=issuance_run_id, job=job)
