@@ -1,21 +1,26 @@
 """Every benchmark on one demo database: page throughput (bench.pages), then the lesson page's
-weight and first paint in Chromium (bench.lesson_weight). Exits 1 when a request failed or a
-budget is exceeded."""
+weight and first paint in Chromium (bench.lesson_weight); then certificate PDFs per second
+(bench.credentials_pdf), which needs no database. Exits 1 when a request failed or a budget is
+exceeded."""
 
 import argparse
 
-from bench import lesson_weight, pages
+from bench import credentials_pdf, lesson_weight, pages
 from bench.harness import demo_environment
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="bench/run", description=__doc__)
     parser.add_argument("--educators", type=int, default=2054)
-    parser.add_argument("--only", choices=["pages", "weight"], help="run one of the two")
+    parser.add_argument("--only", choices=["pages", "weight", "pdf"], help="run one of the three")
     pages.arguments(parser)
     lesson_weight.arguments(parser)
+    credentials_pdf.arguments(parser)
     args = parser.parse_args()
     ok = True
+    if args.only == "pdf":
+        credentials_pdf.django_setup()
+        raise SystemExit(0 if credentials_pdf.run(seconds=args.pdf_seconds) else 1)
     with demo_environment(args.educators) as environment:
         if args.only in (None, "weight"):
             ok &= lesson_weight.run(environment, profile_name=args.profile, runs=args.runs)
@@ -27,6 +32,8 @@ def main() -> None:
                 workers=args.workers,
                 submissions=args.submissions,
             )
+    if args.only is None:
+        ok &= credentials_pdf.run(seconds=args.pdf_seconds)
     raise SystemExit(0 if ok else 1)
 
 

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
+from typing import cast
 
 import segno
 from django.conf import settings
@@ -75,7 +76,7 @@ class CertificateError(ValueError):
 
 @dataclass(frozen=True)
 class CertificateData:
-    languages: tuple[str, ...]  # the credential's languages in order; the first is the primary one
+    languages: tuple[str, ...]  # in order, the first is the primary one; those not in settings.LANGUAGES are left out
     learner_name: dict[str, str]  # per language
     learner_name_traditional: str  # traditional Mongolian script, "" if none
     achievement_name: dict[str, str]  # per language
@@ -268,7 +269,7 @@ class _Page:
         smallest = size * 0.6
         while True:
             pdf.set_font(family, style, size)
-            lines = pdf.multi_cell(width, size * PT * 1.25, text, dry_run=True, output="LINES")
+            lines = cast(list[str], pdf.multi_cell(width, size * PT * 1.25, text, dry_run=True, output="LINES"))
             if len(lines) <= max_lines or size <= smallest:
                 break
             size = max(smallest, size - 0.5)
@@ -415,18 +416,35 @@ def _head(page: _Page, content: _Content, *, x: float, y: float, width: float) -
     """The issuer, the title and the kind of credential."""
     for index, issuer in enumerate(content.issuers):
         primary = index == 0
-        y = page.line(issuer, y=y, x=x, width=width, family="sans", size=12 if primary else 9.5,
-                      style="B" if primary else "", colour=NAVY if primary else GREY)  # fmt: skip
+        y = page.line(
+            issuer,
+            y=y,
+            x=x,
+            width=width,
+            family="sans",
+            size=12 if primary else 9.5,
+            style="B" if primary else "",
+            colour=NAVY if primary else GREY,
+        )
     y += 4
     for index, title in enumerate(dict.fromkeys(label.title for label in content.labels)):
         primary = index == 0
         page.pdf.set_char_spacing(3 if primary else 1.5)
-        y = page.line(title.upper(), y=y, x=x, width=width, family="serif", size=34 if primary else 15,
-                      style="B", colour=NAVY if primary else GOLD)  # fmt: skip
+        y = page.line(
+            title.upper(),
+            y=y,
+            x=x,
+            width=width,
+            family="serif",
+            size=34 if primary else 15,
+            style="B",
+            colour=NAVY if primary else GOLD,
+        )
         page.pdf.set_char_spacing(0)
     y += 1.5
-    y = page.line(content.joined("kind", "  ·  "), y=y, x=x, width=width, family="sans", size=11.5, style="B",
-                  colour=GOLD)  # fmt: skip
+    y = page.line(
+        content.joined("kind", "  ·  "), y=y, x=x, width=width, family="sans", size=11.5, style="B", colour=GOLD
+    )
     centre = x + width / 2
     if not page.measuring:
         page.rule(centre - 32, centre + 32, y + 2.5)
@@ -438,15 +456,31 @@ def _middle(page: _Page, content: _Content, *, x: float, y: float, width: float)
     y = page.line(content.joined("awarded_to"), y=y, x=x, width=width, family="sans", size=9, colour=GREY)
     for index, name in enumerate(content.names):
         primary = index == 0
-        y = page.line(name, y=y, x=x, width=width, family="serif", size=30 if primary else 17,
-                      style="B" if primary else "", colour=INK if primary else GREY, smallest=12)  # fmt: skip
+        y = page.line(
+            name,
+            y=y,
+            x=x,
+            width=width,
+            family="serif",
+            size=30 if primary else 17,
+            style="B" if primary else "",
+            colour=INK if primary else GREY,
+            smallest=12,
+        )
     y += 6
     y = page.line(content.joined("in_recognition"), y=y, x=x, width=width, family="sans", size=9, colour=GREY)
     for index, achievement in enumerate(content.achievements):
         primary = index == 0
-        y = page.paragraph(achievement, y=y + (0 if primary else 1), x=x + 10, width=width - 20, family="serif",
-                           size=18 if primary else 13, style="B" if primary else "",
-                           colour=NAVY if primary else GREY)  # fmt: skip
+        y = page.paragraph(
+            achievement,
+            y=y + (0 if primary else 1),
+            x=x + 10,
+            width=width - 20,
+            family="serif",
+            size=18 if primary else 13,
+            style="B" if primary else "",
+            colour=NAVY if primary else GREY,
+        )
     return y
 
 
@@ -456,8 +490,15 @@ def _foot(page: _Page, data: CertificateData, content: _Content, *, x: float, bo
     right = x + width
     qr_x, qr_y = right - qr_size, bottom - qr_size - 9
     _qr(page, data.verification_url, x=qr_x, y=qr_y, size=qr_size)
-    y = page.line(content.joined("code"), y=qr_y + qr_size - 1.5, x=qr_x - 6, width=qr_size + 12, family="sans",
-                  size=7, colour=GREY)  # fmt: skip
+    y = page.line(
+        content.joined("code"),
+        y=qr_y + qr_size - 1.5,
+        x=qr_x - 6,
+        width=qr_size + 12,
+        family="sans",
+        size=7,
+        colour=GREY,
+    )
     page.line(data.verification_code, y=y, x=qr_x, width=qr_size, family="sans", size=10.5, style="B")
 
     details_width = (qr_x - x) * 0.55
@@ -477,30 +518,42 @@ def _foot(page: _Page, data: CertificateData, content: _Content, *, x: float, bo
             y += 1.5
         previous = label
         primary = label is content.labels[0]
-        y = page.line(text, y=y, x=x, width=details_width, family="sans", size=9, colour=INK if primary else GREY,
-                      align="L")  # fmt: skip
+        y = page.line(
+            text, y=y, x=x, width=details_width, family="sans", size=9, colour=INK if primary else GREY, align="L"
+        )
     y += 1.5
     for label in content.labels:
-        y = page.line(label.verify_at, y=y, x=x, width=details_width, family="sans", size=7.5, colour=GREY,
-                      align="L")  # fmt: skip
+        y = page.line(label.verify_at, y=y, x=x, width=details_width, family="sans", size=7.5, colour=GREY, align="L")
 
     issuer_x = x + details_width + 6
     issuer_width = qr_x - 8 - issuer_x
     y = qr_y + 8
     page.rule(issuer_x + 8, issuer_x + issuer_width - 8, y, colour=NAVY, width=0.3)
-    y = page.line(content.joined("issued_by"), y=y + 1, x=issuer_x, width=issuer_width, family="sans", size=8.5,
-                  colour=GREY)  # fmt: skip
+    y = page.line(
+        content.joined("issued_by"), y=y + 1, x=issuer_x, width=issuer_width, family="sans", size=8.5, colour=GREY
+    )
     for index, issuer in enumerate(content.issuers):
         primary = index == 0
-        y = page.paragraph(issuer, y=y, x=issuer_x, width=issuer_width, family="sans", size=9.5 if primary else 8,
-                           style="B" if primary else "", colour=NAVY if primary else GREY)  # fmt: skip
+        y = page.paragraph(
+            issuer,
+            y=y,
+            x=issuer_x,
+            width=issuer_width,
+            family="sans",
+            size=9.5 if primary else 8,
+            style="B" if primary else "",
+            colour=NAVY if primary else GREY,
+        )
     return top
 
 
 def _content(data: CertificateData) -> _Content:
-    languages = tuple(dict.fromkeys(code for code in data.languages if code))
+    # Only the platform's languages have a catalogue; gettext would give any other one the
+    # default language's texts, a second copy of the Mongolian lines.
+    platform = {code for code, _name in settings.LANGUAGES}
+    languages = tuple(dict.fromkeys(code for code in data.languages if code in platform))
     if not languages:
-        raise CertificateError("The certificate has no language.", code="incomplete")
+        raise CertificateError("None of the certificate's languages is one of the platform's.", code="incomplete")
     if data.kind not in KINDS:
         raise CertificateError(f"Unknown kind of credential: {data.kind!r}.", code="incomplete")
     content = _Content(
@@ -509,6 +562,8 @@ def _content(data: CertificateData) -> _Content:
         achievements=_texts(data.achievement_name, languages),
         issuers=_texts(data.issuer_name, languages),
     )
+    if any(not file_content for file_content in data.attachments.values()):
+        raise CertificateError("An attached file is empty.", code="incomplete")
     if not content.names or not content.achievements or not content.issuers:
         raise CertificateError(
             "The certificate needs the learner's name, the achievement and the issuer in at least one of "
@@ -582,7 +637,7 @@ def certificate_attachments(pdf: bytes) -> dict[str, bytes]:
             f"The file is larger than {MAX_PDF_BYTES // (1024 * 1024)} MB; a certificate PDF is much smaller.",
             code="too-large",
         )
-    if not pdf.lstrip()[:1024].startswith(b"%PDF-") and b"%PDF-" not in pdf[:1024]:
+    if b"%PDF-" not in pdf[:1024]:  # where PDF readers look for the header
         raise CertificateError("The file is not a PDF.", code="not-pdf")
     try:
         reader = PdfReader(io.BytesIO(pdf), strict=False)

@@ -7,13 +7,15 @@ bulk job all call it.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Max
-from django.utils.translation import get_language, gettext as _
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from erdem.catalog.translations import READER_STATUSES, translation_pick
-from erdem.credentials.models import Achievement, AchievementRule, Credential
 from erdem.core.i18n import localized
+from erdem.credentials.models import Achievement, AchievementRule, Credential
 
 
 @dataclass(frozen=True)
@@ -39,40 +41,43 @@ class Qualification:
         return [outcome for outcome in self.outcomes if not outcome.met]
 
 
-def _title(translations: Iterable[object], attribute: str) -> str:
-    picked = translation_pick(translations, language=get_language() or "mn", statuses=READER_STATUSES | {"draft", "review"})  # type: ignore[arg-type]
-    return getattr(picked.translation, attribute) if picked else ""
+def _title(unit: Any) -> str:
+    """The title of a course, lesson or practical task in the active language (drafts included:
+    an administrator names the rules before the texts are published)."""
+    if unit is None:
+        return ""
+    statuses = READER_STATUSES | {"draft", "review"}
+    picked = translation_pick(unit.translations.all(), language=get_language() or "mn", statuses=statuses)
+    return picked.translation.title if picked else ""
 
 
 def achievement_rules(achievement: Achievement) -> list[AchievementRule]:
     """The rules with what their labels need, in three queries."""
     return list(
-        achievement.rules.select_related("course", "quiz__lesson", "assignment", "required_achievement").prefetch_related(
-            "course__translations", "quiz__lesson__translations", "assignment__translations"
-        )
+        achievement.rules.select_related(
+            "course", "quiz__lesson", "assignment", "required_achievement"
+        ).prefetch_related("course__translations", "quiz__lesson__translations", "assignment__translations")
     )
 
 
 def rule_label(rule: AchievementRule) -> str:
     kind = AchievementRule.Kind
     if rule.kind == kind.COURSE_COMPLETED:
-        return _("Complete the course “%(course)s”") % {"course": _title(rule.course.translations.all(), "title")}
+        return _("Complete the course “%(course)s”") % {"course": _title(rule.course)}
     if rule.kind == kind.QUIZ_SCORE:
         return _("Score at least %(score)s%% in the quiz of “%(lesson)s”") % {
             "score": rule.threshold,
-            "lesson": _title(rule.quiz.lesson.translations.all(), "title"),
+            "lesson": _title(rule.quiz.lesson if rule.quiz else None),
         }
     if rule.kind == kind.WORKSHOPS_ATTENDED:
-        if rule.course_id:
+        if rule.course is not None:
             return _("Attend at least %(count)s workshops of “%(course)s”") % {
                 "count": rule.threshold,
-                "course": _title(rule.course.translations.all(), "title"),
+                "course": _title(rule.course),
             }
         return _("Attend at least %(count)s workshops") % {"count": rule.threshold}
     if rule.kind == kind.ASSIGNMENT_APPROVED:
-        return _("Have the practical task “%(task)s” approved") % {
-            "task": _title(rule.assignment.translations.all(), "title")
-        }
+        return _("Have the practical task “%(task)s” approved") % {"task": _title(rule.assignment)}
     return _("Hold the credential “%(achievement)s”") % {"achievement": localized(rule.required_achievement, "name")}
 
 
@@ -84,12 +89,15 @@ def _rule_values(rule: AchievementRule, person_ids: list[int]) -> dict[int, int]
     from erdem.workshops.models import Attendance, AttendanceStatus, Workshop
 
     kind = AchievementRule.Kind
+    # Which target is set follows from the kind (a check constraint); `or 0` only satisfies the type checker.
+    course_id, quiz_id = rule.course_id or 0, rule.quiz_id or 0
+    assignment_id, required_id = rule.assignment_id or 0, rule.required_achievement_id or 0
     if rule.kind == kind.COURSE_COMPLETED:
-        done = Enrolment.objects.filter(course_id=rule.course_id, person_id__in=person_ids, completed_at__isnull=False)
+        done = Enrolment.objects.filter(course_id=course_id, person_id__in=person_ids, completed_at__isnull=False)
         return dict.fromkeys(done.values_list("person_id", flat=True), 1)
     if rule.kind == kind.QUIZ_SCORE:
         best = (
-            Attempt.objects.filter(quiz_id=rule.quiz_id, person_id__in=person_ids, submitted_at__isnull=False)
+            Attempt.objects.filter(quiz_id=quiz_id, person_id__in=person_ids, submitted_at__isnull=False)
             .values("person_id")
             .annotate(best=Max("score"))
         )
@@ -98,17 +106,17 @@ def _rule_values(rule: AchievementRule, person_ids: list[int]) -> dict[int, int]
         attended = Attendance.objects.filter(person_id__in=person_ids, status=AttendanceStatus.PRESENT).exclude(
             workshop__status=Workshop.Status.CANCELLED
         )
-        if rule.course_id:
-            attended = attended.filter(workshop__course_id=rule.course_id)
+        if course_id:
+            attended = attended.filter(workshop__course_id=course_id)
         counts = attended.values("person_id").annotate(count=Count("workshop_id", distinct=True))
         return {row["person_id"]: row["count"] for row in counts}
     if rule.kind == kind.ASSIGNMENT_APPROVED:
         approved = Submission.objects.filter(
-            assignment_id=rule.assignment_id, person_id__in=person_ids, status=Submission.Status.APPROVED
+            assignment_id=assignment_id, person_id__in=person_ids, status=Submission.Status.APPROVED
         )
         return dict.fromkeys(approved.values_list("person_id", flat=True), 1)
     held = Credential.objects.filter(
-        achievement_id=rule.required_achievement_id, person_id__in=person_ids, status=Credential.Status.ACTIVE
+        achievement_id=required_id, person_id__in=person_ids, status=Credential.Status.ACTIVE
     )
     return dict.fromkeys(held.values_list("person_id", flat=True), 1)
 
@@ -148,5 +156,3 @@ def rules_evaluate(
         for person_id in ids:
             results[person_id].outcomes.append(_outcome(rule, label, values.get(person_id)))
     return results
-
-

@@ -68,16 +68,13 @@ def _evidence(achievement_rule_outcomes: list[RuleOutcome], person: Person) -> l
     ]
     if not task_ids:
         return []
-    approved = (
-        Submission.objects.filter(assignment_id__in=task_ids, person=person, status=Submission.Status.APPROVED)
-        .select_related("assignment")
-        .prefetch_related("reviews")
-    )
+    approved = Submission.objects.filter(
+        assignment_id__in=task_ids, person=person, status=Submission.Status.APPROVED
+    ).select_related("review")
     labels = {outcome.rule.assignment_id: outcome.label for outcome in achievement_rule_outcomes}
     evidence = []
     for submission in approved:
-        reviews = sorted(submission.reviews.all(), key=lambda review: review.created_at)
-        approved_at = reviews[-1].created_at if reviews else submission.submitted_at
+        approved_at = submission.review.reviewed_at
         evidence.append(
             {
                 "type": ["Evidence"],
@@ -281,7 +278,9 @@ def credential_reissue(
         locked.save(update_fields=["status"])
         status_write(status_list_id=locked.status_list_id, index=locked.status_index, value=REVOKED)
         new.save()
-        CredentialEvent.objects.create(credential=locked, action=CredentialEvent.Action.REISSUE, actor=actor, reason=reason)
+        CredentialEvent.objects.create(
+            credential=locked, action=CredentialEvent.Action.REISSUE, actor=actor, reason=reason
+        )
         CredentialEvent.objects.create(
             credential=new, action=CredentialEvent.Action.ISSUE, actor=actor, reason=reason, at=issued_at
         )
@@ -439,3 +438,200 @@ def issuance_run_execute(*, issuance_run_id: int, job: Job | None = None) -> dic
             job_progress(job=job, done=min(start + BULK_CHUNK, len(ids)))
     IssuanceRun.objects.filter(pk=run.pk).update(issued=issued)
     return {"issued": issued, "already_held": already, "not_qualified": skipped}
+
+
+# --- achievements (definitions) ----------------------------------------------------------------------------------
+
+ACHIEVEMENT_FIELDS = (
+    "code",
+    "kind",
+    "status",
+    "auto_issue",
+    "name_mn",
+    "name_en",
+    "name_traditional",
+    "description_mn",
+    "description_en",
+    "criteria_mn",
+    "criteria_en",
+    "outcomes_mn",
+    "outcomes_en",
+    "quality_assurance_mn",
+    "quality_assurance_en",
+    "prerequisites_mn",
+    "prerequisites_en",
+    "workload_hours",
+    "ects",
+    "mn_credits",
+    "eqf_level",
+    "nqf_level",
+    "assessment_type",
+    "participation",
+    "valid_months",
+)
+# An active achievement is issued in both languages, so these texts must exist in both.
+ACTIVATION_REQUIRED = ("name_mn", "name_en", "description_mn", "description_en", "criteria_mn", "criteria_en")
+ACHIEVEMENT_IMAGE_KINDS = ("png", "jpg")  # SVG is refused: it can carry scripts
+ACHIEVEMENT_IMAGE_MAX_BYTES = 1024 * 1024
+
+
+class AchievementError(Exception):
+    """A definition or rule that cannot be saved, with the reason for the person who asked, in their language."""
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def achievement_activation_problems(*, values: dict[str, Any]) -> dict[str, str]:
+    """{field: why} for the texts an active achievement still lacks; empty when it may be active."""
+    if values.get("status") != Achievement.Status.ACTIVE:
+        return {}
+    message = _(
+        "An active achievement is issued in Mongolian and English, so it needs its name, description "
+        "and criteria in both languages."
+    )
+    return {name: message for name in ACTIVATION_REQUIRED if not str(values.get(name) or "").strip()}
+
+
+def _achievement_image_store(achievement: Achievement, image: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    from erdem.core.uploads import upload_check
+
+    try:
+        kind = upload_check(image, kinds=ACHIEVEMENT_IMAGE_KINDS, max_bytes=ACHIEVEMENT_IMAGE_MAX_BYTES)
+    except ValidationError as exc:
+        raise AchievementError(" ".join(exc.messages), field="image") from exc
+    image.seek(0)
+    achievement.image.save(f"{achievement.public_id.hex}.{kind.extensions[0]}", image, save=False)
+
+
+def _achievement_values_check(*, programme: Any, values: dict[str, Any], exclude_pk: int | None) -> None:
+    unknown = set(values) - set(ACHIEVEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"not fields of an achievement: {sorted(unknown)}")
+    for name, message in achievement_activation_problems(values=values).items():
+        raise AchievementError(message, field=name)
+    if not (str(values.get("name_mn") or "").strip() or str(values.get("name_en") or "").strip()):
+        raise AchievementError(_("Give the achievement a name in at least one language."), field="name_mn")
+    taken = Achievement.objects.filter(programme=programme, code=values.get("code"))
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise AchievementError(_("Another achievement of the programme has this code."), field="code")
+
+
+def achievement_create(
+    *, programme: Any, values: dict[str, Any], competencies: Iterable[Any] = (), image: Any = None
+) -> Achievement:
+    """A new achievement of `programme`; `values` holds ACHIEVEMENT_FIELDS, `image` a PNG or JPEG upload."""
+    _achievement_values_check(programme=programme, values=values, exclude_pk=None)
+    with transaction.atomic():
+        achievement = Achievement(programme=programme, **values)
+        if image is not None:
+            _achievement_image_store(achievement, image)
+        achievement.save()
+        achievement.competencies.set(list(competencies))
+    return achievement
+
+
+def achievement_update(
+    *,
+    achievement: Achievement,
+    values: dict[str, Any],
+    competencies: Iterable[Any] = (),
+    image: Any = None,
+    image_remove: bool = False,
+) -> Achievement:
+    """Change the definition. Credentials issued keep the text they were signed with; new ones use the new text."""
+    _achievement_values_check(programme=achievement.programme, values=values, exclude_pk=achievement.pk)
+    with transaction.atomic():
+        for name, value in values.items():
+            setattr(achievement, name, value)
+        if image is not None:
+            _achievement_image_store(achievement, image)
+        elif image_remove and achievement.image:
+            achievement.image.delete(save=False)
+            achievement.image = ""  # type: ignore[assignment]
+        achievement.updated_at = timezone.now()
+        achievement.save()
+        achievement.competencies.set(list(competencies))
+    return achievement
+
+
+def achievement_rule_add(
+    *,
+    achievement: Achievement,
+    kind: str,
+    course: Any = None,
+    quiz: Any = None,
+    assignment: Any = None,
+    required_achievement: Achievement | None = None,
+    threshold: int | None = None,
+) -> AchievementRule:
+    """Add a rule; refused when its target is missing or outside the programme, or when it would close a loop."""
+    from erdem.credentials.selectors import credential_held_cycle
+
+    kinds = AchievementRule.Kind
+    programme_id = achievement.programme_id
+    needed = {
+        kinds.COURSE_COMPLETED: ("course", course, _("Choose the course.")),
+        kinds.QUIZ_SCORE: ("quiz", quiz, _("Choose the quiz.")),
+        kinds.ASSIGNMENT_APPROVED: ("assignment", assignment, _("Choose the practical task.")),
+        kinds.CREDENTIAL_HELD: ("required_achievement", required_achievement, _("Choose the credential required.")),
+    }
+    if kind not in kinds.values:
+        raise AchievementError(_("Choose what the rule checks."), field="kind")
+    if kind in needed:
+        name, target, message = needed[AchievementRule.Kind(kind)]
+        if target is None:
+            raise AchievementError(message, field=name)
+    if kind == kinds.QUIZ_SCORE and (threshold is None or not 0 <= threshold <= 100):
+        raise AchievementError(_("Give the score needed, from 0 to 100 per cent."), field="threshold")
+    if kind == kinds.WORKSHOPS_ATTENDED and (threshold is None or threshold < 1):
+        raise AchievementError(_("Give the number of workshops needed: 1 or more."), field="threshold")
+    outside = _("This is not part of the programme.")
+    if course is not None and course.programme_id != programme_id:
+        raise AchievementError(outside, field="course")
+    if quiz is not None and quiz.lesson.module.course.programme_id != programme_id:
+        raise AchievementError(outside, field="quiz")
+    if assignment is not None and assignment.lesson.module.course.programme_id != programme_id:
+        raise AchievementError(outside, field="assignment")
+    if required_achievement is not None:
+        if required_achievement.programme_id != programme_id:
+            raise AchievementError(outside, field="required_achievement")
+        if credential_held_cycle(achievement=achievement, required=required_achievement):
+            raise AchievementError(
+                _(
+                    "This would make a loop: “%(required)s” already requires this achievement (directly or "
+                    "through others), so nobody could ever earn either."
+                )
+                % {"required": required_achievement.code},
+                field="required_achievement",
+            )
+    values: dict[str, Any] = {"course": None, "quiz": None, "assignment": None, "required_achievement": None}
+    if kind == kinds.COURSE_COMPLETED:
+        values["course"] = course
+    elif kind == kinds.QUIZ_SCORE:
+        values.update(quiz=quiz, threshold=threshold)
+    elif kind == kinds.WORKSHOPS_ATTENDED:
+        values.update(course=course, threshold=threshold)
+    elif kind == kinds.ASSIGNMENT_APPROVED:
+        values["assignment"] = assignment
+    else:
+        values["required_achievement"] = required_achievement
+    with transaction.atomic():
+        # Lock the programme's achievements, so two rules added at once cannot close a loop between them.
+        list(Achievement.objects.select_for_update().filter(programme_id=programme_id).values_list("pk", flat=True))
+        if required_achievement is not None and credential_held_cycle(
+            achievement=achievement, required=required_achievement
+        ):
+            raise AchievementError(_("This would make a loop of required credentials."), field="required_achievement")
+        last = achievement.rules.order_by("-position").values_list("position", flat=True).first()
+        return AchievementRule.objects.create(achievement=achievement, kind=kind, position=(last or 0) + 1, **values)
+
+
+def achievement_rule_remove(*, rule: AchievementRule) -> None:
+    """Remove a rule. Credentials already issued stay as they are."""
+    rule.delete()

@@ -46,20 +46,21 @@ def _list_create(number: int) -> StatusList:
 
 
 def status_entry_allocate() -> StatusEntry:
-    """A fresh entry in the newest list that has room; call inside the issuing transaction."""
+    """A fresh entry in the newest list that has room, committed at once (or with the caller's
+    transaction): the list's row is locked only for this short moment, not while signing."""
     for _attempt in range(3):
-        status_list = StatusList.objects.select_for_update().order_by("-number").first()
-        if status_list is None or status_list.allocated >= status_list.length:
-            number = status_list.number + 1 if status_list else 1
-            try:
-                with transaction.atomic():
-                    status_list = _list_create(number)
-            except IntegrityError:
-                continue  # another process opened it first: lock that one instead
-            status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
-        position = status_list.allocated
-        StatusList.objects.filter(pk=status_list.pk).update(allocated=position + 1)
-        return StatusEntry(status_list, position * _SCRAMBLE % status_list.length)
+        with transaction.atomic():
+            status_list = StatusList.objects.select_for_update().order_by("-number").first()
+            if status_list is not None and status_list.allocated < status_list.length:
+                position = status_list.allocated
+                StatusList.objects.filter(pk=status_list.pk).update(allocated=position + 1)
+                return StatusEntry(status_list, position * _SCRAMBLE % status_list.length)
+        number = status_list.number + 1 if status_list else 1
+        try:
+            with transaction.atomic():
+                _list_create(number)
+        except IntegrityError:
+            pass  # another process opened it first: take an entry in that one
     raise RuntimeError("Could not open a new status list.")
 
 

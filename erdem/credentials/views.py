@@ -9,7 +9,6 @@ from erdem.credentials.models import StatusList
 from erdem.credentials.status import status_list_credential
 
 
-
 def _json(data: dict, content_type: str, *, max_age: int = 300) -> JsonResponse:
     response = JsonResponse(data, content_type=content_type, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"

@@ -1,12 +1,9 @@
 """Two requests at the same moment: a double click on "Submit", two reviewers pressing their buttons."""
 
-import threading
-import time
 from collections.abc import Callable
 from typing import Any, cast
 
 import pytest
-from django.db import OperationalError, connection
 
 from erdem.access.models import Role
 from erdem.access.tests.factories import person_with_role
@@ -14,44 +11,13 @@ from erdem.assignments.models import Review, Submission
 from erdem.assignments.services import ReviewConflict, review_submit, submission_create
 from erdem.assignments.tests.factories import assignment_build, pdf, rubric_levels
 from erdem.catalog.tests.factories import course_build, first_lesson
+from erdem.core.tests.concurrency import at_once
 from erdem.learning.models import Cohort
 from erdem.learning.services import cohort_enrol
 from erdem.people.models import Person
 from erdem.programmes.tests.factories import ProgrammeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _at_once(calls: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
-    """Run `calls` in threads released together; (their results, the exceptions they raised)."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run(call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=5)
-            for _try in range(100):
-                try:
-                    results.append(call())
-                    break
-                except OperationalError as exc:
-                    # SQLite's shared in-memory test database refuses a second writer at once
-                    # instead of waiting as a file database does; try again, as a busy timeout would.
-                    if "locked" not in str(exc):
-                        raise
-                    time.sleep(0.02)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results, errors
 
 
 def _world() -> tuple[Any, Person, Person, Person]:
@@ -69,7 +35,7 @@ def _world() -> tuple[Any, Person, Person, Person]:
 
 def test_a_double_click_on_submit_hands_in_once() -> None:
     assignment, educator, _trainer, _admin = _world()
-    results, errors = _at_once(
+    results, errors = at_once(
         [
             lambda: submission_create(person=educator, assignment=assignment, text="план", files=[pdf()], number=1)
             for _ in range(2)
@@ -97,7 +63,7 @@ def test_two_reviewers_at_once_the_first_wins() -> None:
 
         return call
 
-    results, errors = _at_once([review(trainer, "approve"), review(admin, "revise")])
+    results, errors = at_once([review(trainer, "approve"), review(admin, "revise")])
     assert not errors, errors
     assert sum(1 for result in results if result == "conflict") == 1
     saved = Review.objects.get()

@@ -124,6 +124,35 @@ def _walk(document: dict[str, Any]) -> Iterator[tuple[str | None, Any, int]]:
             stack.extend((key, v, depth + 1) for v in value)
 
 
+def _number(value: int | float) -> int | float:
+    """A JSON number as every JSON-LD processor reads it: a double, written as an integer when it is one.
+
+    (JavaScript has only doubles; PyLD would otherwise treat 100.0 and 100 differently.)
+    """
+    try:
+        number = float(value)
+    except OverflowError:
+        raise CanonicalizationError("A number in the document is too large.") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise CanonicalizationError("A number in the document is not finite.")
+    if number != 0 and abs(number) < 1e-6:
+        # jsonld.js (the JavaScript implementation most verifiers use) writes 1e-7 as "0".
+        raise CanonicalizationError("Numbers closer to zero than 0.000001 are not read alike by JSON-LD processors.")
+    if number.is_integer() and abs(number) < 1e21:
+        return int(number)
+    return number
+
+
+def _normalised(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {key: value if key == "@context" else _normalised(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_normalised(item) for item in node]
+    if isinstance(node, (int, float)) and not isinstance(node, bool):
+        return _number(node)
+    return node
+
+
 def _prepare(document: Any) -> tuple[dict[str, Any], list[Any]]:
     """Checks the document; returns it with the sentinel context in front, and its context list."""
     if not isinstance(document, dict):
@@ -164,7 +193,7 @@ def _prepare(document: Any) -> tuple[dict[str, Any], list[Any]]:
                 ok = bool(_ABSOLUTE_IRI.fullmatch(value) or _TERM.fullmatch(value))
             if not ok:
                 raise CanonicalizationError(f"{key!r} is not an absolute IRI: {value[:200]!r}")
-    prepared = dict(document)
+    prepared = _normalised(document)
     prepared["@context"] = [{"@vocab": _UNDEFINED_VOCAB}, *contexts]
     return prepared, contexts
 
@@ -203,8 +232,50 @@ def _canonize_pyoxigraph(prepared: dict[str, Any]) -> str:
         )
     except (SyntaxError, ValueError) as error:
         raise CanonicalizationError(f"The document is not valid JSON-LD: {error}") from error
+    dataset = _doubles_as_json_ld(dataset)
     dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
     return "".join(sorted(f"{quad} .\n" for quad in dataset))
+
+
+# A JSON number keeps the datatype its term gives it (Open Badges' contexts even spell XML
+# Schema with https), so any typed literal may hold one; plain strings never do.
+_STRINGS = frozenset(
+    (
+        pyoxigraph.NamedNode("http://www.w3.org/2001/XMLSchema#string"),
+        pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"),
+    )
+)
+# How pyoxigraph writes a JSON number that is not an integer: the shortest form that reads back.
+_OXIGRAPH_DOUBLE = re.compile(r"-?[0-9]\.[0-9]+E-?[0-9]+")
+
+
+def json_ld_double(value: float) -> str:
+    """JSON-LD's canonical form of a double (toRdf): 15 digits after the point, trailing zeros cut."""
+    mantissa, exponent = f"{value:.15e}".split("e")
+    mantissa = re.sub(r"(\.[0-9]*?)0+$", r"\1", mantissa)
+    if mantissa.endswith("."):
+        mantissa += "0"
+    return f"{mantissa}E{int(exponent)}"
+
+
+def _doubles_as_json_ld(dataset: pyoxigraph.Dataset) -> pyoxigraph.Dataset:
+    """Rewrites doubles from JSON numbers in JSON-LD's canonical form, as PyLD and jsonld.js write them."""
+    fixed = []
+    changed = False
+    for quad in dataset:
+        literal = quad.object
+        if (
+            isinstance(literal, pyoxigraph.Literal)
+            and literal.datatype not in _STRINGS
+            and _OXIGRAPH_DOUBLE.fullmatch(literal.value)
+        ):
+            canonical = json_ld_double(float(literal.value))
+            if canonical != literal.value:
+                changed = True
+                literal = pyoxigraph.Literal(canonical, datatype=literal.datatype)
+                quad = pyoxigraph.Quad(quad.subject, quad.predicate, literal, quad.graph_name)
+        fixed.append(quad)
+    return pyoxigraph.Dataset(fixed) if changed else dataset
 
 
 _context_cache: LRUCache[str, Any] = LRUCache(maxsize=64)

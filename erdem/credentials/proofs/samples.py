@@ -137,7 +137,7 @@ def _text(rng: random.Random, length: int = 24) -> str:
 
 def _number(rng: random.Random) -> int | float:
     return rng.choice(
-        [0, 1, -1, 7, 2**31, 2**53, 0.5, 2.5, -3.25, 1e-7, 1.0e21, 123456.789, 0.1, 1 / 3, 100.0, rng.uniform(-1e6, 1e6)]
+        [0, 1, -1, 7, 2**31, 2**53, 0.5, 2.5, -3.25, 1.5e-6, 1.0e21, 2e22, 123456.789, 0.1, 1 / 3, 100.0, rng.uniform(-1e6, 1e6)]
     )
 
 

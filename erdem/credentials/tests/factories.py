@@ -33,7 +33,9 @@ def achievement_create(*, programme: Any, course: Any = None, code: str = "AI-10
     values.update(fields)
     achievement = Achievement.objects.create(**values)
     if course is not None:
-        AchievementRule.objects.create(achievement=achievement, kind=AchievementRule.Kind.COURSE_COMPLETED, course=course)
+        AchievementRule.objects.create(
+            achievement=achievement, kind=AchievementRule.Kind.COURSE_COMPLETED, course=course
+        )
     return achievement
 
 

@@ -2,16 +2,17 @@ import datetime
 import io
 from decimal import Decimal
 from functools import cache
+from typing import cast
 
 import pytest
 import segno
 import uharfbuzz
 from django.utils import translation
-from fontTools.pens.recordingPen import RecordingPen
+from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ContentStream
+from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, StreamObject
 
 from erdem.credentials.certificates import (
     FONT_FILES,
@@ -53,7 +54,7 @@ def certificate_data(**changes: object) -> CertificateData:
         "attachments": ATTACHMENTS,
     }
     values.update(changes)
-    return CertificateData(**values)  # type: ignore[arg-type]
+    return CertificateData(**values)
 
 
 @cache
@@ -66,6 +67,11 @@ def page_text(pdf: bytes) -> str:
     return PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
 
 
+def page_fonts(pdf: bytes) -> list[DictionaryObject]:
+    resources = cast(DictionaryObject, PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"])
+    return [cast(DictionaryObject, font.get_object()) for font in cast(DictionaryObject, resources["/Font"]).values()]
+
+
 def test_attachments_round_trip_with_media_types_and_descriptions() -> None:
     pdf = sample_pdf()
 
@@ -73,7 +79,9 @@ def test_attachments_round_trip_with_media_types_and_descriptions() -> None:
     files = {file.name: file for file in PdfReader(io.BytesIO(pdf)).attachment_list}
     assert files["credential.json"].subtype == "/application/vc+ld+json"
     assert files["credential.jwt"].subtype == "/application/vc+jwt"
-    assert files["credential.json"].description == "Цахим гарын үсгээр баталгаажсан гэрчилгээ (Open Badges 3.0, JSON-LD)"
+    assert (
+        files["credential.json"].description == "Цахим гарын үсгээр баталгаажсан гэрчилгээ (Open Badges 3.0, JSON-LD)"
+    )
 
 
 def test_page_shows_both_languages_primary_first() -> None:
@@ -112,8 +120,14 @@ def test_english_first_when_the_credential_says_so() -> None:
 
 def test_missing_figures_and_dates_are_left_out() -> None:
     pdf = certificate_pdf(
-        certificate_data(valid_until=None, ects=None, mn_credits=None, kind="award", learner_name_traditional="",
-                         achievement_name_traditional="")  # fmt: skip
+        certificate_data(
+            valid_until=None,
+            ects=None,
+            mn_credits=None,
+            kind="award",
+            learner_name_traditional="",
+            achievement_name_traditional="",
+        )
     )
     text = page_text(pdf)
 
@@ -122,8 +136,7 @@ def test_missing_figures_and_dates_are_left_out() -> None:
     assert "Mongolian credits" not in text
     assert "Valid until" not in text
     assert "Шагнал" in text and "Award" in text
-    fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
-    assert not any("Mongolian" in font.get_object()["/BaseFont"] for font in fonts.values())
+    assert not any("Mongolian" in str(font["/BaseFont"]) for font in page_fonts(pdf))
 
 
 def test_rendering_does_not_depend_on_the_active_language() -> None:
@@ -144,7 +157,7 @@ def test_metadata_in_the_primary_language() -> None:
     assert reader.metadata.title == "Гэрчилгээ: Бат-Эрдэнэ Гантулга, Багшийн хиймэл оюун ухааны чадамж"
     assert reader.metadata.author == "Монгол Улсын Их Сургууль"
     assert reader.metadata.subject == "Багшийн хиймэл оюун ухааны чадамж (Бичил гэрчилгээ)"
-    assert reader.trailer["/Root"]["/Lang"] == "mn"
+    assert reader.root_object["/Lang"] == "mn"
     assert len(reader.pages) == 1
     assert [round(float(side)) for side in reader.pages[0].mediabox[2:]] == [842, 595]  # A4 landscape
 
@@ -172,18 +185,19 @@ def test_harfbuzz_gives_positional_forms_of_the_traditional_script() -> None:
 
 
 def outline(font: TTFont, glyph_name: str) -> tuple[object, ...]:
-    pen = RecordingPen()
-    font.getGlyphSet()[glyph_name].draw(pen)
+    glyphs = font.getGlyphSet()
+    pen = DecomposingRecordingPen(glyphs)
+    glyphs[glyph_name].draw(pen)
     return tuple(pen.value)
 
 
 def test_traditional_script_is_drawn_with_shaped_glyphs() -> None:
     """The subset embedded in the PDF renames glyphs, so glyphs are compared by outline: every
     positional form HarfBuzz chooses for the texts is in it."""
-    reader = PdfReader(io.BytesIO(sample_pdf()))
-    fonts = [font.get_object() for font in reader.pages[0]["/Resources"]["/Font"].values()]
-    (mongolian,) = [font for font in fonts if "Mongolian" in font["/BaseFont"]]
-    file = mongolian["/DescendantFonts"][0].get_object()["/FontDescriptor"]["/FontFile2"].get_data()
+    (mongolian,) = [font for font in page_fonts(sample_pdf()) if "Mongolian" in str(font["/BaseFont"])]
+    descendant = cast(DictionaryObject, cast(ArrayObject, mongolian["/DescendantFonts"])[0].get_object())
+    descriptor = cast(DictionaryObject, descendant["/FontDescriptor"].get_object())
+    file = cast(StreamObject, descriptor["/FontFile2"].get_object()).get_data()
     subset = TTFont(io.BytesIO(file))
     embedded = {outline(subset, name) for name in subset.getGlyphOrder()}
     original = TTFont(fonts_dir() / FONT_FILES["mongolian", ""])
@@ -233,6 +247,17 @@ def test_incomplete_data_is_refused() -> None:
         certificate_pdf(certificate_data(kind="diploma"))
     with pytest.raises(CertificateError):
         certificate_pdf(certificate_data(languages=()))
+    with pytest.raises(CertificateError):
+        certificate_pdf(certificate_data(languages=("ru",)))
+    with pytest.raises(CertificateError):
+        certificate_pdf(certificate_data(attachments={"credential.json": b""}))
+
+
+def test_languages_without_a_catalogue_are_left_out() -> None:
+    """gettext would give them the default language's texts: the Mongolian lines twice."""
+    data = certificate_data(languages=("mn", "ru", "en"), learner_name={"mn": "Бат", "en": "Bat", "ru": "Бат"})
+
+    assert certificate_pdf(data) == certificate_pdf(certificate_data(learner_name={"mn": "Бат", "en": "Bat"}))
 
 
 @pytest.mark.parametrize(

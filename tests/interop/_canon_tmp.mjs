@@ -1,9 +1,0 @@
-import jsonld from 'jsonld';
-import {readFileSync} from 'node:fs';
-const index = JSON.parse(readFileSync('../../contexts/build/index.json'));
-const loader = async url => ({contextUrl: null, documentUrl: url, document: JSON.parse(readFileSync('../../contexts/build/' + index[url]))});
-const cases = JSON.parse(readFileSync('/tmp/erdem_mismatch.json'));
-for (const c of cases) {
-  const n = await jsonld.canonize(c.doc, {algorithm: 'RDFC-1.0', format: 'application/n-quads', documentLoader: loader, safe: true});
-  console.log('ox', n === c.ox, 'pyld', n === c.pyld);
-}
