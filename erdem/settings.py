@@ -222,7 +222,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("ERDEM_LOG_LEVEL", "INFO")},
     # 4xx answers are the platform working as intended (the proxy's access log has them);
     # django.request still logs every 5xx with its traceback.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+        # fpdf2 subsets fonts with fontTools, which logs every table it touches at INFO.
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Programme-level facts used across the apps.

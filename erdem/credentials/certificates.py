@@ -90,7 +90,7 @@ class CertificateData:
     mn_credits: Decimal | None
     verification_url: str  # the QR code's target
     verification_code: str  # short code, e.g. "K7QM-4XD2"
-    attachments: dict[str, bytes]  # file name -> content, e.g. {"credential.json": ...}
+    attachments: dict[str, bytes]  # file name -> content, e.g. {"credential.json": ...}; empty ones left out
 
 
 def fonts_dir() -> Path:
@@ -562,8 +562,6 @@ def _content(data: CertificateData) -> _Content:
         achievements=_texts(data.achievement_name, languages),
         issuers=_texts(data.issuer_name, languages),
     )
-    if any(not file_content for file_content in data.attachments.values()):
-        raise CertificateError("An attached file is empty.", code="incomplete")
     if not content.names or not content.achievements or not content.issuers:
         raise CertificateError(
             "The certificate needs the learner's name, the achievement and the issuer in at least one of "
@@ -606,6 +604,8 @@ def certificate_pdf(data: CertificateData) -> bytes:
     pdf.set_creation_date(issued_at)
     with translation.override(primary.language):
         for name, file_content in data.attachments.items():
+            if not file_content:  # nothing to verify (a PDF cannot embed an empty file)
+                continue
             suffix = PurePosixPath(name).suffix.lower()
             mime_type = ATTACHMENT_TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
             pdf.embed_file(

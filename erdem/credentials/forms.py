@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from erdem.core.uploads import allowed_description, upload_check
+from erdem.core.uploads import upload_check
 from erdem.credentials.models import Achievement, AchievementRule, Credential, CredentialEvent
 from erdem.credentials.services import (
     ACHIEVEMENT_FIELDS,
@@ -21,6 +21,16 @@ from erdem.credentials.services import (
 
 # The texts shown side by side, Mongolian | English, in this order.
 BILINGUAL_FIELDS = ("name", "description", "criteria", "outcomes", "quality_assurance", "prerequisites")
+EU_FIELDS = (
+    "workload_hours",
+    "ects",
+    "mn_credits",
+    "eqf_level",
+    "nqf_level",
+    "assessment_type",
+    "participation",
+    "valid_months",
+)
 TEXTS_NOT_REQUIRED = (
     "name_mn",
     "name_en",
@@ -108,8 +118,8 @@ class AchievementForm(forms.ModelForm):
     def bilingual_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"{name}_mn"], self[f"{name}_en"]) for name in BILINGUAL_FIELDS]
 
-    def fields_named(self, *names: str) -> list[forms.BoundField]:
-        return [self[name] for name in names]
+    def eu_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in EU_FIELDS]
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
@@ -353,7 +363,3 @@ class AuditFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("date_to", _("The end date must not be before the start date."))
         return data
-
-
-def image_kinds_description() -> str:
-    return allowed_description(ACHIEVEMENT_IMAGE_KINDS)

@@ -18,3 +18,11 @@ def credentials_check(*, person_id: int) -> int:
 @job_task
 def issuance_run_task(*, job: Job, issuance_run_id: int) -> dict[str, Any]:
     return issuance_run_execute(issuance_run_id=issuance_run_id, job=job)
+
+
+@job_task
+def certificate_archive_task(*, job: Job, achievement_id: int, cohort_id: int) -> dict[str, Any]:
+    """A cohort's certificate PDFs in one ZIP in default storage (erdem.credentials.archives)."""
+    from erdem.credentials.archives import certificate_archive_build  # archives queues this task
+
+    return certificate_archive_build(job=job, achievement_id=achievement_id, cohort_id=cohort_id)

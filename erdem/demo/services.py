@@ -27,6 +27,7 @@ from erdem.access.models import Role, RoleAssignment
 from erdem.assessments.demo import demo_quizzes_create
 from erdem.assignments.demo import demo_assignments_create
 from erdem.catalog.demo import demo_courses_create
+from erdem.credentials.demo import demo_credentials_create
 from erdem.demo import data
 from erdem.demo.names import FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, transliterate
 from erdem.learning.demo import demo_enrolments_create
@@ -338,6 +339,7 @@ DEMO_STEPS: tuple[Step, ...] = (
     demo_enrolments_create,
     demo_assignments_create,  # after the enrolments: approved submissions follow completions
     demo_workshops_create,  # after the enrolments: cohort attendance follows completions
+    demo_credentials_create,  # last: issued from the completions, approvals and attendance
 )
 
 

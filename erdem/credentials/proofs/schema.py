@@ -30,7 +30,12 @@ def schema_errors(credential: dict[str, Any], schema: dict[str, Any]) -> list[st
     except Unresolvable as error:
         return [f"$: the schema refers to {error.ref!r}, which is not part of it"]
     for error in errors[:MAX_ERRORS]:
-        message = error.message if len(error.message) <= 300 else error.message[:300] + "…"
+        message = error.message
+        instance = repr(error.instance)
+        if len(instance) > 80 and message.startswith(instance):
+            message = instance[:80] + "…" + message[len(instance) :]
+        if len(message) > 400:
+            message = message[:400] + "…"
         messages.append(f"{error.json_path}: {message}")
     if len(errors) > MAX_ERRORS:
         messages.append(f"… and {len(errors) - MAX_ERRORS} more")

@@ -84,6 +84,12 @@ def test_attachments_round_trip_with_media_types_and_descriptions() -> None:
     )
 
 
+def test_empty_attachment_is_left_out() -> None:
+    pdf = certificate_pdf(certificate_data(attachments={**ATTACHMENTS, "credential.jwt": b""}))
+
+    assert certificate_attachments(pdf) == {"credential.json": ATTACHMENTS["credential.json"]}
+
+
 def test_page_shows_both_languages_primary_first() -> None:
     text = page_text(sample_pdf())
 
@@ -249,8 +255,6 @@ def test_incomplete_data_is_refused() -> None:
         certificate_pdf(certificate_data(languages=()))
     with pytest.raises(CertificateError):
         certificate_pdf(certificate_data(languages=("ru",)))
-    with pytest.raises(CertificateError):
-        certificate_pdf(certificate_data(attachments={"credential.json": b""}))
 
 
 def test_languages_without_a_catalogue_are_left_out() -> None:

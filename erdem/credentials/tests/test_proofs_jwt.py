@@ -80,7 +80,8 @@ def test_a_changed_payload_or_key_fails():
 
 def test_alg_none_and_others_are_refused():
     payload = b64(sample_credential())
-    assert code_of(f"{b64({'alg': 'none', 'typ': 'vc+jwt', 'kid': KID})}.{payload}.") == "malformed"
+    assert code_of(f"{b64({'alg': 'none', 'typ': 'vc+jwt', 'kid': KID})}.{payload}.") == "alg-not-allowed"
+    assert code_of(f"{b64({'typ': 'vc+jwt', 'kid': KID})}.{payload}.c2ln") == "alg-not-allowed"
     assert code_of(f"{b64({'alg': 'none', 'typ': 'vc+jwt', 'kid': KID})}.{payload}.c2ln") == "alg-not-allowed"
     public_pem = KEY.public_key().public_bytes(
         encoding=__import__("cryptography.hazmat.primitives.serialization", fromlist=["Encoding"]).Encoding.Raw,
@@ -102,19 +103,22 @@ def test_alg_none_and_others_are_refused():
         {"b64": False},
         {"typ": "at+jwt"},
         {"kid": 5},
+        {"kid": ""},
     ],
 )
 def test_unexpected_headers_are_refused(extra):
-    token = pyjwt.encode(sample_credential(), KEY, algorithm="EdDSA", headers={"kid": KID, **extra})
+    header = {"alg": "EdDSA", "kid": KID, **extra}
+    signing_input = f"{b64(header)}.{b64(sample_credential())}"
+    token = f"{signing_input}.{b64(KEY.sign(signing_input.encode()))}"
     assert code_of(token) == "bad-header"
 
 
 @pytest.mark.parametrize(
     "token",
-    ["", "abc", "a.b", "a.b.c.d", "..", "e30.e30.", "!!!.???.###", "eyJhbGciOiJFZERTQSJ9.bm90IGpzb24.c2ln"],
+    ["", "abc", "a.b", "a.b.c.d", "..", "!!!.???.###", "eyJhbGciOiJFZERTQSJ9.bm90IGpzb24.c2ln", "W10.e30.c2ln"],
 )
 def test_malformed_tokens_are_refused(token):
-    assert code_of(token) in {"malformed", "bad-header", "unknown-key"}
+    assert code_of(token) == "malformed"
 
 
 def test_oversized_and_deeply_nested_tokens_are_refused():

@@ -67,11 +67,6 @@ def test_errors_name_the_place_at_fault(schema, signed):
     assert any(error.startswith("$.credentialSubject.achievement.criteria: ") for error in errors)
 
 
-def test_a_missing_proof_is_an_error(schema, signed):
-    unsigned = {key: value for key, value in signed.items() if key != "proof"}
-    assert schema_errors(unsigned, schema)
-
-
 def test_no_reference_is_fetched(signed):
     schema = {
         "$schema": "https://json-schema.org/draft/2019-09/schema#",
