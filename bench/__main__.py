@@ -1,26 +1,35 @@
 """Every benchmark on one demo database: page throughput (bench.pages), then the lesson page's
 weight and first paint in Chromium (bench.lesson_weight); then certificate PDFs per second
-(bench.credentials_pdf), which needs no database. Exits 1 when a request failed or a budget is
-exceeded."""
+(bench.credentials_pdf) and credential signatures per second (bench.credentials_crypto), which
+need no database. Exits 1 when a request failed, a budget is exceeded or a signature does not
+verify."""
 
 import argparse
 
-from bench import credentials_pdf, lesson_weight, pages
+from bench import credentials_crypto, credentials_issuance, credentials_pdf, lesson_weight, pages
 from bench.harness import demo_environment
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="bench/run", description=__doc__)
     parser.add_argument("--educators", type=int, default=2054)
-    parser.add_argument("--only", choices=["pages", "weight", "pdf"], help="run one of the three")
+    parser.add_argument("--only", choices=["pages", "weight", "pdf", "crypto", "issuance"], help="run one of them")
     pages.arguments(parser)
     lesson_weight.arguments(parser)
     credentials_pdf.arguments(parser)
+    credentials_crypto.arguments(parser)
+    credentials_issuance.arguments(parser)
     args = parser.parse_args()
     ok = True
     if args.only == "pdf":
         credentials_pdf.django_setup()
         raise SystemExit(0 if credentials_pdf.run(seconds=args.pdf_seconds) else 1)
+    if args.only == "crypto":
+        credentials_crypto.django_setup()
+        raise SystemExit(0 if credentials_crypto.run(seconds=args.crypto_seconds) else 1)
+    if args.only == "issuance":  # its own throwaway database, without the demo; only when asked for
+        with credentials_issuance.issuance_database():
+            raise SystemExit(0 if credentials_issuance.run(count=args.issuance_count) else 1)
     with demo_environment(args.educators) as environment:
         if args.only in (None, "weight"):
             ok &= lesson_weight.run(environment, profile_name=args.profile, runs=args.runs)
@@ -34,6 +43,7 @@ def main() -> None:
             )
     if args.only is None:
         ok &= credentials_pdf.run(seconds=args.pdf_seconds)
+        ok &= credentials_crypto.run(seconds=args.crypto_seconds)
     raise SystemExit(0 if ok else 1)
 
 

@@ -69,7 +69,7 @@ def run(*, seconds: float) -> bool:
     }
     token = jwt_encode(credential, private_key=key, kid=method)
     ok = True
-    for engine, document in signed.items():
+    for document in signed.values():
         for verifier in ("pyoxigraph", "pyld"):
             ok &= proof_verify(document, resolve_key=resolve, engine=verifier).verification_method == method
     ok &= jwt_decode(token, resolve_key=resolve) == credential

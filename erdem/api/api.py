@@ -15,6 +15,7 @@ from erdem.access.apis import router as roles_router
 from erdem.api.auth import signed_in
 from erdem.api.errors import install_error_handlers
 from erdem.catalog.apis import router as courses_router
+from erdem.credentials.apis import router as credentials_router
 from erdem.jobs.apis import router as jobs_router
 from erdem.learning.apis import router as learning_router
 from erdem.organisations.apis import institutions_router, regions_router
@@ -57,3 +58,4 @@ api.add_router("/jobs/", jobs_router)
 api.add_router("/courses/", courses_router)
 api.add_router("/learning/", learning_router)
 api.add_router("/workshops/", workshops_router)
+api.add_router("/credentials/", credentials_router)

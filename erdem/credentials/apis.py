@@ -10,13 +10,12 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.http.request import RawPostDataException
-from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import ValidationError as PydanticValidationError
 
@@ -37,14 +36,21 @@ from erdem.credentials.services import (
     credential_revoke,
     credential_suspend,
 )
-from erdem.credentials.verification import MAX_JSON_BYTES, Verification, credential_verify, refused, verify_url
+from erdem.credentials.verification import (
+    MAX_DEPTH,
+    MAX_JSON_BYTES,
+    Verification,
+    credential_verify,
+    refused,
+    verify_url,
+)
 from erdem.programmes.models import Programme
 from erdem.programmes.selectors import programme_current
 
 router = Router(tags=["credentials"])
 
-# The verify body wraps one credential (at most 1 MB) in a small object.
-MAX_VERIFY_BODY = MAX_JSON_BYTES + 4096
+# The whole verify body, a credential in a small wrapper, is held to the verifier's 1 MB.
+MAX_VERIFY_BODY = MAX_JSON_BYTES
 
 
 class BadRequest(ApiProblem):
@@ -455,7 +461,8 @@ def _verify_body(request: HttpRequest) -> VerifyIn:
     try:
         data = json_parse(raw, max_bytes=MAX_VERIFY_BODY)
     except InputTooDeep as error:
-        raise BadRequest(_("The credential is nested too deeply to be read (more than 64 levels).")) from error
+        message = _("The credential is nested too deeply to be read (more than %(limit)s levels).")
+        raise BadRequest(message % {"limit": MAX_DEPTH}) from error
     except (ValueError, UnicodeDecodeError) as error:
         raise BadRequest(_("The request could not be read. Send a JSON body.")) from error
     if not isinstance(data, dict):
@@ -487,6 +494,3 @@ def verify(request: HttpRequest) -> dict[str, Any]:
     else:
         result = verify_url(body.url or "") if body.url else refused(_("Nothing to check."))
     return verification_out(result)
-
-
-__all__ = ["router", "HttpError"]

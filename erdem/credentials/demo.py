@@ -132,10 +132,11 @@ MICRO_CERTIFICATE: dict[str, Any] = {
     "prerequisites_mn": "Их, дээд сургуульд багшилдаг байх.",
     "prerequisites_en": "Teaching at a university or college.",
 }
+# The competencies of the three courses.
 MICRO_CERTIFICATE_COMPETENCIES = (
     "unesco-ai-cft:1.1", "unesco-ai-cft:1.3", "unesco-ai-cft:2.1", "unesco-ai-cft:2.3", "unesco-ai-cft:3.1",
     "unesco-ai-cft:3.2", "unesco-ai-cft:4.1", "unesco-ai-cft:4.2", "unesco-ai-cft:4.3", "unesco-ai-cft:5.3",
-)  # fmt: skip — the three courses' competencies
+)  # fmt: skip
 
 TRAINER_CERTIFICATION: dict[str, Any] = {
     "code": "AI-TEACH-TRAINER",
@@ -300,14 +301,14 @@ def _seminars_create(
     SEMINAR_DAYS days, one to three weeks after the last of them completed; a few other candidates
     of the region registered and did not come."""
     programme = run.current_programme
-    completed = dict(
-        Enrolment.objects.filter(course=course, person_id__in=[*certified, *others], completed_at__isnull=False)
+    completed: dict[int, dt.datetime] = {
+        person_id: at
+        for person_id, at in Enrolment.objects.filter(course=course, person_id__in=[*certified, *others])
         .order_by()
         .values_list("person_id", "completed_at")
-    )
-    region_of = dict(
-        Person.objects.filter(pk__in=[*certified, *others]).values_list("pk", "institution__region_id")
-    )
+        if at is not None
+    }
+    region_of = dict(Person.objects.filter(pk__in=[*certified, *others]).values_list("pk", "institution__region_id"))
     by_region: dict[int | None, list[int]] = defaultdict(list)
     for person_id in sorted(certified, key=lambda pk: (completed[pk], pk)):
         by_region[region_of[person_id]].append(person_id)
@@ -315,15 +316,15 @@ def _seminars_create(
     for person_id in others:
         absent_pool[region_of[person_id]].append(person_id)
     cascade: dict[int | None, list[int]] = defaultdict(list)
-    for person_id, region_id in (
+    for person_id, cascade_region in (
         RoleAssignment.objects.current()
         .filter(programme=programme, role__in=(Role.TRAINER, Role.MASTER_TEACHER))
         .order_by("person_id")
         .values_list("person_id", "region_id")
     ):
-        cascade[region_id].append(person_id)
+        cascade[cascade_region].append(person_id)
     everyone = sorted({pk for people in cascade.values() for pk in people})
-    places: dict[int, list[Institution]] = defaultdict(list)
+    places: dict[int | None, list[Institution]] = defaultdict(list)
     for institution in run.institutions:
         places[institution.region_id].append(institution)
 
@@ -337,14 +338,14 @@ def _seminars_create(
             members = group[start : start + SEMINAR_SIZE]
             last = max(completed[pk] for pk in members).astimezone(_LOCAL).date()
             first_day = last + dt.timedelta(days=rng.randint(7, 21))
-            pool = [pk for pk in absent_pool[region_id] if completed.get(pk) and completed[pk].date() < first_day]
+            pool = [pk for pk in absent_pool[region_id] if pk in completed and completed[pk].date() < first_day]
             no_shows = rng.sample(pool, min(len(pool), rng.randint(*NO_SHOWS)))
             for person_id in no_shows:
                 absent_pool[region_id].remove(person_id)
             local = cascade.get(region_id) or everyone
             trainers = rng.sample(local, min(2, len(local)))
-            institution = rng.choice(places[region_id]) if places.get(region_id) else None
-            place = rng.choice(ROOMS) if institution else TOWN_HALL
+            venue = rng.choice(places[region_id]) if places.get(region_id) else None
+            place = rng.choice(ROOMS) if venue else TOWN_HALL
             for day in range(1, SEMINAR_DAYS + 1):
                 date = first_day + dt.timedelta(days=day - 1)
                 starts = dt.datetime(date.year, date.month, date.day, 10, 0, tzinfo=_LOCAL)
@@ -352,7 +353,7 @@ def _seminars_create(
                 workshops.append(
                     Workshop(
                         programme=programme, course=course, mode=Workshop.Mode.IN_PERSON,
-                        title_mn=title_mn, title_en=title_en, region_id=region_id, institution=institution,
+                        title_mn=title_mn, title_en=title_en, region_id=region_id, institution=venue,
                         place=place, starts_at=starts, ends_at=starts + dt.timedelta(hours=6),
                         capacity=max(SEMINAR_SIZE, len(members) + len(no_shows)), counts_for_completion=False,
                         created_at=starts - dt.timedelta(days=30),
@@ -404,33 +405,43 @@ def _last_rule_met(micro: Achievement, person_ids: list[int]) -> dict[int, dt.da
     moments: dict[int, list[dt.datetime]] = defaultdict(list)
     kind = AchievementRule.Kind
     for rule in micro.rules.all():
-        if rule.kind == kind.COURSE_COMPLETED:
-            rows = Enrolment.objects.filter(course_id=rule.course_id, person_id__in=person_ids).values_list(
-                "person_id", "completed_at"
+        rows: list[tuple[int, dt.datetime | None]]
+        if rule.kind == kind.COURSE_COMPLETED and rule.course_id is not None:
+            rows = list(
+                Enrolment.objects.filter(course_id=rule.course_id, person_id__in=person_ids).values_list(
+                    "person_id", "completed_at"
+                )
             )
-        elif rule.kind == kind.QUIZ_SCORE:
-            rows = (
+        elif rule.kind == kind.QUIZ_SCORE and rule.quiz_id is not None:
+            rows = list(
                 Attempt.objects.filter(quiz_id=rule.quiz_id, person_id__in=person_ids, score__gte=rule.threshold)
                 .values("person_id")
                 .annotate(at=Min("submitted_at"))
                 .values_list("person_id", "at")
             )
-        elif rule.kind == kind.ASSIGNMENT_APPROVED:
-            rows = Review.objects.filter(
-                submission__assignment_id=rule.assignment_id,
-                submission__person_id__in=person_ids,
-                submission__status=Submission.Status.APPROVED,
-                decision=Review.Decision.APPROVE,
-            ).values_list("submission__person_id", "reviewed_at")
-        else:
+        elif rule.kind == kind.ASSIGNMENT_APPROVED and rule.assignment_id is not None:
+            rows = list(
+                Review.objects.filter(
+                    submission__assignment_id=rule.assignment_id,
+                    submission__person_id__in=person_ids,
+                    submission__status=Submission.Status.APPROVED,
+                    decision=Review.Decision.APPROVE,
+                ).values_list("submission__person_id", "reviewed_at")
+            )
+        elif rule.kind == kind.WORKSHOPS_ATTENDED and rule.course_id is not None:
             attended: dict[int, list[dt.datetime]] = defaultdict(list)
-            for person_id, at in (
-                Attendance.objects.filter(person_id__in=person_ids, status="present", workshop__course_id=rule.course_id)
+            for person_id, marked_at in (
+                Attendance.objects.filter(
+                    person_id__in=person_ids, status="present", workshop__course_id=rule.course_id
+                )
                 .order_by("marked_at")
                 .values_list("person_id", "marked_at")
             ):
-                attended[person_id].append(at)
-            rows = [(pk, ats[(rule.threshold or 1) - 1]) for pk, ats in attended.items()]
+                attended[person_id].append(marked_at)
+            needed = rule.threshold or 1
+            rows = [(pk, ats[needed - 1]) for pk, ats in attended.items() if len(ats) >= needed]
+        else:
+            continue
         for person_id, at in rows:
             if at is not None:
                 moments[person_id].append(at)

@@ -175,7 +175,7 @@ class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
         class Connection(_PinnedHTTPSConnection):
             pinned_address = address
 
-        return self.do_open(Connection, req)
+        return self.do_open(Connection, req, context=self._context)  # type: ignore[attr-defined]
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

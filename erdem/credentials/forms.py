@@ -97,9 +97,14 @@ class AchievementForm(forms.ModelForm):
         self.fields["workload_hours"].validators.append(_more_than_zero)
         self.fields["eqf_level"].help_text = _("From 1 to 8, as in the European Qualifications Framework.")
         self.fields["nqf_level"].help_text = _("From 1 to 8.")
-        for name in ("kind", "status", "assessment_type", "participation"):
-            field = cast(forms.ChoiceField, self.fields[name])
-            field.choices = [(value, capfirst(label)) for value, label in field.choices if value != ""]
+        model_choices = {
+            "kind": Achievement.Kind.choices,
+            "status": Achievement.Status.choices,
+            "assessment_type": Achievement.AssessmentType.choices,
+            "participation": Achievement.Participation.choices,
+        }
+        for name, choices in model_choices.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = [(value, capfirst(label)) for value, label in choices]
         self.fields["status"].help_text = _(
             "Draft: being written, nobody receives it. Active: issued. Retired: no longer issued; "
             "credentials already issued stay valid."
@@ -268,7 +273,7 @@ class ManualIssueForm(forms.Form):
 
 
 class BulkChooseForm(forms.Form):
-    cohort = forms.ModelChoiceField(
+    cohort: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         None, required=False, label=_("A cohort"), empty_label=_("Choose a cohort")
     )
     file = forms.FileField(
@@ -305,7 +310,8 @@ class CredentialActionForm(forms.Form):
     )
 
     def __init__(self, *args: Any, action: str, **kwargs: Any) -> None:
-        super().__init__(*args, prefix=action, **kwargs)
+        kwargs["prefix"] = action
+        super().__init__(*args, **kwargs)
         self.action = action
         if action == "revoke":
             self.fields["confirm"].required = True
@@ -342,7 +348,7 @@ class DateInput(forms.DateInput):
 
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False, choices=())
-    achievement = forms.ModelChoiceField(
+    achievement: forms.ModelChoiceField[Achievement] = forms.ModelChoiceField(
         None, required=False, label=_("Achievement"), to_field_name="public_id", empty_label=_("All achievements")
     )
     actor = forms.CharField(label=_("By (e-mail)"), required=False, max_length=254)

@@ -17,14 +17,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from erdem.access.policy import Action, require
+from erdem.access.policy import Action, can, require
 from erdem.credentials import selectors
 from erdem.credentials.forms import (
     AchievementForm,
@@ -40,11 +41,11 @@ from erdem.credentials.forms import (
 from erdem.credentials.identity import issuer_did
 from erdem.credentials.keys import key_active, key_rotate
 from erdem.credentials.models import Achievement, AchievementRule, Credential
-from erdem.credentials.rules import achievement_rules, rule_label, rules_evaluate
+from erdem.credentials.rules import achievement_rules as rules_with_labels
+from erdem.credentials.rules import rule_label, rules_evaluate
 from erdem.credentials.services import (
     AchievementError,
     IssuanceError,
-    achievement_create as achievement_create_service,
     achievement_rule_add,
     achievement_rule_remove,
     achievement_update,
@@ -54,6 +55,9 @@ from erdem.credentials.services import (
     credential_revoke,
     credential_suspend,
     issuance_run_create,
+)
+from erdem.credentials.services import (
+    achievement_create as achievement_create_service,
 )
 from erdem.people.imports import HEADER_LOOKUP, read_table
 from erdem.people.models import Person
@@ -69,18 +73,26 @@ _BULK_SESSION_KEY = "credentials-bulk"
 
 
 def _programme(request: HttpRequest, action: Action) -> Programme:
+    """The programme the page is about: the current one, else the latest active programme in which
+    the person may do `action` (as the workshop and cohort pages choose); 403 when there is none."""
     programme = programme_current()
+    if programme is None or not can(request.user, action, programme):
+        latest = Programme.objects.filter(is_active=True).select_related("national_centre")
+        latest = latest.order_by("-starts_on", "-pk")[:20]
+        programme = next((candidate for candidate in latest if can(request.user, action, candidate)), programme)
     require(request.user, action, programme)
     if programme is None:  # a superuser passes `require` without a programme; there is nothing to manage
         raise Http404
     return programme
 
 
-def _achievement(programme: Programme, public_id: Any) -> Achievement:
-    achievement = selectors.achievement_of_programme(programme=programme, public_id=public_id)
+def _achievement(request: HttpRequest, action: Action, public_id: Any) -> tuple[Programme, Achievement]:
+    """The achievement and its programme, when the person may do `action` in that programme (403 otherwise)."""
+    achievement = selectors.achievement_by_public_id(public_id=public_id)
     if achievement is None:
         raise Http404
-    return achievement
+    require(request.user, action, achievement.programme)
+    return achievement.programme, achievement
 
 
 def _person(request: HttpRequest) -> Person:
@@ -95,18 +107,18 @@ def _service_error(form: Any, error: AchievementError) -> None:
 
 
 @login_required
+@require_GET
 def achievement_list(request: HttpRequest) -> HttpResponse:
     programme = _programme(request, Action.ACHIEVEMENT_MANAGE)
     achievements = list(selectors.achievements_with_counts(programme=programme))
-    return render(
-        request, "credentials/manage/list.html", {"programme": programme, "achievements": achievements}
-    )
+    return render(request, "credentials/manage/list.html", {"programme": programme, "achievements": achievements})
 
 
 def _achievement_form(request: HttpRequest, programme: Programme, instance: Achievement | None) -> AchievementForm:
+    posted = request.method == "POST"
     return AchievementForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         instance=instance,
         programme=programme,
         competency_groups=selectors.competencies_grouped(),
@@ -137,8 +149,7 @@ def achievement_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def achievement_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
-    programme = _programme(request, Action.ACHIEVEMENT_MANAGE)
-    achievement = _achievement(programme, public_id)
+    programme, achievement = _achievement(request, Action.ACHIEVEMENT_MANAGE, public_id)
     form = _achievement_form(request, programme, achievement)
     if request.method == "POST" and form.is_valid():
         try:
@@ -156,21 +167,21 @@ def achievement_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
             return redirect("credentials:achievement_detail", public_id=achievement.public_id)
     issued = selectors.achievement_credential_count(achievement=achievement)
     # What the page shows of the saved achievement must not reflect what the form changed in memory.
-    saved = _achievement(programme, public_id)
+    saved = selectors.achievement_by_public_id(public_id=public_id)
     return render(request, "credentials/manage/form.html", {"form": form, "achievement": saved, "issued": issued})
 
 
 @login_required
+@require_GET
 def achievement_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    programme = _programme(request, Action.ACHIEVEMENT_MANAGE)
-    achievement = _achievement(programme, public_id)
+    achievement = _achievement(request, Action.ACHIEVEMENT_MANAGE, public_id)[1]
     filters = CredentialFilterForm(request.GET or None)
     status = search = ""
     if filters.is_valid():
         status, search = filters.cleaned_data["status"], filters.cleaned_data["q"]
     credentials = selectors.achievement_credentials(achievement=achievement, status=status, search=search)
     page = Paginator(credentials, CREDENTIALS_PER_PAGE).get_page(request.GET.get("page"))
-    rules = achievement_rules(achievement)
+    rules = rules_with_labels(achievement)
     context = {
         "achievement": achievement,
         "rules": [(rule, rule_label(rule)) for rule in rules],
@@ -215,10 +226,10 @@ def _rule_form(request: HttpRequest, programme: Programme, achievement: Achievem
 @login_required
 @require_http_methods(["GET", "POST"])
 def achievement_rules(request: HttpRequest, public_id: Any) -> HttpResponse:
-    programme = _programme(request, Action.ACHIEVEMENT_MANAGE)
-    achievement = _achievement(programme, public_id)
+    programme, achievement = _achievement(request, Action.ACHIEVEMENT_MANAGE, public_id)
     if request.method == "POST" and "remove" in request.POST:
-        rule = AchievementRule.objects.filter(achievement=achievement, pk=_int(request.POST.get("remove"))).first()
+        rule_id = _int(request.POST.get("remove"))
+        rule = AchievementRule.objects.filter(achievement=achievement, pk=rule_id).first() if rule_id else None
         if rule is None:
             messages.error(request, _("This rule was already removed."))
         else:
@@ -243,10 +254,8 @@ def achievement_rules(request: HttpRequest, public_id: Any) -> HttpResponse:
         else:
             messages.success(request, _("The rule is added."))
             return redirect("credentials:achievement_rules", public_id=achievement.public_id)
-    rules = [(rule, rule_label(rule)) for rule in achievement_rules(achievement)]
-    return render(
-        request, "credentials/manage/rules.html", {"achievement": achievement, "rules": rules, "form": form}
-    )
+    rules = [(rule, rule_label(rule)) for rule in rules_with_labels(achievement)]
+    return render(request, "credentials/manage/rules.html", {"achievement": achievement, "rules": rules, "form": form})
 
 
 def _int(value: Any) -> int | None:
@@ -262,10 +271,9 @@ def _int(value: Any) -> int | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def issue_manual(request: HttpRequest, public_id: Any) -> HttpResponse:
-    programme = _programme(request, Action.CREDENTIAL_ISSUE)
-    achievement = _achievement(programme, public_id)
+    programme, achievement = _achievement(request, Action.CREDENTIAL_ISSUE, public_id)
     issuing = request.method == "POST" and request.POST.get("step") == "issue"
-    form = ManualIssueForm(request.POST or None, programme=programme, issuing=issuing)
+    form = ManualIssueForm(request.POST if request.method == "POST" else None, programme=programme, issuing=issuing)
     outcomes: list[Any] = []
     holding = None
     if request.method == "POST" and form.is_valid():
@@ -282,9 +290,7 @@ def issue_manual(request: HttpRequest, public_id: Any) -> HttpResponse:
             except IssuanceError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(
-                    request, _("The credential is issued to %(person)s.") % {"person": person.full_name}
-                )
+                messages.success(request, _("The credential is issued to %(person)s.") % {"person": person.full_name})
                 return redirect("credentials:credential_manage", public_id=credential.public_id)
     if form.person is not None:
         outcomes = rules_evaluate(achievement, [form.person.pk])[form.person.pk].outcomes
@@ -315,13 +321,13 @@ def _emails_from_table(data: bytes, name: str) -> tuple[list[tuple[int, str]], l
     keys = ["".join(ch for ch in header.casefold() if ch.isalnum()) for header in table.headers]
     column = next((i for i, key in enumerate(keys) if HEADER_LOOKUP.get(key) == "email"), None)
     if column is None:
-        return [], [_("The file has no column named “email”. Name the column of addresses “email” and upload it again.")]
+        return [], [
+            _("The file has no column named “email”. Name the column of addresses “email” and upload it again.")
+        ]
     return [(line, cells[column].strip() if column < len(cells) else "") for line, cells in table.rows], []
 
 
-def _bulk_people_from_file(
-    programme: Programme, upload: Any
-) -> tuple[list[int], list[dict[str, Any]], list[str]]:
+def _bulk_people_from_file(programme: Programme, upload: Any) -> tuple[list[int], list[dict[str, Any]], list[str]]:
     """The ids of the programme's people listed in `upload`, a report on each row that was not used,
     and problems with the file as a whole."""
     from django.core.validators import validate_email
@@ -350,7 +356,11 @@ def _bulk_people_from_file(
             continue
         if lowered in seen:
             report.append(
-                {"line": line, "email": email, "problem": _("Listed already on line %(line)s.") % {"line": seen[lowered]}}
+                {
+                    "line": line,
+                    "email": email,
+                    "problem": _("Listed already on line %(line)s.") % {"line": seen[lowered]},
+                }
             )
             continue
         seen[lowered] = line
@@ -390,8 +400,7 @@ def issue_bulk(request: HttpRequest, public_id: Any) -> HttpResponse:
 
     The people chosen stay on the server (the session), never in the page; on issuing they are
     checked again against the programme and the rules."""
-    programme = _programme(request, Action.CREDENTIAL_ISSUE)
-    achievement = _achievement(programme, public_id)
+    programme, achievement = _achievement(request, Action.CREDENTIAL_ISSUE, public_id)
     cohorts = selectors.programme_cohorts(programme=programme)
     step = request.POST.get("step") if request.method == "POST" else None
     context: dict[str, Any] = {"achievement": achievement}
@@ -512,17 +521,17 @@ def _available_actions(credential: Credential) -> list[str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def credential_manage(request: HttpRequest, public_id: Any) -> HttpResponse:
-    programme = _programme(request, Action.CREDENTIAL_REVOKE)
-    credential = selectors.credential_of_programme(programme=programme, public_id=public_id)
+    credential = selectors.credential_by_public_id(public_id=public_id)
     if credential is None:
         raise Http404
+    programme = credential.achievement.programme
+    require(request.user, Action.CREDENTIAL_REVOKE, programme)
     available = _available_actions(credential)
     posted = request.POST.get("action") if request.method == "POST" else None
     if posted is not None and posted not in _ACTIONS:
         posted = None
     forms = {
-        action: CredentialActionForm(request.POST if action == posted else None, action=action)
-        for action in available
+        action: CredentialActionForm(request.POST if action == posted else None, action=action) for action in available
     }
     if posted is not None:
         service, permission = _ACTIONS[posted]
@@ -561,11 +570,12 @@ def credential_manage(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def keys(request: HttpRequest) -> HttpResponse:
     programme = _programme(request, Action.ISSUER_KEYS_MANAGE)
-    form = KeyRotateForm(request.POST or None)
+    form = KeyRotateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         key_rotate()
         messages.success(
-            request, _("A new signing key is in use. The previous key stays published, so its credentials still verify.")
+            request,
+            _("A new signing key is in use. The previous key stays published, so its credentials still verify."),
         )
         return redirect("credentials:keys")
     key_active()  # a fresh installation shows the key it will sign with
@@ -625,7 +635,8 @@ def _csv_safe(text: str) -> str:
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponseBase:
     programme = _programme(request, Action.CREDENTIAL_REVOKE)
     achievements = Achievement.objects.filter(programme=programme).order_by("code")
     filters = AuditFilterForm(request.GET or None, achievements=achievements)

@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from erdem.access.policy import Action, can, require
 from erdem.core.i18n import LANGUAGE_CODES, active_language, localized
@@ -81,6 +81,12 @@ def _json_type(request: HttpRequest) -> str | None:
     if request.GET.get("format") == "json":
         return JSON_TYPES[0]
     preferred = request.get_preferred_type([HTML_TYPE, *JSON_TYPES])
+    if preferred is None:
+        # A type with parameters (application/ld+json;profile="…") matches none of ours exactly.
+        for accepted in request.accepted_types:
+            bare = f"{accepted.main_type}/{accepted.sub_type}"
+            if bare in JSON_TYPES:
+                return bare
     return preferred if preferred in JSON_TYPES else None
 
 
@@ -305,7 +311,7 @@ def _working_towards(person: Person, held: set[int]) -> list[Progress]:
 
 
 @login_required
-@require_GET
+@require_safe
 def mine(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     current: list[CredentialCard] = []
@@ -362,9 +368,8 @@ def holder_settings(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if change == "did":
         did_form = DidForm(request.POST)
         if not did_form.is_valid():
-            for errors in did_form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
+            for message in did_form.errors.get("did", []):
+                messages.error(request, str(message))
             return redirect(back)
         did = did_form.cleaned_data["did"].strip()
         if did == credential.subject_did:
@@ -390,7 +395,7 @@ def holder_settings(request: HttpRequest, public_id: UUID) -> HttpResponse:
 # --- the public page and the signed files ----------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def public(request: HttpRequest, public_id: UUID) -> HttpResponse:
     credential = _credential(public_id)
     json_type = _json_type(request)
@@ -428,14 +433,14 @@ def _download(credential: Credential, body: bytes, *, content_type: str, extensi
     return response
 
 
-@require_GET
+@require_safe
 def download_json(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The signed credential, Data Integrity form (Open Badges 3.0 JSON-LD), for wallets and verifiers."""
     credential = _credential(public_id)
     return _download(credential, credential_json(credential), content_type="application/vc+ld+json", extension="json")
 
 
-@require_GET
+@require_safe
 def download_jwt(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The signed credential, VC-JWT form."""
     credential = _credential(public_id)
@@ -455,7 +460,7 @@ def _achievement(request: HttpRequest, public_id: UUID) -> Achievement:
     return found
 
 
-@require_GET
+@require_safe
 def achievement(request: HttpRequest, public_id: UUID) -> HttpResponse:
     found = _achievement(request, public_id)
     json_type = _json_type(request)
@@ -470,7 +475,7 @@ def achievement(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def achievement_image(request: HttpRequest, public_id: UUID) -> HttpResponseBase:
     found = _achievement(request, public_id)
     if not found.image:

@@ -38,10 +38,10 @@ def achievements_with_counts(*, programme: Programme) -> QuerySet[Achievement]:
     )
 
 
-def achievement_of_programme(*, programme: Programme, public_id: Any) -> Achievement | None:
+def achievement_by_public_id(*, public_id: Any) -> Achievement | None:
     return (
-        Achievement.objects.filter(programme=programme, public_id=public_id)
-        .select_related("programme")
+        Achievement.objects.filter(public_id=public_id)
+        .select_related("programme__national_centre")
         .prefetch_related("competencies__framework")
         .first()
     )
@@ -67,10 +67,10 @@ def achievement_credentials(*, achievement: Achievement, status: str = "", searc
     return credentials.order_by("-issued_at", "-id")
 
 
-def credential_of_programme(*, programme: Programme, public_id: Any) -> Credential | None:
+def credential_by_public_id(*, public_id: Any) -> Credential | None:
     return (
-        Credential.objects.filter(achievement__programme=programme, public_id=public_id)
-        .select_related("achievement", "person", "key", "replaces")
+        Credential.objects.filter(public_id=public_id)
+        .select_related("achievement__programme", "person", "key", "replaces")
         .first()
     )
 
@@ -116,7 +116,7 @@ def credential_held_cycle(*, achievement: Achievement, required: Achievement) ->
 
 
 def _title(translations: Iterable[Any], attribute: str = "title") -> str:
-    picked = translation_pick(translations, language=active_language(), statuses=_MANAGER_STATUSES)  # type: ignore[arg-type]
+    picked = translation_pick(translations, language=active_language(), statuses=_MANAGER_STATUSES)
     return getattr(picked.translation, attribute) if picked else ""
 
 

@@ -553,7 +553,7 @@ def achievement_update(
             _achievement_image_store(achievement, image)
         elif image_remove and achievement.image:
             achievement.image.delete(save=False)
-            achievement.image = ""  # type: ignore[assignment]
+            achievement.image = ""
         achievement.updated_at = timezone.now()
         achievement.save()
         achievement.competencies.set(list(competencies))

@@ -13,7 +13,16 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from erdem.credentials.verification import MAX_FILE_BYTES, MAX_JSON_BYTES, identity_matches, verify_file, verify_input, verify_url
+from erdem.credentials.verification import (
+    MAX_FILE_BYTES,
+    MAX_JSON_BYTES,
+    identity_matches,
+    verify_file,
+    verify_input,
+    verify_url,
+)
+
+FILE_TOO_LARGE = gettext_lazy("This file is larger than 10 MB; a credential or certificate is much smaller.")
 
 
 class VerifyForm(forms.Form):
@@ -37,7 +46,9 @@ class VerifyForm(forms.Form):
             raise forms.ValidationError(gettext_lazy("Paste something or choose a file, not both."))
         upload = data.get("file")
         if upload is not None and upload.size > MAX_FILE_BYTES:
-            self.add_error("file", gettext_lazy("This file is larger than 10 MB; a credential or certificate is much smaller."))
+            self.add_error(
+                "file", gettext_lazy("This file is larger than 10 MB; a credential or certificate is much smaller.")
+            )
         return data
 
 

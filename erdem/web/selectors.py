@@ -394,6 +394,7 @@ def navigation_for(person: Any) -> Any:
         ]
         if grants.has(Role.EDUCATOR):
             items.insert(1, {"url": reverse("learning:list"), "label": _("My courses")})
+        items.append({"url": reverse("credentials:mine"), "label": _("My credentials")})
         if grants.is_national_admin:
             items.append({"url": reverse("authoring:list"), "label": _("Courses to edit")})
         if any(grants.has(role) for role in (Role.NATIONAL_ADMIN, Role.MENTOR, Role.TRAINER, Role.MASTER_TEACHER)):
@@ -402,6 +403,7 @@ def navigation_for(person: Any) -> Any:
             items.append({"url": f"{home}#institutions", "label": _("Institutions")})
             items.append({"url": f"{home}#regions", "label": _("Regions")})
             items.append({"url": reverse("access:list"), "label": _("Roles")})
+            items.append({"url": reverse("credentials:manage"), "label": _("Credentials")})
         elif grants.has(Role.MINISTRY_VIEWER):
             items.append({"url": f"{home}#ministry-regions", "label": _("Regions")})
         coordinated = grants.institution_ids(Role.COORDINATOR)

@@ -35,7 +35,7 @@ def node_modules() -> Path:
     modules = HERE / "node_modules"
     installed = modules / ".package-lock.json"  # npm's record of what node_modules holds
     if not installed.is_file() or installed.stat().st_mtime < (HERE / "package-lock.json").stat().st_mtime:
-        subprocess.run(
+        subprocess.run(  # noqa: S603 - a fixed command, no shell
             [str(NPM), "ci", "--no-audit", "--no-fund", "--loglevel=error"],
             cwd=HERE,
             check=True,
@@ -46,7 +46,7 @@ def node_modules() -> Path:
 
 
 def node(script: str, *arguments: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 - a fixed command, no shell
         [str(NODE), script, *map(str, arguments)], cwd=HERE, capture_output=True, text=True, timeout=120
     )
 
@@ -117,7 +117,9 @@ def test_a_key_not_authorised_for_assertions_is_refused(node_modules, issuer, tm
 
 
 def test_the_open_badges_test_vector_verifies_in_the_javascript_verifier(node_modules, tmp_path):
-    reference = Path(os.environ.get("ERDEM_OB3_REFERENCE_DIR") or Path(settings.BASE_DIR).parent / "shared" / "reference" / "ob3")
+    reference = Path(
+        os.environ.get("ERDEM_OB3_REFERENCE_DIR") or Path(settings.BASE_DIR).parent / "shared" / "reference" / "ob3"
+    )
     path = reference / "obv3_test_vector_signed.json"
     if not path.is_file():
         pytest.skip(f"reference data absent: 1EdTech's signed test vector ({path.name})")

@@ -35,6 +35,14 @@ EXPECTED_PATHS = {
     "/api/v1/workshops/{workshop_id}/roster": {"get"},
     "/api/v1/workshops/{workshop_id}/attendance": {"post"},
     "/api/v1/workshops/{workshop_id}/registration": {"post", "delete"},
+    "/api/v1/credentials/achievements": {"get"},
+    "/api/v1/credentials/achievements/{public_id}": {"get"},
+    "/api/v1/credentials/credentials": {"get"},
+    "/api/v1/credentials/credentials/{public_id}": {"get"},
+    "/api/v1/credentials/credentials/{public_id}/revoke": {"post"},
+    "/api/v1/credentials/credentials/{public_id}/suspend": {"post"},
+    "/api/v1/credentials/credentials/{public_id}/reinstate": {"post"},
+    "/api/v1/credentials/verify": {"post"},
 }
 
 

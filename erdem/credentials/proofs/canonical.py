@@ -178,7 +178,7 @@ def _prepare(document: Any) -> tuple[dict[str, Any], list[Any]]:
                 if isinstance(item, str):
                     iri_terms |= _iri_terms(item)
                 elif isinstance(item, dict):
-                    if "@vocab" in item and item["@vocab"] is None or "@base" in item:
+                    if ("@vocab" in item and item["@vocab"] is None) or "@base" in item:
                         raise CanonicalizationError("An embedded context may not reset @vocab or set @base.")
                     _collect_iri_terms(item, iri_terms)
                 elif isinstance(item, list):
@@ -208,24 +208,114 @@ def _check_output(nquads: str) -> str:
     return nquads
 
 
-def _inline(node: Any) -> Any:
-    """A copy of the document with each context URL replaced by that context's object."""
+def _names(document: dict[str, Any]) -> set[str] | None:
+    """Every key and string of the document, and the prefixes of compact IRIs among them.
+
+    None when the document embeds a context of its own (then nothing is left out of the contexts).
+    """
+    names: set[str] = set()
+    for key, value, _depth in _walk(document):
+        if key == "@context" and isinstance(value, dict):
+            return None
+        for name in (key, value):
+            if isinstance(name, str):
+                names.add(name)
+                if ":" in name:
+                    names.add(name.split(":", 1)[0])
+    return names
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key != "@context":
+                yield from _strings(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item)
+
+
+def _pruned(context: Any, names: set[str]) -> Any:
+    """The context without the terms the document cannot use (pyoxigraph processes every
+    definition of every context on each parse, which is most of its work).
+
+    Keywords are kept, and so are the terms a kept definition refers to (prefixes). The
+    definitions kept are unchanged, so what the document means is unchanged.
+    """
+    if not isinstance(context, dict):
+        return context
+    wanted = set(names)
+    while True:
+        kept = {term: definition for term, definition in context.items() if term.startswith("@") or term in wanted}
+        referred = {text.split(":", 1)[0] for text in _strings(kept) if ":" in text} | set(_strings(kept))
+        if referred <= wanted:
+            break
+        wanted |= referred
+    out = {}
+    for term, definition in kept.items():
+        if isinstance(definition, dict) and isinstance(definition.get("@context"), dict):
+            definition = {**definition, "@context": _pruned(definition["@context"], wanted)}
+        out[term] = definition
+    return out
+
+
+def _term_names(context: Any) -> Iterator[str]:
+    if isinstance(context, dict):
+        for term, definition in context.items():
+            yield term
+            if isinstance(definition, dict):
+                yield from _term_names(definition.get("@context"))
+
+
+# (url, terms used) -> (the context document pruned, the pruned context); at most _PRUNED_MAX entries.
+_pruned_cache: dict[tuple[str, frozenset[str]], tuple[dict[str, Any], Any]] = {}
+_PRUNED_MAX = 512
+_terms_cache: dict[str, frozenset[str]] = {}
+
+
+def _context_for(url: str, names: set[str] | None) -> Any:
+    """The context object of a URL, pruned to the names when given (cached per set of terms used)."""
+    document = context_document(url)  # checked (and cached) by contexts.py
+    if names is None:
+        return document["@context"]
+    terms = _terms_cache.get(url)
+    if terms is None:
+        terms = _terms_cache[url] = frozenset(_term_names(document["@context"]))
+    key = (url, frozenset(names & terms))  # pruning depends on the names only through these
+    cached = _pruned_cache.get(key)
+    if cached is not None and cached[0] is document:
+        return cached[1]
+    pruned = _pruned(document["@context"], names)
+    if len(_pruned_cache) >= _PRUNED_MAX:
+        _pruned_cache.clear()
+    _pruned_cache[key] = (document, pruned)
+    return pruned
+
+
+def _inline(node: Any, names: set[str] | None) -> Any:
+    """A copy of the document with each context URL replaced by that context's object
+    (pruned to the names the document uses, when it has no context of its own)."""
     if isinstance(node, dict):
         out = {}
         for key, value in node.items():
             if key == "@context":
                 items = value if isinstance(value, list) else [value]
-                out[key] = [context_document(item)["@context"] if isinstance(item, str) else item for item in items]
+                out[key] = [_context_for(item, names) if isinstance(item, str) else item for item in items]
             else:
-                out[key] = _inline(value)
+                out[key] = _inline(value, names)
         return out
     if isinstance(node, list):
-        return [_inline(item) for item in node]
+        return [_inline(item, names) for item in node]
     return node
 
 
 def _canonize_pyoxigraph(prepared: dict[str, Any]) -> str:
-    data = json.dumps(_inline(prepared), ensure_ascii=False).encode("utf-8")
+    names = _names({key: value for key, value in prepared.items() if key != "@context"})
+    if names is not None and any(isinstance(item, dict) for item in prepared["@context"][1:]):
+        names = None
+    data = json.dumps(_inline(prepared, names), ensure_ascii=False).encode("utf-8")
     try:
         dataset = pyoxigraph.Dataset(
             pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.JSON_LD, base_iri=_RELATIVE_BASE)

@@ -146,6 +146,8 @@ def _verify_one(
     if purpose != expected_purpose:
         raise ProofError("wrong-purpose", f"The proof's purpose is {str(purpose)[:80]!r}, not {expected_purpose!r}.")
     proof_value = proof.get("proofValue")
+    if not isinstance(proof_value, str):
+        raise ProofError("malformed", "The proof has no proofValue.")
     try:
         signature = base58btc_decode(proof_value)
     except ValueError:

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import jwt as pyjwt
-from jwt.utils import base64url_decode
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from jwt.utils import base64url_decode
 
 from erdem.credentials.proofs.data_integrity import ProofError
 

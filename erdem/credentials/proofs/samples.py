@@ -47,7 +47,11 @@ def sample_credential(*, number: int = 1) -> dict[str, Any]:
             "activityEndDate": "2026-11-20",
             "creditsEarned": 2.5,
             "result": [
-                {"type": ["Result"], "resultDescription": "urn:uuid:9f1e0d2c-1b3a-4c5d-8e7f-000000000001", "value": "92"},
+                {
+                    "type": ["Result"],
+                    "resultDescription": "urn:uuid:9f1e0d2c-1b3a-4c5d-8e7f-000000000001",
+                    "value": "92",
+                },
             ],
             "achievement": {
                 "id": "https://erdem.example/achievements/ai-101",
@@ -113,7 +117,24 @@ def sample_credential(*, number: int = 1) -> dict[str, Any]:
 _CYRILLIC = "АБВГДЕЁЖЗИЙКЛМНОӨПРСТУҮФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмноөпрстуүфхцчшщъыьэюя"
 _TRADITIONAL = "".join(chr(code) for code in range(0x1820, 0x1878)) + "\u180b\u180e\u202f"
 _EMOJI = ["🎓", "🏅", "✅", "👩🏽‍🏫", "🇲🇳", "📚", "🧠", "❤️"]
-_TRICKY = ['"', "\\", "\n", "\r", "\t", "\b", "\f", "\u0001", "\u007f", "'", "<", ">", "&", "\u00a0", "\u2028", "\ufeff"]
+_TRICKY = [
+    '"',
+    "\\",
+    "\n",
+    "\r",
+    "\t",
+    "\b",
+    "\f",
+    "\u0001",
+    "\u007f",
+    "'",
+    "<",
+    ">",
+    "&",
+    "\u00a0",
+    "\u2028",
+    "\ufeff",
+]
 
 
 def _text(rng: random.Random, length: int = 24) -> str:
@@ -137,7 +158,25 @@ def _text(rng: random.Random, length: int = 24) -> str:
 
 def _number(rng: random.Random) -> int | float:
     return rng.choice(
-        [0, 1, -1, 7, 2**31, 2**53, 0.5, 2.5, -3.25, 1.5e-6, 1.0e21, 2e22, 123456.789, 0.1, 1 / 3, 100.0, rng.uniform(-1e6, 1e6)]
+        [
+            0,
+            1,
+            -1,
+            7,
+            2**31,
+            2**53,
+            0.5,
+            2.5,
+            -3.25,
+            1.5e-6,
+            1.0e21,
+            2e22,
+            123456.789,
+            0.1,
+            1 / 3,
+            100.0,
+            rng.uniform(-1e6, 1e6),
+        ]
     )
 
 
@@ -178,7 +217,10 @@ def generated_credential(rng: random.Random) -> dict[str, Any]:
     achievement = subject["achievement"]
     achievement["name"] = _text(rng)
     achievement["description"] = _text(rng, 200)
-    achievement["criteria"] = {"narrative": _text(rng, 300), **({"id": "https://erdem.example/c"} if rng.random() < 0.2 else {})}
+    achievement["criteria"] = {
+        "narrative": _text(rng, 300),
+        **({"id": "https://erdem.example/c"} if rng.random() < 0.2 else {}),
+    }
     achievement["creditsAvailable"] = _number(rng)
     achievement["tag"] = [_text(rng, 8) for _ in range(rng.randint(0, 6))]
     achievement["alignment"] = [
@@ -199,7 +241,13 @@ def generated_credential(rng: random.Random) -> dict[str, Any]:
             "resultType": rng.choice(["Percent", "GradePointAverage", "RubricScore", "ext:Custom"]),
             "allowedValue": [_text(rng, 4) for _ in range(rng.randint(0, 3))],
             "rubricCriterionLevel": [
-                {"id": f"urn:uuid:level-{index}-{level}", "type": ["RubricCriterionLevel"], "name": _text(rng, 6), "level": _text(rng, 4), "points": str(level)}
+                {
+                    "id": f"urn:uuid:level-{index}-{level}",
+                    "type": ["RubricCriterionLevel"],
+                    "name": _text(rng, 6),
+                    "level": _text(rng, 4),
+                    "points": str(level),
+                }
                 for level in range(rng.randint(0, 3))
             ],
         }

@@ -12,31 +12,28 @@ from referencing.jsonschema import DRAFT201909
 MAX_ERRORS = 50
 
 
-def _no_retrieval(uri: str) -> Resource[Any]:
-    raise Unresolvable(ref=uri)
-
-
 def schema_errors(credential: dict[str, Any], schema: dict[str, Any]) -> list[str]:
     """Human-readable errors, each prefixed by the JSON path of the part at fault; [] when valid.
 
-    References are resolved within the schema itself; nothing is fetched.
+    References are resolved within the schema itself: the registry has no retrieval, so
+    nothing is fetched (a reference elsewhere is reported as an error).
     """
     resource = Resource.from_contents(schema, default_specification=DRAFT201909)
-    registry: Registry[Any] = Registry(retrieve=_no_retrieval).with_resource(schema.get("$id", ""), resource)
+    registry: Registry[Any] = Registry().with_resource(schema.get("$id", ""), resource)
     validator = Draft201909Validator(schema, registry=registry)
     messages = []
     try:
         errors = sorted(validator.iter_errors(credential), key=lambda error: list(map(str, error.absolute_path)))
     except Unresolvable as error:
         return [f"$: the schema refers to {error.ref!r}, which is not part of it"]
-    for error in errors[:MAX_ERRORS]:
-        message = error.message
-        instance = repr(error.instance)
+    for found in errors[:MAX_ERRORS]:
+        message = found.message
+        instance = repr(found.instance)
         if len(instance) > 80 and message.startswith(instance):
             message = instance[:80] + "…" + message[len(instance) :]
         if len(message) > 400:
             message = message[:400] + "…"
-        messages.append(f"{error.json_path}: {message}")
+        messages.append(f"{found.json_path}: {message}")
     if len(errors) > MAX_ERRORS:
         messages.append(f"… and {len(errors) - MAX_ERRORS} more")
     return messages

@@ -89,7 +89,9 @@ def test_alg_none_and_others_are_refused():
     )
     hs256 = pyjwt.encode(sample_credential(), public_pem, algorithm="HS256", headers={"kid": KID})
     assert code_of(hs256) == "alg-not-allowed"
-    es256 = pyjwt.encode(sample_credential(), generate_private_key(SECP256R1()), algorithm="ES256", headers={"kid": KID})
+    es256 = pyjwt.encode(
+        sample_credential(), generate_private_key(SECP256R1()), algorithm="ES256", headers={"kid": KID}
+    )
     assert code_of(es256) == "alg-not-allowed"
 
 
@@ -125,7 +127,7 @@ def test_oversized_and_deeply_nested_tokens_are_refused():
     assert code_of("a" * (MAX_TOKEN_BYTES + 1)) == "malformed"
     deep = "[" * 100_000 + "]" * 100_000
     header = b64({"alg": "EdDSA", "kid": KID})
-    nested = f"{header}.{b64(deep.encode())[:MAX_TOKEN_BYTES - 200]}.c2ln"
+    nested = f"{header}.{b64(deep.encode())[: MAX_TOKEN_BYTES - 200]}.c2ln"
     assert code_of(nested) == "malformed"
     assert code_of(f"{b64(b'[' * 5000)}.{b64({})}.c2ln") == "malformed"
 

@@ -23,7 +23,14 @@ def test_round_trip_of_a_full_list():
     assert decoded == bits
     assert bitstring_decode(encoded[1:]) == bits  # without the multibase prefix
     assert [bit_get(decoded, i) for i in (0, 1, 2, 7, 8, 9, 12345, STATUS_LIST_LENGTH - 1)] == [
-        True, True, False, True, True, False, True, True,
+        True,
+        True,
+        False,
+        True,
+        True,
+        False,
+        True,
+        True,
     ]
     bit_set(bits, 1, False)
     assert not bit_get(bits, 1) and bit_get(bits, 0)

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from erdem.access.models import Role, RoleAssignment
+from erdem.credentials.models import Achievement, Credential, CredentialEvent
 from erdem.demo import services
 from erdem.demo.names import FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, transliterate
 from erdem.demo.services import DEMO_PASSWORD, DemoSize, demo_load
@@ -39,6 +40,10 @@ def people_snapshot() -> list[tuple[str, ...]]:
 
 
 def demo_delete() -> None:
+    # The credential audit log refuses delete(); starting the demo over is the one exception.
+    CredentialEvent.objects.all()._raw_delete(CredentialEvent.objects.db)
+    Credential.objects.all().delete()
+    Achievement.objects.all().delete()
     RoleAssignment.objects.all().delete()
     Person.objects.all().delete()
     Programme.objects.all().delete()
@@ -217,6 +222,9 @@ def test_default_size_mirrors_the_real_programme() -> None:
     assert max(months) <= (2025, 6)
     assert (months[(2025, 3)] + months[(2025, 4)]) / 2054 > 0.35
     assert Person.objects.filter(preferred_language="mn").count() > 0.8 * Person.objects.count()
+    # The programme's 580 certified educators hold the micro-certificate (revoked ones included).
+    certified = Credential.objects.filter(achievement__kind=Achievement.Kind.MICRO_CERTIFICATE)
+    assert certified.count() == result.counts["credentials_certified"] == 580
 
 
 def test_roles_are_dated_like_the_programme() -> None:

@@ -1,0 +1,535 @@
+import base64
+import copy
+import datetime as dt
+import io
+import json
+from typing import Any
+from unittest import mock
+
+import jwt as pyjwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.utils import timezone
+from pypdf import PdfWriter
+
+from erdem.credentials.fetch import did_web_url
+from erdem.credentials.identity import credential_url, issuer_did, verification_method_id
+from erdem.credentials.keys import key_active, key_private, key_rotate
+from erdem.credentials.models import Credential
+from erdem.credentials.proofs.data_integrity import document_sign
+from erdem.credentials.proofs.jwt import jwt_encode
+from erdem.credentials.proofs.multikey import did_key, ed25519_public_multibase
+from erdem.credentials.proofs.samples import sample_credential
+from erdem.credentials.proofs.status_list import bitstring_encode
+from erdem.credentials.services import credential_reissue, credential_revoke, credential_suspend
+from erdem.credentials.tests.factories import achievement_create, credential_create
+from erdem.credentials.verification import (
+    credential_verify,
+    identity_matches,
+    verify_file,
+    verify_input,
+)
+from erdem.people.tests.factories import make_person
+from erdem.programmes.tests.factories import ProgrammeFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def credential() -> Credential:
+    programme = ProgrammeFactory()
+    return credential_create(achievement=achievement_create(programme=programme), person=make_person())
+
+
+def statuses(result: Any) -> dict[str, str]:
+    return {check.code: check.status for check in result.checks}
+
+
+def message(result: Any, code: str) -> str:
+    check = result.check(code)
+    assert check is not None
+    return check.message
+
+
+# --- our own credentials ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("form", ["document", "jwt"])
+def test_our_credential_is_valid_in_both_forms(credential, form):
+    result = credential_verify(getattr(credential, form))
+
+    assert result.verdict == "valid"
+    assert result.format == ("vc-jwt" if form == "jwt" else "data-integrity")
+    assert statuses(result) == {
+        "format": "pass",
+        "signature": "pass",
+        "issuer": "pass",
+        "status": "pass",
+        "dates": "pass",
+        "schema": "not-checked",
+    }
+    assert [check.code for check in result.checks] == ["format", "signature", "issuer", "status", "dates", "schema"]
+    assert "national centre" in message(result, "issuer")
+    assert message(result, "schema") == "Not checked: this server has no copy of the official schema."
+    assert result.ours == credential
+    assert result.issuer_id == issuer_did()
+    assert result.achievement_name == "Боловсролд хиймэл оюун ашиглах үндэс / Foundations of AI in Education"
+    assert result.identities[0].hashed and result.identities[0].identity_type == "emailAddress"
+    assert identity_matches(
+        email=f"  {credential.person.email.upper()} ",
+        identity_hash=result.identities[0].value,
+        salt=result.identities[0].salt,
+    )
+    assert not identity_matches(
+        email="someone@else.mn", identity_hash=result.identities[0].value, salt=result.identities[0].salt
+    )
+    assert result.status == "active"
+
+
+def test_a_retired_key_still_verifies(credential):
+    key_rotate()
+
+    assert credential_verify(credential.document).verdict == "valid"
+    assert credential_verify(credential.jwt).verdict == "valid"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda doc: doc.update(name=doc["name"].replace("Foundations", "Foundationz")),
+        lambda doc: doc["issuer"].update(name=doc["issuer"]["name"] + "."),
+        lambda doc: doc["credentialSubject"]["achievement"].update(humanCode="AI-101-MD"),
+        lambda doc: doc.update(validFrom=str(int(doc["validFrom"][:4]) - 1) + doc["validFrom"][4:]),
+    ],
+    ids=["name", "issuer", "credentialSubject", "validFrom"],
+)
+def test_a_changed_character_breaks_the_signature(credential, change):
+    tampered = copy.deepcopy(credential.document)
+    change(tampered)
+
+    result = credential_verify(tampered)
+
+    assert result.verdict == "invalid"
+    assert statuses(result)["signature"] == "fail"
+    assert message(result, "signature").startswith("The signature does not match")
+    assert statuses(result)["issuer"] == "not-checked"
+    assert result.ours is None  # a forgery never borrows the real credential's record
+
+
+def test_a_changed_jwt_payload_breaks_the_signature(credential):
+    header, payload, signature = credential.jwt.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["name"] = claims["name"].replace("Foundations", "Foundationz")
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+
+    result = credential_verify(f"{header}.{forged}.{signature}")
+
+    assert result.verdict == "invalid"
+    assert statuses(result)["signature"] == "fail"
+
+
+def test_signed_with_another_key_but_claiming_ours(credential):
+    unsigned = {key: value for key, value in credential.document.items() if key != "proof"}
+    forged = document_sign(
+        unsigned,
+        private_key=Ed25519PrivateKey.generate(),
+        verification_method=verification_method_id(key_active()),
+        created=NOW,
+    )
+
+    result = credential_verify(forged)
+
+    assert result.verdict == "invalid"
+    assert message(result, "signature").startswith("The signature does not match")
+
+
+def test_a_key_that_is_not_ours_under_our_name(credential):
+    unsigned = {key: value for key, value in credential.document.items() if key != "proof"}
+    private_key = Ed25519PrivateKey.generate()
+    forged = document_sign(
+        unsigned,
+        private_key=private_key,
+        verification_method=f"{issuer_did()}#{ed25519_public_multibase(private_key.public_key())}",
+        created=NOW,
+    )
+
+    result = credential_verify(forged)
+
+    assert result.verdict == "invalid"
+    assert "not one of this platform's keys" in message(result, "signature")
+
+
+def test_unknown_context_fails_the_format_check(credential):
+    document = copy.deepcopy(credential.document)
+    document["@context"].append("https://example.org/unknown-context.json")
+
+    result = credential_verify(document)
+
+    assert result.verdict == "invalid"
+    assert statuses(result)["format"] == "fail"
+    assert "https://example.org/unknown-context.json" in message(result, "format")
+    assert "vocabulary" in message(result, "format")
+    assert statuses(result)["signature"] == "not-checked"
+
+
+def _segment(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+def test_jwt_with_alg_none_hs256_or_an_unexpected_header_is_refused(credential):
+    payload = credential.jwt.split(".")[1]
+    unsigned_token = _segment({"alg": "none", "typ": "vc+jwt"}) + "." + payload + "."
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    hs256 = pyjwt.encode(claims, "a shared secret of thirty-two bytes!", algorithm="HS256")
+    key = key_active()
+    extra_header = pyjwt.encode(
+        claims,
+        key_private(key),
+        algorithm="EdDSA",
+        headers={"kid": verification_method_id(key), "jku": "https://evil.example/keys"},
+    )
+
+    for token, expected in (
+        (unsigned_token, "not safe or not accepted"),
+        (hs256, "not safe or not accepted"),
+        (extra_header, "wrapped in a way"),
+    ):
+        result = credential_verify(token)
+        assert result.verdict == "invalid", token
+        assert statuses(result)["signature"] == "fail"
+        assert expected in message(result, "signature")
+
+
+def test_revocation_shows_at_once(credential):
+    credential_revoke(credential=credential, actor=None, reason="Issued by mistake.")
+
+    for form in (credential.document, credential.jwt):
+        result = credential_verify(form)
+        assert result.verdict == "invalid"
+        assert statuses(result)["signature"] == "pass"
+        assert statuses(result)["status"] == "fail"
+        assert message(result, "status").startswith("The issuer has revoked this credential.")
+        assert timezone.localdate().isoformat() in message(result, "status")
+        assert result.summary == "This credential is not valid: its issuer has revoked it."
+        assert result.status == "revoked"
+
+
+def test_suspension_and_reinstatement(credential):
+    credential_suspend(credential=credential, actor=None, reason="Under review.")
+
+    result = credential_verify(credential.document)
+
+    assert result.verdict == "invalid"
+    assert result.status == "suspended"
+    assert message(result, "status").startswith("The issuer has suspended this credential for now.")
+    assert "It was suspended on" in message(result, "status")
+
+    from erdem.credentials.services import credential_reinstate
+
+    credential_reinstate(credential=credential, actor=None, reason="Review done.")
+    assert credential_verify(credential.document).verdict == "valid"
+
+
+def test_a_reissued_credential_says_it_was_replaced(credential):
+    new = credential_reissue(credential=credential, actor=None, reason="")
+
+    old = credential_verify(credential.document)
+
+    assert old.verdict == "invalid"
+    assert old.status == "replaced"
+    assert old.replaced_by_url == credential_url(new.public_id)
+    assert "replaced by a newer credential" in message(old, "status")
+    assert old.summary == "This credential is no longer valid: it was replaced by a newer one."
+    assert credential_verify(new.document).verdict == "valid"
+
+
+def test_an_expired_credential_fails_the_dates_check():
+    programme = ProgrammeFactory()
+    achievement = achievement_create(programme=programme, valid_months=12)
+    expired = credential_create(
+        achievement=achievement, person=make_person(), at=timezone.now() - dt.timedelta(days=800)
+    )
+
+    for form in (expired.document, expired.jwt):
+        result = credential_verify(form)
+        assert result.verdict == "invalid"
+        assert statuses(result)["signature"] == "pass"
+        assert statuses(result)["dates"] == "fail"
+        assert message(result, "dates").startswith("It has expired")
+
+
+def test_not_yet_valid(credential):
+    result = credential_verify(credential.document, now=timezone.now() - dt.timedelta(days=2))
+
+    assert statuses(result)["dates"] == "fail"
+    assert "not valid yet" in message(result, "dates")
+
+
+# --- other issuers ------------------------------------------------------------------------------------------------
+
+
+def _external(issuer: str, method: str, private_key: Ed25519PrivateKey, **changes: Any) -> dict[str, Any]:
+    document = sample_credential()
+    document["issuer"]["id"] = issuer
+    document.pop("credentialStatus")
+    document.update(changes)
+    return document_sign(document, private_key=private_key, verification_method=method, created=NOW)
+
+
+def test_a_did_key_credential_verifies_without_any_request():
+    private_key = Ed25519PrivateKey.generate()
+    issuer = did_key(private_key.public_key())
+    signed = _external(issuer, f"{issuer}#{issuer.removeprefix('did:key:')}", private_key)
+
+    with mock.patch("erdem.credentials.verification.fetch_json") as fetch:
+        result = credential_verify(signed, now=NOW)
+        token_result = credential_verify(jwt_encode(signed, private_key=private_key, kid=issuer), now=NOW)
+
+    fetch.assert_not_called()
+    assert result.verdict == "valid", result.checks
+    assert message(result, "status") == "This issuer publishes no status for it (it cannot be revoked online)."
+    assert result.ours is None
+    assert token_result.verdict == "valid", token_result.checks
+
+
+def test_signed_by_someone_other_than_the_named_issuer():
+    private_key = Ed25519PrivateKey.generate()
+    signer = did_key(private_key.public_key())
+    signed = _external("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", f"{signer}", private_key)
+
+    result = credential_verify(signed, now=NOW)
+
+    assert statuses(result)["signature"] == "pass"
+    assert statuses(result)["issuer"] == "fail"
+    assert result.verdict == "invalid"
+
+
+DID = "did:web:issuer.example.org"
+
+
+def _did_web_world(private_key: Ed25519PrivateKey, *, revoked: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
+    multibase = ed25519_public_multibase(private_key.public_key())
+    method = f"{DID}#key-1"
+    did_document = {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": DID,
+        "verificationMethod": [{"id": method, "type": "Multikey", "controller": DID, "publicKeyMultibase": multibase}],
+        "assertionMethod": [method],
+    }
+    bits = bytearray(16 * 1024)
+    if revoked:
+        bits[0] = 0b00010000  # entry 3
+    status_list = document_sign(
+        {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "id": "https://issuer.example.org/status/1",
+            "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": DID,
+            "validFrom": "2026-01-01T00:00:00Z",
+            "credentialSubject": {
+                "id": "https://issuer.example.org/status/1#list",
+                "type": "BitstringStatusList",
+                "statusPurpose": "revocation",
+                "encodedList": bitstring_encode(bytes(bits)),
+            },
+        },
+        private_key=private_key,
+        verification_method=method,
+        created=NOW,
+    )
+    credential = _external(
+        DID,
+        method,
+        private_key,
+        credentialStatus={
+            "id": "https://issuer.example.org/status/1#3",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": "3",
+            "statusListCredential": "https://issuer.example.org/status/1",
+        },
+    )
+    documents = {
+        did_web_url(DID): did_document,
+        "https://issuer.example.org/status/1": status_list,
+    }
+    return credential, documents
+
+
+@pytest.mark.parametrize("revoked", [False, True])
+def test_a_did_web_credential_with_its_status_list_fetched(revoked):
+    private_key = Ed25519PrivateKey.generate()
+    credential, documents = _did_web_world(private_key, revoked=revoked)
+
+    with mock.patch("erdem.credentials.verification.fetch_json", side_effect=lambda url, accept: documents[url]):
+        result = credential_verify(credential, now=NOW)
+
+    assert statuses(result)["signature"] == "pass", result.checks
+    assert statuses(result)["issuer"] == "pass"
+    if revoked:
+        assert result.verdict == "invalid"
+        assert message(result, "status").startswith("The issuer has revoked this credential.")
+    else:
+        assert result.verdict == "valid", result.checks
+
+
+def test_a_did_web_key_not_listed_for_issuing_fails():
+    private_key = Ed25519PrivateKey.generate()
+    credential, documents = _did_web_world(private_key)
+    documents[did_web_url(DID)]["assertionMethod"] = []
+
+    with mock.patch("erdem.credentials.verification.fetch_json", side_effect=lambda url, accept: documents[url]):
+        result = credential_verify(credential, now=NOW)
+
+    assert statuses(result)["signature"] == "fail"
+    assert "does not list the signing key" in message(result, "signature")
+
+
+@override_settings(ERDEM_VERIFIER_FETCH=False)
+def test_without_fetching_a_did_web_credential_is_incomplete():
+    credential, _documents = _did_web_world(Ed25519PrivateKey.generate())
+
+    with mock.patch("erdem.credentials.verification.fetch_json") as fetch:
+        result = credential_verify(credential, now=NOW)
+
+    fetch.assert_not_called()
+    assert result.verdict == "incomplete"
+    assert statuses(result)["signature"] == "not-checked"
+    assert message(result, "signature") == (
+        "This could not be checked offline: the issuer's keys are published at "
+        "https://issuer.example.org/.well-known/did.json."
+    )
+    assert statuses(result)["status"] == "not-checked"
+    assert result.summary.startswith("Nothing wrong was found, but this credential could not be fully checked")
+
+
+# --- hostile and malformed input ----------------------------------------------------------------------------------
+
+
+def test_huge_and_deeply_nested_input_is_refused_cleanly():
+    huge = json.dumps({"name": "x" * (1024 * 1024)})
+    deep_text = "[" * 100_000 + "]" * 100_000
+    deep_object: dict[str, Any] = {}
+    cursor = deep_object
+    for _level in range(5000):
+        cursor["a"] = {}
+        cursor = cursor["a"]
+
+    assert message(verify_input(huge), "format") == "This is larger than 1 MB; a credential is much smaller."
+    for result in (verify_input(deep_text), credential_verify(deep_object)):
+        assert result.verdict == "invalid"
+        assert "nested too deeply" in message(result, "format")
+    token = "eyJhbGciOiJFZERTQSJ9." + "A" * (300 * 1024) + ".sig"
+    assert "larger than 256 KB" in message(credential_verify(token), "format")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "Nothing to check."),
+        ("hello", "This is neither a credential (JSON or JWT) nor a link to one."),
+        ("{not json", "This is not valid JSON."),
+        ("[1, 2]", "This is not a credential: it is not a JSON object."),
+        ('{"@context": "https://www.w3.org/ns/credentials/v2"}', "This is not a verifiable credential"),
+        ("aaa.bbb.ccc", "This JWT does not carry a credential"),
+        ("ftp://example.org/x", "This is neither a credential"),
+        ("https://127.0.0.1:1/credentials/", "Credentials are fetched only from public https addresses."),
+    ],
+)
+def test_malformed_input_is_a_failed_check_not_an_error(text, expected):
+    result = verify_input(text)
+
+    assert result.verdict == "invalid"
+    assert message(result, "format").startswith(expected)
+
+
+def test_a_link_or_code_of_ours_is_read_locally(credential):
+    with mock.patch("erdem.credentials.verification.fetch_json") as fetch:
+        by_page = verify_input(credential_url(credential.public_id))
+        by_jwt_link = verify_input(credential_url(credential.public_id) + "credential.jwt")
+        by_code = verify_input(credential.verification_code.lower())
+        missing = verify_input(credential_url("6d1f2c8e-0000-4000-8000-000000000000"))
+
+    fetch.assert_not_called()
+    assert by_page.verdict == by_code.verdict == "valid"
+    assert by_jwt_link.format == "vc-jwt" and by_jwt_link.verdict == "valid"
+    assert message(missing, "format") == "There is no credential at this link on this platform."
+
+
+def test_schema_failures_are_reported_without_deciding_the_verdict(credential, tmp_path):
+    schema = {
+        "$schema": "https://json-schema.org/draft/2019-09/schema#",
+        "$id": "https://example.org/schema.json",
+        "type": "object",
+        "properties": {"proof": {"type": "array"}},
+    }
+    path = tmp_path / "schema.json"
+    path.write_text(json.dumps(schema))
+    single_proof = dict(credential.document, proof=credential.document["proof"][0])
+
+    with override_settings(ERDEM_OB3_SCHEMA_PATH=str(path)):
+        good = credential_verify(credential.document)
+        reported = credential_verify(single_proof)
+
+    assert statuses(good)["schema"] == "pass"
+    assert statuses(reported)["schema"] == "fail"
+    assert "$.proof" in message(reported, "schema")
+    assert reported.verdict == "valid"
+
+
+# --- files --------------------------------------------------------------------------------------------------------
+
+
+def _pdf(attachments: dict[str, bytes]) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    for name, content in attachments.items():
+        writer.add_attachment(name, content)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_files_are_sniffed_not_trusted_by_name(credential):
+    as_json = SimpleUploadedFile("credential.pdf", json.dumps(credential.document).encode(), "application/pdf")
+    as_jwt = SimpleUploadedFile("notes.txt", credential.jwt.encode(), "text/plain")
+    pdf = SimpleUploadedFile(
+        "certificate.json",
+        _pdf({"credential.json": json.dumps(credential.document).encode(), "credential.jwt": credential.jwt.encode()}),
+    )
+    empty_pdf = SimpleUploadedFile("certificate.pdf", _pdf({}))
+    binary = SimpleUploadedFile("photo.json", b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
+
+    assert verify_file(as_json).verdict == "valid"
+    assert verify_file(as_jwt).format == "vc-jwt"
+    from_pdf = verify_file(pdf)
+    assert from_pdf.verdict == "valid"
+    assert statuses(from_pdf)["certificate"] == "pass"
+    assert "carries no credential" in message(verify_file(empty_pdf), "format")
+    assert verify_file(binary).verdict == "invalid"
+
+
+def test_a_pdf_whose_two_copies_disagree(credential):
+    other = credential_create(
+        achievement=achievement_create(programme=credential.achievement.programme, code="AI-201-MC"),
+        person=credential.person,
+    )
+    pdf = SimpleUploadedFile(
+        "certificate.pdf",
+        _pdf({"credential.json": json.dumps(credential.document).encode(), "credential.jwt": other.jwt.encode()}),
+    )
+
+    result = verify_file(pdf)
+
+    assert statuses(result)["certificate"] == "fail"
+    assert result.verdict == "invalid"
+
+
+def test_a_file_over_ten_megabytes_is_refused():
+    upload = SimpleUploadedFile("big.pdf", b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024))
+
+    assert "larger than 10 MB" in message(verify_file(upload), "format")
