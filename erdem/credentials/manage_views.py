@@ -20,12 +20,13 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from erdem.access.policy import Action, can, require
+from erdem.core.i18n import active_language
 from erdem.credentials import selectors
 from erdem.credentials.forms import (
     AchievementForm,
@@ -598,35 +599,37 @@ class _Echo:
         return value
 
 
-def _log_rows(events: Any) -> Iterator[str]:
+def _log_rows(events: Any, *, language: str) -> Iterator[str]:
+    """The CSV, row by row; in the reader's language even though it is written after the view returned."""
     writer = csv.writer(_Echo())
-    yield "\ufeff"  # Excel reads UTF-8 only after a byte order mark
-    yield writer.writerow(
-        [
-            _("When (UTC)"),
-            _("Action"),
-            _("Achievement"),
-            _("Holder"),
-            _("Holder's e-mail"),
-            _("Credential"),
-            _("By"),
-            _("Reason"),
-        ]
-    )
-    for event in events.iterator(chunk_size=1000):
-        credential = event.credential
+    with translation.override(language):
+        yield "\ufeff"  # Excel reads UTF-8 only after a byte order mark
         yield writer.writerow(
             [
-                event.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
-                event.get_action_display(),
-                credential.achievement.code,
-                credential.person.full_name,
-                credential.person.email,
-                str(credential.public_id),
-                event.actor.email if event.actor else "",
-                _csv_safe(event.reason),
+                _("When (UTC)"),
+                _("Action"),
+                _("Achievement"),
+                _("Holder"),
+                _("Holder's e-mail"),
+                _("Credential"),
+                _("By"),
+                _("Reason"),
             ]
         )
+        for event in events.iterator(chunk_size=1000):
+            credential = event.credential
+            yield writer.writerow(
+                [
+                    event.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                    event.get_action_display(),
+                    credential.achievement.code,
+                    _csv_safe(credential.person.full_name),
+                    _csv_safe(credential.person.email),
+                    str(credential.public_id),
+                    _csv_safe(event.actor.email) if event.actor else "",
+                    _csv_safe(event.reason),
+                ]
+            )
 
 
 def _csv_safe(text: str) -> str:
@@ -652,7 +655,9 @@ def audit_log(request: HttpRequest) -> HttpResponseBase:
         }
     events = selectors.credential_events(programme=programme, **criteria)
     if request.GET.get("format") == "csv" and not filters.errors:
-        response = StreamingHttpResponse(_log_rows(events), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            _log_rows(events, language=active_language()), content_type="text/csv; charset=utf-8"
+        )
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="credential-log-{stamp}.csv"'
         return response

@@ -45,7 +45,7 @@ def world():
     credentials = {
         key: credential_create(achievement=achievement, person=people[key]) for key in ("nomin", "bold", "revoked")
     }
-    admin = person_with_role(Role.NATIONAL_ADMIN, programme=programme)
+    admin = person_with_role(Role.NATIONAL_ADMIN, programme=programme, preferred_language="en")
     credential_revoke(credential=credentials["revoked"], actor=admin, reason="Issued by mistake.")
     outsider = make_person(family_name_latin="Outside", given_name_latin="Cohort")
     credential_create(achievement=achievement, person=outsider)  # holds it, but is not in the cohort
@@ -109,8 +109,10 @@ def test_only_the_starter_downloads_the_archive(client, world, django_capture_on
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"].startswith('attachment; filename="AI-101-MC_Darkhan-2026.zip"')
     assert len(zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()) == 2
-    progress = client.get(reverse("jobs:detail", args=[job.pk]), HTTP_COOKIE="django_language=en")
-    assert f'href="{download}"' in progress.content.decode()  # the job page leads to the download
+    progress = client.get(reverse("jobs:detail", args=[job.pk]))
+    page = progress.content.decode()
+    assert f'href="{download}"' in page  # the job page leads to the download
+    assert "The ZIP file holds 2 certificates of the cohort “Дархан 2026”." in page
     assert str(job.pk) in client.get(archive_url(world)).content.decode()  # listed under "your archives"
 
     other_admin = person_with_role(Role.NATIONAL_ADMIN, programme=world["programme"])

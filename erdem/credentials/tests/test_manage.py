@@ -130,7 +130,10 @@ def test_each_admin_manages_the_achievements_of_their_own_programme(client, achi
     assert client.get(reverse("credentials:achievement_detail", args=[own.public_id])).status_code == 200
     assert client.get(reverse("credentials:achievement_detail", args=[achievement.public_id])).status_code == 403
     assert _as(client, admin).get(reverse("credentials:achievement_detail", args=[own.public_id])).status_code == 403
-    assert client.get(reverse("credentials:achievement_detail", args=["00000000-0000-0000-0000-000000000000"])).status_code == 404
+    assert (
+        client.get(reverse("credentials:achievement_detail", args=["00000000-0000-0000-0000-000000000000"])).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("name", ["credentials:manage", "credentials:audit_log", "credentials:achievement_detail"])
@@ -554,3 +557,68 @@ def test_the_audit_log_exports_the_filtered_rows_as_csv_for_excel(client, admin,
 
     revoked = b"".join(client.get(reverse("credentials:audit_log"), {"format": "csv"}).streaming_content).decode()
     assert "'=HYPERLINK" in revoked  # a reason is never run as a formula
+
+
+# --- the achievement's page ---------------------------------------------------------------------------------
+
+
+def test_the_achievement_page_filters_searches_and_pages_its_credentials(client, monkeypatch, achievement, admin):
+    from erdem.credentials import manage_views
+
+    monkeypatch.setattr(manage_views, "CREDENTIALS_PER_PAGE", 2)
+    saraa = make_person(given_name="Номин", email="saraa@example.mn")
+    others = [make_person() for _ in range(2)]
+    for person in [saraa, *others]:
+        credential_create(achievement=achievement, person=person)
+    credential_revoke(credential=Credential.objects.get(person=others[0]), actor=admin, reason="Mistake.")
+    url = reverse("credentials:achievement_detail", args=[achievement.public_id])
+    _as(client, admin)
+
+    def holders(**query):
+        page = client.get(url, query).context["page"]
+        return page.paginator.count, [credential.person for credential in page.object_list]
+
+    count, first_page = holders()
+    assert count == 3 and len(first_page) == 2
+    assert holders(page="2")[0] == 3 and len(holders(page="2")[1]) == 1
+    assert holders(status="revoked") == (1, [others[0]])
+    assert holders(q="Номин") == (1, [saraa])
+    assert holders(q="SARAA@example") == (1, [saraa])
+    page = client.get(url).content.decode()
+    for name in ("issue_manual", "issue_bulk", "certificate_archive", "achievement_rules"):
+        assert reverse(f"credentials:{name}", args=[achievement.public_id]) in page
+    assert "Complete the course “Basics”" in page
+    assert reverse("credentials:credential_manage", args=[first_page[0].credentials.get().public_id]) in page
+
+
+def test_the_achievement_page_reads_a_bounded_number_of_queries(client, achievement, admin):
+    url = reverse("credentials:achievement_detail", args=[achievement.public_id])
+    credential_create(achievement=achievement, person=make_person())
+    _as(client, admin)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(4):
+        credential_create(achievement=achievement, person=make_person())
+    with CaptureQueriesContext(connection) as five:
+        client.get(url)
+    assert len(five) == len(one)
+
+
+def test_competencies_are_chosen_by_framework(client, programme, admin):
+    from erdem.frameworks.models import Competency, Dimension, Framework
+
+    framework = Framework.objects.create(
+        code="test-cft", version="1", publisher="UNESCO", name_mn="Туршилт", name_en="Test framework"
+    )
+    dimension = Dimension.objects.create(
+        framework=framework, code="1", position=1, name_mn="Хандлага", name_en="Mindset"
+    )
+    competency = Competency.objects.create(
+        framework=framework, dimension=dimension, code="1.1", name_mn="Хүн төвтэй", name_en="Human-centred"
+    )
+    url = reverse("credentials:achievement_create")
+    page = _as(client, admin).get(url).content.decode()
+    assert "Test framework" in page and "1.1 Human-centred" in page
+
+    client.post(url, {**_definition(), "competencies": [str(competency.pk)]})
+    assert list(Achievement.objects.get().competencies.all()) == [competency]

@@ -312,6 +312,16 @@ def test_public_page_of_a_replaced_credential_links_to_the_new_one(client, world
     assert f'href="{public_url(new)}"' in response.content.decode()
 
 
+def test_a_record_whose_signature_fails_is_not_called_valid(client, world):
+    credential = world["credential"]
+    tampered = {**credential.document, "name": "Something else"}
+    Credential.objects.filter(pk=credential.pk).update(document=tampered)
+    response = english(client).get(public_url(credential))
+    assert response.context["verdict"].state == "invalid"
+    assert {check.code: check.status for check in response.context["checks"]}["signature"] == "fail"
+    assert "Not valid" in response.content.decode()
+
+
 def test_unknown_credential_is_not_found(client):
     assert client.get(reverse("credentials:public", args=["00000000-0000-4000-8000-000000000000"])).status_code == 404
 
