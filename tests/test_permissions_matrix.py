@@ -38,6 +38,16 @@ from erdem.catalog.models import Course, LessonAttachment, LessonImage, LessonMe
 from erdem.catalog.packages import course_package_export
 from erdem.catalog.tests.factories import course_build, first_lesson, matrix_courses_create
 from erdem.catalog.xliff import xliff_export
+from erdem.credentials.models import (
+    Achievement,
+    AchievementRule,
+    Credential,
+    CredentialEvent,
+    IssuanceRun,
+    IssuerKey,
+)
+from erdem.credentials.services import credential_show_name_set, credential_suspend
+from erdem.credentials.tests.factories import achievement_create, credential_create
 from erdem.jobs.models import Job
 from erdem.learning.models import Cohort, CourseFeedback, Enrolment, LessonProgress
 from erdem.learning.services import cohort_enrol
@@ -203,6 +213,7 @@ def build_world() -> World:
     Enrolment.objects.filter(person=people["educator"], course=published).update(completed_at=published.created_at)
     matrix_assignments_create(educator=people["educator"], trainer=people["trainer"], cohort=cohort)
     matrix_workshop_create(course=published, cohort=cohort, trainer=people["trainer"], institution=inst_a)
+    _matrix_credentials_create(programme=programme, course=published, educator=people["educator"])
     world = World(
         programme=programme,
         programme_2=programme_2,
@@ -222,6 +233,22 @@ def build_world() -> World:
         client.force_login(person)
         world.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return world
+
+
+def _matrix_credentials_create(*, programme: Programme, course: Course, educator: Person) -> None:
+    """An active achievement on the course (the educator holds it, name shown), one the educator holds with the
+    name hidden, one the educator holds suspended, and a draft nobody can earn yet."""
+    achievement = achievement_create(programme=programme, course=course, code="matrix-achievement")
+    credential_create(achievement=achievement, person=educator)
+    hidden = credential_create(
+        achievement=achievement_create(programme=programme, code="matrix-hidden"), person=educator
+    )
+    credential_show_name_set(credential=hidden, show_name=False)
+    suspended = credential_create(
+        achievement=achievement_create(programme=programme, code="matrix-suspended"), person=educator
+    )
+    credential_suspend(credential=suspended, actor=None, reason="Matrix world.")
+    achievement_create(programme=programme, code="matrix-draft", status=Achievement.Status.DRAFT)
 
 
 @pytest.fixture(scope="module")
@@ -303,6 +330,14 @@ TARGETS: dict[str, Callable[[World], Any]] = {
         "code": "matrix-draft",
         "pk": Quiz.objects.get(lesson__module__course__code="matrix-draft").pk,
     },
+    "status_list": lambda w: {
+        "number": Credential.objects.get(achievement__code="matrix-achievement").status_list.number
+    },
+    "achievement": lambda w: Achievement.objects.get(code="matrix-achievement"),
+    "draft_achievement": lambda w: Achievement.objects.get(code="matrix-draft"),
+    "credential": lambda w: Credential.objects.get(achievement__code="matrix-achievement"),
+    "credential_hidden": lambda w: Credential.objects.get(achievement__code="matrix-hidden"),
+    "suspended_credential": lambda w: Credential.objects.get(achievement__code="matrix-suspended"),
     **{
         f"{prefix}{name}": (lambda w, code=code, name=name: _lesson_content_arguments(code, name))
         for prefix, code in (("", "matrix-published"), ("draft_", "matrix-draft"))
@@ -333,7 +368,7 @@ def _lesson_arguments(code: str) -> dict[str, Any]:
     return {"code": code, "pk": first_lesson(Course.objects.get(code=code)).pk}
 
 
-OBJECT_ARGUMENTS = {"code": "code", "slug": "slug", "iso_code": "iso_code"}
+OBJECT_ARGUMENTS = {"code": "code", "slug": "slug", "iso_code": "iso_code", "public_id": "public_id"}
 
 
 def url_for(row: Row, world: World) -> str:
@@ -450,6 +485,13 @@ def payload_for(name: str, world: World) -> tuple[Any, str | None]:
             "marked_at": timezone.now().isoformat(),
         }
         return {"marks": [mark]}, "application/json"
+    if name == "reason_json":
+        return {"reason": "Matrix test."}, "application/json"
+    if name == "verify_json":
+        credential = Credential.objects.get(achievement__code="matrix-achievement")
+        return {
+            "url": settings.SITE_URL + reverse("credentials:public", args=[credential.public_id])
+        }, "application/json"
     if name == "enrol_json":
         return {"course": "matrix-published"}, "application/json"
     if name == "feedback_json":
@@ -527,6 +569,12 @@ def snapshot() -> dict[str, Any]:
         "workshops": list(Workshop.objects.order_by("pk").values_list("pk", "status", "title_en", "starts_at")),
         "registrations": list(Registration.objects.order_by("pk").values_list("pk", "status")),
         "attendance_marks": AttendanceMark.objects.count(),
+        "achievements": list(Achievement.objects.order_by("pk").values_list("pk", "status", "name_en", "updated_at")),
+        "achievement_rules": list(AchievementRule.objects.order_by("pk").values_list("pk", "kind", "threshold")),
+        "credentials": list(Credential.objects.order_by("pk").values_list("pk", "status", "show_name", "subject_did")),
+        "credential_events": CredentialEvent.objects.count(),
+        "issuer_keys": list(IssuerKey.objects.order_by("pk").values_list("pk", "status")),
+        "issuance_runs": IssuanceRun.objects.count(),
         "outbox": len(mail.outbox),
     }
 
@@ -582,6 +630,9 @@ def test_unsafe_request_without_csrf_token_is_refused(world: World, db: None, ro
 
 # Unsafe rows whose request writes when an allowed role sends it; the others only show a form or a notice.
 WRITING_ROWS = {
+    "POST api:credential_revoke_api @credential",
+    "POST api:credential_suspend_api @credential",
+    "POST api:credential_reinstate_api @suspended_credential",
     "POST web:language",
     "POST workshops:new",
     "POST workshops:edit @workshop",

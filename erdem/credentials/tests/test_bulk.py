@@ -135,6 +135,7 @@ def test_a_list_without_an_email_column_or_not_a_table_is_refused_next_to_the_fi
 
     neither = client.post(world.url, {"step": "preview"})
     assert "cohort" in neither.context["choose"].errors
+    assert "cohort" in client.post(world.url, {"step": "preview", "cohort": "x"}).context["choose"].errors
 
 
 def test_a_cohort_of_another_programme_cannot_be_chosen(client, world):

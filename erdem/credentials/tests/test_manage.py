@@ -539,6 +539,9 @@ def test_the_audit_log_filters(client, admin, log_world):
     assert rows(date_to=timezone.localdate(log_world["old"]).isoformat()) == [("issue", "FIRST")]
     bad = client.get(url, {"date_from": "2026-05-01", "date_to": "2026-04-01"})
     assert "date_to" in bad.context["filters"].errors
+    nonsense = client.get(url, {"achievement": "not-an-id", "date_from": "yesterday", "page": "x", "action": "x"})
+    assert nonsense.status_code == 200
+    assert set(nonsense.context["filters"].errors) == {"achievement", "date_from", "action"}
 
 
 def test_the_audit_log_exports_the_filtered_rows_as_csv_for_excel(client, admin, log_world):
