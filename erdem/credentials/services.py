@@ -371,12 +371,12 @@ def issuance_run_create(
     with transaction.atomic():
         Achievement.objects.select_for_update().get(pk=achievement.pk)
         unfinished = IssuanceRun.objects.filter(
-            achievement=achievement,
-            cohort=cohort,
-            job__status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+            achievement=achievement, job__status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
         )
-        if unfinished.exists():
-            raise IssuanceError(_("A bulk issuance for these people is already running; wait for it to finish."))
+        chosen = set(person_ids)
+        for other in unfinished.only("cohort_id", "person_ids"):
+            if (cohort is not None and other.cohort_id == cohort.pk) or chosen & set(other.person_ids):
+                raise IssuanceError(_("A bulk issuance for these people is already running; wait for it to finish."))
         run = IssuanceRun.objects.create(
             achievement=achievement, cohort=cohort, person_ids=sorted(set(person_ids)), started_by=actor, reason=reason
         )
@@ -389,6 +389,19 @@ def issuance_run_create(
         )
         run.save(update_fields=["job"])
     return run
+
+
+def issuance_run_resume(*, run: IssuanceRun) -> None:
+    """Queue a bulk issuance again, after its worker was killed or it failed half-way. Always safe:
+    the job issues only to those who still lack the credential, and the database refuses a
+    second current credential even if the first worker were still alive."""
+    from erdem.credentials.tasks import issuance_run_task
+
+    if run.job_id is None:
+        raise IssuanceError(_("This bulk issuance has no job to resume."))
+    Job.objects.filter(pk=run.job_id).exclude(status=Job.Status.SUCCEEDED).update(status=Job.Status.QUEUED, error="")
+    job_id = str(run.job_id)
+    transaction.on_commit(lambda: issuance_run_task.enqueue(job_id=job_id, issuance_run_id=run.pk))
 
 
 def issuance_run_execute(*, issuance_run_id: int, job: Job | None = None) -> dict[str, Any]:

@@ -1,10 +1,12 @@
 """Bulk issuance from the page: the preview of a cohort or a list, the job, and its idempotence."""
 
 import datetime as dt
+from io import StringIO
 from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -248,3 +250,30 @@ def test_people_who_left_the_programme_are_dropped_on_issuing(client, world, dja
         _issue(client, world)
     assert not Credential.objects.filter(person=world.qualifying[1]).exists()
     assert Credential.objects.filter(method=Credential.Method.BULK).count() == 2
+
+
+def test_a_run_whose_worker_was_killed_is_resumed_and_issues_the_rest_once(world, django_capture_on_commit_callbacks):
+    people = world.qualifying
+    run = issuance_run_create(
+        achievement=world.achievement, person_ids=[person.pk for person in people], actor=world.admin
+    )
+    # The worker claimed the job, issued one credential and was killed: the job stays "running".
+    Job.objects.filter(pk=run.job_id).update(status=Job.Status.RUNNING, started_at=timezone.now())
+    services.credential_issue(
+        achievement=world.achievement, person=people[0], method=Credential.Method.BULK, actor=world.admin, notify=False
+    )
+    with pytest.raises(IssuanceError):  # the same people cannot be queued twice meanwhile
+        issuance_run_create(achievement=world.achievement, person_ids=[people[1].pk], actor=world.admin)
+
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("issuance_resume", stdout=out)
+
+    assert "1 bulk issuance(s) queued again." in out.getvalue()
+    assert Job.objects.get(pk=run.job_id).status == Job.Status.SUCCEEDED
+    chosen = [person.pk for person in people]
+    held = list(
+        Credential.objects.filter(achievement=world.achievement, person_id__in=chosen).values_list("person_id", flat=True)
+    )
+    assert sorted(held) == sorted(chosen)  # each exactly once
+    assert Job.objects.get(pk=run.job_id).result == {"issued": len(people) - 1, "already_held": 1, "not_qualified": 0}
