@@ -294,6 +294,7 @@ def _course_feedback_view(grants: Grants, person: Person, course: Any) -> bool:
 
 Rule = Callable[[Grants, Person, Any], bool]
 
+
 def _credential_own(grants: Grants, person: Person, credential: Any) -> bool:
     """The holder's own choices: downloads of every form, the public page's name, their DID."""
     return person is not None and person.is_authenticated and credential.person_id == person.pk

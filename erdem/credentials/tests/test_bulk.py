@@ -273,7 +273,9 @@ def test_a_run_whose_worker_was_killed_is_resumed_and_issues_the_rest_once(world
     assert Job.objects.get(pk=run.job_id).status == Job.Status.SUCCEEDED
     chosen = [person.pk for person in people]
     held = list(
-        Credential.objects.filter(achievement=world.achievement, person_id__in=chosen).values_list("person_id", flat=True)
+        Credential.objects.filter(achievement=world.achievement, person_id__in=chosen).values_list(
+            "person_id", flat=True
+        )
     )
     assert sorted(held) == sorted(chosen)  # each exactly once
     assert Job.objects.get(pk=run.job_id).result == {"issued": len(people) - 1, "already_held": 1, "not_qualified": 0}
