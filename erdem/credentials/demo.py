@@ -252,6 +252,7 @@ def demo_credentials_create(*, run: "DemoRun") -> None:
             method=Credential.Method.MANUAL,
             actor=run.granted_by,
             reason=TRAINER_REASON,
+            outcomes=[],  # no rules: issued by hand
             at=APPOINTED_ON[Role.MASTER_TEACHER],
             notify=False,
         )
