@@ -386,6 +386,8 @@ def _preview_context(preview: selectors.BulkPreview) -> dict[str, Any]:
     return {
         "qualifies": preview.qualifies[:PREVIEW_SHOWN],
         "holds": preview.holds[:PREVIEW_SHOWN],
+        "revoked": preview.revoked[:PREVIEW_SHOWN],
+        "revoked_count": len(preview.revoked),
         "missing": preview.missing[:PREVIEW_SHOWN],
         "qualifies_count": len(preview.qualifies),
         "holds_count": len(preview.holds),

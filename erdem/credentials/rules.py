@@ -86,7 +86,8 @@ def _rule_values(rule: AchievementRule, person_ids: list[int]) -> dict[int, int]
     from erdem.assessments.models import Attempt
     from erdem.assignments.models import Submission
     from erdem.learning.models import Enrolment
-    from erdem.workshops.models import Attendance, AttendanceStatus, Workshop
+    from erdem.workshops.models import Attendance, Workshop
+    from erdem.workshops.selectors import ATTENDED
 
     kind = AchievementRule.Kind
     # Which target is set follows from the kind (a check constraint); `or 0` only satisfies the type checker.
@@ -103,7 +104,7 @@ def _rule_values(rule: AchievementRule, person_ids: list[int]) -> dict[int, int]
         )
         return {row["person_id"]: row["best"] or 0 for row in best}
     if rule.kind == kind.WORKSHOPS_ATTENDED:
-        attended = Attendance.objects.filter(person_id__in=person_ids, status=AttendanceStatus.PRESENT).exclude(
+        attended = Attendance.objects.filter(person_id__in=person_ids, status__in=ATTENDED).exclude(
             workshop__status=Workshop.Status.CANCELLED
         )
         if course_id:

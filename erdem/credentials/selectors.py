@@ -240,6 +240,7 @@ class BulkPreview:
 
     qualifies: list[PreviewRow] = field(default_factory=list)
     holds: list[PreviewRow] = field(default_factory=list)
+    revoked: list[PreviewRow] = field(default_factory=list)
     missing: list[PreviewRow] = field(default_factory=list)
 
     @property
@@ -258,13 +259,20 @@ def bulk_preview(*, achievement: Achievement, person_ids: Iterable[int]) -> Bulk
             "person_id", flat=True
         )
     )
-    pending = [pk for pk in ids if pk in people and pk not in holding]
+    revoked = set(
+        Credential.objects.filter(achievement=achievement, person_id__in=ids, status=Credential.Status.REVOKED)
+        .exclude(person_id__in=holding)
+        .values_list("person_id", flat=True)
+    )
+    pending = [pk for pk in ids if pk in people and pk not in holding and pk not in revoked]
     qualifications: dict[int, Qualification] = rules_evaluate(achievement, pending) if pending else {}
     preview = BulkPreview()
     order = sorted(people.values(), key=lambda person: (person.family_name, person.given_name, person.email))
     for person in order:
         if person.pk in holding:
             preview.holds.append(PreviewRow(person))
+        elif person.pk in revoked:
+            preview.revoked.append(PreviewRow(person))
         elif qualifications[person.pk].qualifies:
             preview.qualifies.append(PreviewRow(person))
         else:

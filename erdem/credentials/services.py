@@ -36,6 +36,9 @@ logger = logging.getLogger(__name__)
 # Crockford's base32 without look-alikes: a code read aloud or typed from paper survives.
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 REASON_MAX_LENGTH = 2000
+# Whoever has one of these for an achievement is left out by automatic and bulk issuance: they hold it,
+# or the national centre revoked it (only an administrator, by hand, issues it again).
+DECIDED_STATUSES = (Credential.Status.ACTIVE, Credential.Status.SUSPENDED, Credential.Status.REVOKED)
 BULK_CHUNK = 200
 
 
@@ -321,10 +324,11 @@ def credentials_award_due(*, person_id: int) -> list[Credential]:
     person = Person.objects.get(pk=person_id)
     issued: list[Credential] = []
     while True:
+        # A revoked credential is the national centre's decision: it is not issued again by itself.
         held = set(
-            Credential.objects.filter(
-                person=person, status__in=[Credential.Status.ACTIVE, Credential.Status.SUSPENDED]
-            ).values_list("achievement_id", flat=True)
+            Credential.objects.filter(person=person, status__in=DECIDED_STATUSES).values_list(
+                "achievement_id", flat=True
+            )
         )
         due = []
         for achievement in auto_achievements():
@@ -421,9 +425,7 @@ def issuance_run_execute(*, issuance_run_id: int, job: Job | None = None) -> dic
         chunk = [person_id for person_id in ids[start : start + BULK_CHUNK] if person_id in people]
         holding = set(
             Credential.objects.filter(
-                achievement=achievement,
-                person_id__in=chunk,
-                status__in=[Credential.Status.ACTIVE, Credential.Status.SUSPENDED],
+                achievement=achievement, person_id__in=chunk, status__in=DECIDED_STATUSES
             ).values_list("person_id", flat=True)
         )
         qualifications = rules_evaluate(achievement, chunk, rules=rules)

@@ -50,7 +50,9 @@ def status_entry_allocate() -> StatusEntry:
     transaction): the list's row is locked only for this short moment, not while signing."""
     for _attempt in range(3):
         with transaction.atomic():
-            status_list = StatusList.objects.select_for_update().order_by("-number").first()
+            # The bitstring (32 KB) is not needed to hand out an entry: leave it in the database.
+            newest = StatusList.objects.select_for_update().only("pk", "number", "length", "allocated")
+            status_list = newest.order_by("-number").first()
             if status_list is not None and status_list.allocated < status_list.length:
                 position = status_list.allocated
                 StatusList.objects.filter(pk=status_list.pk).update(allocated=position + 1)

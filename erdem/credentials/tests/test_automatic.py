@@ -5,7 +5,7 @@ import pytest
 from erdem.catalog.models import Lesson
 from erdem.catalog.tests.factories import course_build
 from erdem.credentials.models import Achievement, AchievementRule, Credential
-from erdem.credentials.services import credential_reissue, credentials_award_due
+from erdem.credentials.services import credential_reissue, credential_revoke, credentials_award_due
 from erdem.credentials.tests.factories import achievement_create, credential_create
 from erdem.learning.services import enrolment_create, lesson_complete
 from erdem.people.tests.factories import make_person
@@ -68,3 +68,17 @@ def test_reissue_replaces_and_keeps_history():
     assert new.document["credentialSubject"]["id"].startswith("did:key:")
     assert [event.action for event in old.events.all()] == ["issue", "reissue"]
     assert new.document["id"] != old.document["id"]
+
+
+def test_a_revoked_credential_is_not_issued_again_by_itself():
+    programme = ProgrammeFactory()
+    course = course_build(programme=programme, modules=1, lessons=1)
+    achievement = achievement_create(programme=programme, course=course)
+    person = make_person()
+    enrolment = enrolment_create(person=person, course=course)
+    lesson_complete(enrolment=enrolment, lesson=Lesson.objects.get(module__course=course))
+    (credential,) = credentials_award_due(person_id=person.pk)
+    credential_revoke(credential=credential, actor=None, reason="Plagiarism found after review.")
+
+    assert credentials_award_due(person_id=person.pk) == []
+    assert not Credential.objects.filter(achievement=achievement, status=Credential.Status.ACTIVE).exists()
