@@ -82,6 +82,26 @@ def page_targets() -> list[tuple[str, str, str | None]]:
         ("catalogue: educator", reverse("catalog:list"), educator),
         ("course page: educator", reverse("catalog:course", args=[lesson.module.course.code]), educator),
         ("lesson page: educator", lesson_path(lesson), educator),
+        *credential_targets(),
+    ]
+
+
+def credential_targets() -> list[tuple[str, str, str | None]]:
+    """The verification pages a QR code or a link leads to: each verifies a signed credential in full."""
+    from django.conf import settings
+    from django.utils.http import urlencode
+
+    from erdem.credentials.models import Credential
+
+    credential = Credential.objects.filter(status=Credential.Status.ACTIVE).order_by("pk").first()
+    if credential is None:
+        return []
+    public = reverse("credentials:public", args=[credential.public_id])
+    verify = reverse("credentials:verify") + "?" + urlencode({"url": settings.SITE_URL + public})
+    return [
+        ("credential public page (anonymous)", public, None),
+        ("verifier, a link (anonymous)", verify, None),
+        ("status list credential", reverse("credentials:status_list", args=[credential.status_list.number]), None),
     ]
 
 
