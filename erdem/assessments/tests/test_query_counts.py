@@ -27,9 +27,10 @@ from erdem.programmes.tests.factories import ProgrammeFactory
 
 # Session and person (every page); the attempt checked, then locked with its quiz; the drawn
 # questions, their choices and translations; the save. Then the enrolment found and locked, one
-# query per completion rule (erdem.learning.completion) and the completion date when it is due.
-# The two transactions add two savepoints each in a test.
-SUBMISSION_MAX_QUERIES = 18
+# query per completion rule (erdem.learning.completion) and the completion date when it is due;
+# whether any credential issues automatically (the credential check itself is a job, after the
+# commit). The two transactions add two savepoints each in a test.
+SUBMISSION_MAX_QUERIES = 19
 
 
 def _course(size: int) -> tuple[Course, list[Quiz]]:

@@ -1,32 +1,21 @@
 import copy
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from django.conf import settings
 from django.test import override_settings
 
 from erdem.credentials.proofs.data_integrity import document_sign
 from erdem.credentials.proofs.samples import sample_credential
 from erdem.credentials.proofs.schema import ob3_schema, schema_errors
-
-SCHEMA_NAME = "ob_v3p0_achievementcredential_schema.json"
-
-
-def reference_dir() -> Path:
-    configured = os.environ.get("ERDEM_OB3_REFERENCE_DIR")
-    return Path(configured) if configured else Path(settings.BASE_DIR).parent / "shared" / "reference" / "ob3"
+from erdem.credentials.tests.conftest import SCHEMA_NAME, reference_dir
 
 
 @pytest.fixture(scope="module")
-def schema_path() -> Path:
-    path = reference_dir() / SCHEMA_NAME
-    if not path.is_file():
-        pytest.skip(f"reference data absent: the Open Badges 3.0 JSON schema ({SCHEMA_NAME})")
-    return path
+def schema_path(official_schema_path: Path) -> Path:
+    return official_schema_path
 
 
 @pytest.fixture(scope="module")

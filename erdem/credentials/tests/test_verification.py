@@ -58,8 +58,17 @@ def message(result: Any, code: str) -> str:
 # --- our own credentials ------------------------------------------------------------------------------------------
 
 
+def test_our_credential_passes_the_official_schema(credential, settings, official_schema_path):
+    settings.ERDEM_OB3_SCHEMA_PATH = str(official_schema_path)
+    for form in (credential.document, credential.jwt):
+        result = credential_verify(form)
+        assert statuses(result)["schema"] == "pass"
+        assert result.verdict == "valid"
+
+
 @pytest.mark.parametrize("form", ["document", "jwt"])
-def test_our_credential_is_valid_in_both_forms(credential, form):
+def test_our_credential_is_valid_in_both_forms(credential, form, settings):
+    settings.ERDEM_OB3_SCHEMA_PATH = ""
     result = credential_verify(getattr(credential, form))
 
     assert result.verdict == "valid"
