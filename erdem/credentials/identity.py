@@ -42,7 +42,12 @@ def issuer_profile(programme: Programme) -> dict[str, Any]:
         "name": centre.name_mn or centre.name_en,
         "url": settings.SITE_URL + "/",
         "image": {"id": absolute_url("/static/erdem/favicon.svg"), "type": "Image"},
+        # The awarding body's country: one of the EU micro-credential recommendation's mandatory elements.
+        "address": {"type": ["Address"], "addressCountry": "Mongolia", "addressCountryCode": "MN"},
     }
+    region = getattr(centre, "region", None)
+    if region is not None:
+        profile["address"]["addressRegion"] = region.name_en or region.name_mn
     if centre.name_en and centre.name_en != profile["name"]:
         profile["description"] = centre.name_en
     return profile

@@ -312,7 +312,7 @@ def auto_achievements() -> list[Achievement]:
     return list(
         Achievement.objects.filter(status=Achievement.Status.ACTIVE, auto_issue=True, rules__isnull=False)
         .distinct()
-        .select_related("programme__national_centre")
+        .select_related("programme__national_centre__region")
     )
 
 
@@ -413,7 +413,7 @@ def issuance_run_execute(*, issuance_run_id: int, job: Job | None = None) -> dic
 
     Idempotent: rerun after a crash, it skips those already issued, so nobody is issued twice
     and nobody is missed."""
-    run = IssuanceRun.objects.select_related("achievement__programme__national_centre").get(pk=issuance_run_id)
+    run = IssuanceRun.objects.select_related("achievement__programme__national_centre__region").get(pk=issuance_run_id)
     achievement = run.achievement
     if achievement.status != Achievement.Status.ACTIVE:
         raise JobError(_("This achievement is not active, so it cannot be issued."))
