@@ -254,6 +254,8 @@ class Credential(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     method = models.CharField(_("issued"), max_length=10, choices=Method.choices)
     issued_at = models.DateTimeField(_("issued at"))
+    # When the person earned it: the first issue's date, kept by every reissue (corrections, a new DID).
+    awarded_at = models.DateTimeField(_("awarded at"))
     valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
     replaces = models.OneToOneField(
         "self",

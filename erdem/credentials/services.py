@@ -111,13 +111,15 @@ def _credential_build(
     """An unsaved credential, signed; its status entry is allocated (and committed) first."""
     if outcomes is None:
         outcomes = rules_evaluate(achievement, [person.pk])[person.pk].outcomes
+    awarded_at = replaces.awarded_at if replaces is not None else issued_at
     entry = status_entry_allocate()
     credential = Credential(
         achievement=achievement,
         person=person,
         method=method,
         issued_at=issued_at,
-        valid_until=_valid_until(achievement, issued_at),
+        awarded_at=awarded_at,
+        valid_until=_valid_until(achievement, awarded_at),
         replaces=replaces,
         subject_did=subject_did,
         identity_salt=secrets.token_hex(8),
@@ -132,6 +134,7 @@ def _credential_build(
         salt=credential.identity_salt,
         subject_did=subject_did,
         issued_at=issued_at,
+        awarded_at=credential.awarded_at,
         valid_until=credential.valid_until,
         status_list_number=entry.status_list.number,
         status_index=entry.index,

@@ -1,6 +1,9 @@
 """Credentials issue themselves when the last requirement is met, in a job after the learner's request."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from erdem.catalog.models import Lesson
 from erdem.catalog.tests.factories import course_build
@@ -58,7 +61,7 @@ def test_reissue_replaces_and_keeps_history():
     programme = ProgrammeFactory()
     achievement = achievement_create(programme=programme)
     person = make_person()
-    old = credential_create(achievement=achievement, person=person)
+    old = credential_create(achievement=achievement, person=person, at=timezone.now() - dt.timedelta(days=400))
     new = credential_reissue(
         credential=old, actor=None, reason="", subject_did="did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
     )
@@ -68,6 +71,9 @@ def test_reissue_replaces_and_keeps_history():
     assert new.document["credentialSubject"]["id"].startswith("did:key:")
     assert [event.action for event in old.events.all()] == ["issue", "reissue"]
     assert new.document["id"] != old.document["id"]
+    # a correction keeps the date the person earned it
+    assert new.awarded_at == old.awarded_at == old.issued_at
+    assert new.document["awardedDate"] == old.document["awardedDate"]
 
 
 def test_a_revoked_credential_is_not_issued_again_by_itself():
