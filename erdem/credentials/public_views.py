@@ -126,6 +126,19 @@ def _text(obj: Any, name: str) -> Text:
     return Text("", language)
 
 
+def holder_names(person: Person) -> list[Text]:
+    """The holder's name, the form in the reader's script first (Latin on English pages, where
+    there is one), then the other form when it differs."""
+    forms_ = [Text(person.full_name, "mn"), Text(person.full_name_latin, "en")]
+    if active_language() == "en":
+        forms_.reverse()
+    names: list[Text] = []
+    for name in forms_:
+        if name.value and all(name.value != other.value for other in names):
+            names.append(name)
+    return names
+
+
 # --- the verdict -----------------------------------------------------------------------------------------
 
 
@@ -186,37 +199,46 @@ class AchievementView:
     """What the public pages show of an achievement, in the reader's language where there is a choice."""
 
     achievement: Achievement
-    names: list[Text]
+    names: list[Text]  # the reader's language first; each with its `lang`
+    traditional: Text | None  # the name in the traditional Mongolian script, shown apart (it runs vertically)
     description: Text
     criteria: Text
     outcomes: Text
-    elements: list[tuple[str, str]]  # the EU micro-credential elements: (term, value)
+    elements: list[tuple[str, Text]]  # the EU micro-credential elements: (term, value and its language)
     competencies: list[tuple[str, str, str, str]]  # (framework, framework code, code, name)
 
 
 def achievement_view(achievement: Achievement) -> AchievementView:
-    names = [Text(getattr(achievement, f"name_{code}"), code) for code in achievement.languages]
-    if achievement.name_traditional:
-        names.append(Text(achievement.name_traditional, "mn-Mong"))
-    elements: list[tuple[str, str]] = [
-        (_("Notional workload"), _("%(hours)s hours") % {"hours": _number(achievement.workload_hours)})
+    language = active_language()
+    names = [
+        Text(value, code)
+        for code in sorted(achievement.languages, key=lambda code: code != language)
+        if (value := str(getattr(achievement, f"name_{code}", "") or "").strip())
+    ]
+    traditional = Text(achievement.name_traditional, "mn-Mong") if achievement.name_traditional.strip() else None
+
+    def element(term: str, value: str) -> tuple[str, Text]:
+        return term, Text(value, language)
+
+    elements: list[tuple[str, Text]] = [
+        element(_("Notional workload"), _("%(hours)s hours") % {"hours": _number(achievement.workload_hours)})
     ]
     if achievement.ects is not None:
-        elements.append((_("ECTS credits"), _number(achievement.ects)))
+        elements.append(element(_("ECTS credits"), _number(achievement.ects)))
     if achievement.mn_credits is not None:
-        elements.append((_("Mongolian credits"), _number(achievement.mn_credits)))
+        elements.append(element(_("Mongolian credits"), _number(achievement.mn_credits)))
     if achievement.eqf_level:
-        elements.append((_("EQF level"), str(achievement.eqf_level)))
+        elements.append(element(_("EQF level"), str(achievement.eqf_level)))
     if achievement.nqf_level:
-        elements.append((_("Mongolian qualification framework level"), str(achievement.nqf_level)))
-    elements.append((_("Type of assessment"), achievement.get_assessment_type_display()))
-    elements.append((_("Form of participation"), achievement.get_participation_display()))
-    if quality := _text(achievement, "quality_assurance").value:
+        elements.append(element(_("Mongolian qualification framework level"), str(achievement.nqf_level)))
+    elements.append(element(_("Type of assessment"), achievement.get_assessment_type_display()))
+    elements.append(element(_("Form of participation"), achievement.get_participation_display()))
+    if (quality := _text(achievement, "quality_assurance")).value:
         elements.append((_("Quality assurance"), quality))
-    if prerequisites := _text(achievement, "prerequisites").value:
+    if (prerequisites := _text(achievement, "prerequisites")).value:
         elements.append((_("Prerequisites"), prerequisites))
     elements.append(
-        (
+        element(
             _("Validity"),
             _("%(months)s months from the date of issue") % {"months": achievement.valid_months}
             if achievement.valid_months
@@ -230,6 +252,7 @@ def achievement_view(achievement: Achievement) -> AchievementView:
     return AchievementView(
         achievement=achievement,
         names=names,
+        traditional=traditional,
         description=_text(achievement, "description"),
         criteria=_text(achievement, "criteria"),
         outcomes=_text(achievement, "outcomes"),
@@ -244,7 +267,7 @@ def achievement_view(achievement: Achievement) -> AchievementView:
 def linkedin_url(credential: Credential) -> str:
     """LinkedIn's "add a licence or certification" form, filled in (a plain link: no LinkedIn script)."""
     achievement = credential.achievement
-    issued = timezone.localtime(credential.issued_at, CERTIFICATE_TIME_ZONE)
+    issued = timezone.localtime(credential.awarded_at, CERTIFICATE_TIME_ZONE)  # when it was earned
     parameters: dict[str, Any] = {
         "startTask": "CERTIFICATION_NAME",
         "name": localized(achievement, "name"),
@@ -266,6 +289,7 @@ class CredentialCard:
     state: str
     share_url: str
     linkedin_url: str
+    did_form: "DidForm | None" = None  # a refused attempt to link a DID, shown again with its errors
 
     @property
     def anchor(self) -> str:
@@ -310,9 +334,10 @@ def _working_towards(person: Person, held: set[int]) -> list[Progress]:
     return rows
 
 
-@login_required
-@require_safe
-def mine(request: HttpRequest) -> HttpResponse:
+def _mine_response(
+    request: HttpRequest, *, refused: "DidForm | None" = None, refused_id: int | None = None
+) -> HttpResponse:
+    """The holder's page; `refused` is a DID form to show again, with its errors, on the card of `refused_id`."""
     person = _person(request)
     current: list[CredentialCard] = []
     history: list[CredentialCard] = []
@@ -323,6 +348,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             state=credential_state(credential),
             share_url=credential_url(credential.public_id),
             linkedin_url=linkedin_url(credential),
+            did_form=refused if credential.pk == refused_id else None,
         )
         (current if credential.is_current else history).append(card)
     held = {card.credential.achievement_id for card in current}
@@ -331,7 +357,13 @@ def mine(request: HttpRequest) -> HttpResponse:
         "history": history,
         "progress": _working_towards(person, held),
     }
-    return render(request, "credentials/mine.html", context)
+    return render(request, "credentials/mine.html", context, status=400 if refused is not None else 200)
+
+
+@login_required
+@require_safe
+def mine(request: HttpRequest) -> HttpResponse:
+    return _mine_response(request)
 
 
 class ShowNameForm(forms.Form):
@@ -344,13 +376,21 @@ class DidForm(forms.Form):
         max_length=300,
         help_text=gettext_lazy("For example did:key:z6Mk… from your digital wallet."),
     )
+    confirm = forms.BooleanField(
+        label=gettext_lazy(
+            "I understand: the current link, QR code and LinkedIn entry will stop verifying; "
+            "the new credential replaces it."
+        ),
+        error_messages={"required": gettext_lazy("Please confirm that the new credential replaces the current one.")},
+    )
 
 
 @login_required
 @require_POST
 def holder_settings(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The holder's choices for one credential: whether the public page shows their name, and
-    linking their DID (which reissues the credential to it)."""
+    linking their DID (which reissues the credential to it, once they confirm that the current
+    link stops verifying). A refused DID shows the form again with the reason next to the field."""
     credential = _credential(public_id)
     require(request.user, Action.CREDENTIAL_OWN, credential)
     back = f"{reverse('credentials:mine')}#credential-{credential.public_id}"
@@ -368,9 +408,7 @@ def holder_settings(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if change == "did":
         did_form = DidForm(request.POST)
         if not did_form.is_valid():
-            for message in did_form.errors.get("did", []):
-                messages.error(request, str(message))
-            return redirect(back)
+            return _mine_response(request, refused=did_form, refused_id=credential.pk)
         did = did_form.cleaned_data["did"].strip()
         if did == credential.subject_did:
             messages.info(request, _("This credential is already linked to that DID."))
@@ -378,8 +416,8 @@ def holder_settings(request: HttpRequest, public_id: UUID) -> HttpResponse:
         try:
             new = credential_subject_did_set(credential=credential, person=_person(request), did=did)
         except IssuanceError as error:
-            messages.error(request, str(error))
-            return redirect(back)
+            did_form.add_error("did", str(error))
+            return _mine_response(request, refused=did_form, refused_id=credential.pk)
         messages.success(
             request,
             _(
@@ -414,7 +452,9 @@ def public(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "verdict": verdict,
             "checks": verification.checks,
             "achievement": achievement_view(credential.achievement),
-            "issuer": credential.achievement.programme.national_centre,
+            "issuer": _text(credential.achievement.programme.national_centre, "name"),
+            "holder_names": holder_names(credential.person),
+            "reissued": credential.issued_at != credential.awarded_at,
             "holder": holder,
             "pdf_allowed": certificate_pdf_allowed(viewer, credential),
             "may_manage": can(viewer, Action.CREDENTIAL_REVOKE, credential.achievement.programme),
@@ -469,7 +509,7 @@ def achievement(request: HttpRequest, public_id: UUID) -> HttpResponse:
         body = json.dumps(achievement_document(found), ensure_ascii=False, indent=2).encode()
         response = _json_response(body, json_type)
     else:
-        context = {"achievement": achievement_view(found), "issuer": found.programme.national_centre}
+        context = {"achievement": achievement_view(found), "issuer": _text(found.programme.national_centre, "name")}
         response = render(request, "credentials/achievement.html", context)
     patch_vary_headers(response, ["Accept"])
     return response

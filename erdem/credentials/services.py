@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from erdem.core.mail import email_render, emails_send
+from erdem.credentials.dids import DidError, did_check
 from erdem.credentials.documents import credential_document
 from erdem.credentials.models import Achievement, AchievementRule, Credential, CredentialEvent, IssuanceRun
 from erdem.credentials.proofs.schema import ob3_schema, schema_errors
@@ -296,8 +297,13 @@ def credential_reissue(
 def credential_subject_did_set(*, credential: Credential, person: Person, did: str) -> Credential:
     """The learner links their own DID: the credential is reissued to it."""
     did = did.strip()
-    if did and (not did.startswith("did:") or len(did) > 300 or any(ch.isspace() for ch in did)):
-        raise IssuanceError(_("A DID starts with “did:” and has no spaces, for example did:key:z6Mk…"))
+    if did:
+        try:
+            did = did_check(did)
+        except DidError as exc:
+            raise IssuanceError(str(exc)) from exc
+    if did == credential.subject_did:
+        raise IssuanceError(_("The credential is already linked to this DID."))
     return credential_reissue(
         credential=credential, actor=person, reason=_("The learner linked their DID."), subject_did=did
     )
