@@ -201,5 +201,6 @@ def certificate_archive_build(*, job: Job, achievement_id: int, cohort_id: int) 
         "skipped": skipped,
         "achievement": str(achievement.public_id),
         "cohort_name": cohort.name,
-        "next_url": f"{download}?download={job.pk}",
+        # Not "next_url": the job page would offer it as "Continue"; the result template labels it.
+        "download_url": f"{download}?download={job.pk}",
     }

@@ -423,15 +423,36 @@ def issuance_run_execute(*, issuance_run_id: int, job: Job | None = None) -> dic
     Idempotent: rerun after a crash, it skips those already issued, so nobody is issued twice
     and nobody is missed."""
     run = IssuanceRun.objects.select_related("achievement__programme__national_centre__region").get(pk=issuance_run_id)
-    achievement = run.achievement
-    if achievement.status != Achievement.Status.ACTIVE:
+    if run.achievement.status != Achievement.Status.ACTIVE:
         raise JobError(_("This achievement is not active, so it cannot be issued."))
+    result = _issue_to_qualifying(
+        achievement=run.achievement,
+        person_ids=list(run.person_ids),
+        method=Credential.Method.BULK,
+        actor=run.started_by,
+        reason=run.reason,
+        job=job,
+    )
+    IssuanceRun.objects.filter(pk=run.pk).update(issued=result["issued"])
+    return result | {"achievement_public_id": str(run.achievement.public_id)}
+
+
+def _issue_to_qualifying(
+    *,
+    achievement: Achievement,
+    person_ids: list[int],
+    method: str,
+    actor: Person | None,
+    reason: str,
+    job: Job | None = None,
+) -> dict[str, int]:
+    """Issue `achievement` to those of `person_ids` who qualify and have no current or revoked credential
+    for it, in chunks, with one query per rule per chunk."""
     rules = achievement_rules(achievement)
     issued = skipped = already = 0
-    ids: list[int] = list(run.person_ids)
-    people = {person.pk: person for person in Person.objects.filter(pk__in=ids)}
-    for start in range(0, len(ids), BULK_CHUNK):
-        chunk = [person_id for person_id in ids[start : start + BULK_CHUNK] if person_id in people]
+    people = {person.pk: person for person in Person.objects.filter(pk__in=person_ids)}
+    for start in range(0, len(person_ids), BULK_CHUNK):
+        chunk = [person_id for person_id in person_ids[start : start + BULK_CHUNK] if person_id in people]
         holding = set(
             Credential.objects.filter(
                 achievement=achievement, person_id__in=chunk, status__in=DECIDED_STATUSES
@@ -449,9 +470,9 @@ def issuance_run_execute(*, issuance_run_id: int, job: Job | None = None) -> dic
                 credential_issue(
                     achievement=achievement,
                     person=people[person_id],
-                    method=Credential.Method.BULK,
-                    actor=run.started_by,
-                    reason=run.reason,
+                    method=method,
+                    actor=actor,
+                    reason=reason,
                     outcomes=qualifications[person_id].outcomes,
                 )
             except IssuanceError:
@@ -459,9 +480,32 @@ def issuance_run_execute(*, issuance_run_id: int, job: Job | None = None) -> dic
                 continue
             issued += 1
         if job is not None:
-            job_progress(job=job, done=min(start + BULK_CHUNK, len(ids)))
-    IssuanceRun.objects.filter(pk=run.pk).update(issued=issued)
+            job_progress(job=job, done=min(start + BULK_CHUNK, len(person_ids)))
     return {"issued": issued, "already_held": already, "not_qualified": skipped}
+
+
+def achievement_award_existing(*, achievement: Achievement) -> None:
+    """After an automatic achievement is activated or its rules change, issue it to the people of the
+    programme who already meet every rule: progress made before is not waited for. A job, after the commit."""
+    from erdem.credentials.tasks import achievement_award_task
+
+    if achievement.status != Achievement.Status.ACTIVE or not achievement.auto_issue:
+        return
+    achievement_id = achievement.pk
+    transaction.on_commit(lambda: achievement_award_task.enqueue(achievement_id=achievement_id))
+
+
+def achievement_award_execute(*, achievement_id: int) -> dict[str, int]:
+    """The job of achievement_award_existing: idempotent, like every issuance."""
+    from erdem.credentials.selectors import programme_people
+
+    achievement = Achievement.objects.select_related("programme__national_centre__region").get(pk=achievement_id)
+    if achievement.status != Achievement.Status.ACTIVE or not achievement.auto_issue or not achievement.rules.exists():
+        return {"issued": 0, "already_held": 0, "not_qualified": 0}
+    person_ids = sorted(programme_people(programme=achievement.programme).values_list("pk", flat=True))
+    return _issue_to_qualifying(
+        achievement=achievement, person_ids=person_ids, method=Credential.Method.AUTOMATIC, actor=None, reason=""
+    )
 
 
 # --- achievements (definitions) ----------------------------------------------------------------------------------
@@ -557,6 +601,7 @@ def achievement_create(
             _achievement_image_store(achievement, image)
         achievement.save()
         achievement.competencies.set(list(competencies))
+        achievement_award_existing(achievement=achievement)
     return achievement
 
 
@@ -581,6 +626,7 @@ def achievement_update(
         achievement.updated_at = timezone.now()
         achievement.save()
         achievement.competencies.set(list(competencies))
+        achievement_award_existing(achievement=achievement)
     return achievement
 
 
@@ -653,9 +699,15 @@ def achievement_rule_add(
         ):
             raise AchievementError(_("This would make a loop of required credentials."), field="required_achievement")
         last = achievement.rules.order_by("-position").values_list("position", flat=True).first()
-        return AchievementRule.objects.create(achievement=achievement, kind=kind, position=(last or 0) + 1, **values)
+        rule = AchievementRule.objects.create(achievement=achievement, kind=kind, position=(last or 0) + 1, **values)
+        achievement_award_existing(achievement=achievement)
+        return rule
 
 
 def achievement_rule_remove(*, rule: AchievementRule) -> None:
-    """Remove a rule. Credentials already issued stay as they are."""
-    rule.delete()
+    """Remove a rule. Credentials already issued stay as they are; people who now meet every remaining
+    rule receive it."""
+    with transaction.atomic():
+        achievement = rule.achievement
+        rule.delete()
+        achievement_award_existing(achievement=achievement)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django_tasks import task
 
-from erdem.credentials.services import credentials_award_due, issuance_run_execute
+from erdem.credentials.services import achievement_award_execute, credentials_award_due, issuance_run_execute
 from erdem.jobs.models import Job
 from erdem.jobs.services import job_task
 
@@ -26,3 +26,9 @@ def certificate_archive_task(*, job: Job, achievement_id: int, cohort_id: int) -
     from erdem.credentials.archives import certificate_archive_build  # archives queues this task
 
     return certificate_archive_build(job=job, achievement_id=achievement_id, cohort_id=cohort_id)
+
+
+@task()
+def achievement_award_task(*, achievement_id: int) -> dict[str, int]:
+    """Issue a newly activated (or changed) automatic achievement to those who already qualify."""
+    return achievement_award_execute(achievement_id=achievement_id)

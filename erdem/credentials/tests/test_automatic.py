@@ -8,7 +8,14 @@ from django.utils import timezone
 from erdem.catalog.models import Lesson
 from erdem.catalog.tests.factories import course_build
 from erdem.credentials.models import Achievement, AchievementRule, Credential
-from erdem.credentials.services import credential_reissue, credential_revoke, credentials_award_due
+from erdem.credentials.services import (
+    ACHIEVEMENT_FIELDS,
+    achievement_rule_remove,
+    achievement_update,
+    credential_reissue,
+    credential_revoke,
+    credentials_award_due,
+)
 from erdem.credentials.tests.factories import achievement_create, credential_create
 from erdem.learning.services import enrolment_create, lesson_complete
 from erdem.people.tests.factories import make_person
@@ -88,3 +95,28 @@ def test_a_revoked_credential_is_not_issued_again_by_itself():
 
     assert credentials_award_due(person_id=person.pk) == []
     assert not Credential.objects.filter(achievement=achievement, status=Credential.Status.ACTIVE).exists()
+
+
+def test_activating_an_achievement_issues_it_to_those_who_already_qualify(django_capture_on_commit_callbacks):
+    programme = ProgrammeFactory()
+    course = course_build(programme=programme, modules=1, lessons=1)
+    achievement = achievement_create(programme=programme, course=course, status=Achievement.Status.DRAFT)
+    done, not_yet = make_person(), make_person()
+    for person in (done, not_yet):
+        enrolment_create(person=person, course=course)
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson_complete(
+            enrolment=done.enrolments.get(), lesson=Lesson.objects.get(module__course=course)
+        )  # progress made while the achievement was a draft
+    assert not Credential.objects.exists()
+
+    values = {field: getattr(achievement, field) for field in ACHIEVEMENT_FIELDS}
+    values["status"] = Achievement.Status.ACTIVE
+    with django_capture_on_commit_callbacks(execute=True):
+        achievement_update(achievement=achievement, values=values)
+
+    assert list(Credential.objects.values_list("person_id", "method")) == [(done.pk, Credential.Method.AUTOMATIC)]
+    # a later rule change checks again, and issues nothing twice
+    with django_capture_on_commit_callbacks(execute=True):
+        achievement_rule_remove(rule=achievement.rules.get())
+    assert Credential.objects.count() == 1
