@@ -7,13 +7,15 @@ traditional Mongolian script, when a person has entered them, run vertically in 
 left edge: the font's glyphs are shaped as a horizontal line by HarfBuzz and the line is turned
 90° clockwise, the way vertical Mongolian is set. The QR code to the verification page is drawn
 as vectors; the signed credential files are embedded in the PDF, so the file can be verified on
-its own (`certificate_attachments` reads them back).
+its own (`certificate_attachments` reads them back). A certificate given a `status_note` (a
+revoked, suspended or replaced credential) carries it in large red letters across the page.
 
 Pure functions: data in, bytes out, no database.
 """
 
 import datetime
 import io
+import math
 import mimetypes
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -91,6 +93,9 @@ class CertificateData:
     verification_url: str  # the QR code's target
     verification_code: str  # short code, e.g. "K7QM-4XD2"
     attachments: dict[str, bytes]  # file name -> content, e.g. {"credential.json": ...}; empty ones left out
+    # What the credential no longer is, per language ({"mn": "ХҮЧИНГҮЙ", "en": "REVOKED"}), drawn
+    # across the page so that a copy of a revoked, suspended or replaced credential never looks valid.
+    status_note: dict[str, str] | None = None
 
 
 def fonts_dir() -> Path:
@@ -571,6 +576,32 @@ def _content(data: CertificateData) -> _Content:
     return content
 
 
+RED = (178, 34, 34)
+
+
+def _status_note(page: _Page, note: dict[str, str], languages: tuple[str, ...]) -> None:
+    """The note in every language it has (the certificate's first), large and red along the
+    diagonal, over everything else but translucent, so the certificate stays readable as a record."""
+    texts = _texts(note, (*languages, *(code for code in note if code not in languages)))
+    if not texts:
+        return
+    pdf = page.pdf
+    angle = math.degrees(math.atan2(PAGE_H - 2 * INNER, PAGE_W - 2 * INNER))
+    width = math.hypot(PAGE_W - 2 * INNER, PAGE_H - 2 * INNER) - 70  # clear of the corners
+    sizes = [page.fitted_size(text, "sans", "B", 66, width, 18) for text in texts]
+    heights = [size * PT * 1.15 for size in sizes]
+    y = PAGE_H / 2 - sum(heights) / 2
+    with pdf.rotation(angle, x=PAGE_W / 2, y=PAGE_H / 2), pdf.local_context(fill_opacity=0.4, stroke_opacity=0.6):
+        pdf.set_draw_color(*RED)
+        pdf.set_line_width(1.2)
+        pdf.rect(PAGE_W / 2 - width / 2 - 4, y - 3, width + 8, sum(heights) + 6)
+        for text, size, height in zip(texts, sizes, heights, strict=True):
+            page.font("sans", size, "B", RED)
+            pdf.set_xy(PAGE_W / 2 - width / 2, y)
+            pdf.cell(width, height, text, align=Align.C, new_x=XPos.LEFT, new_y=YPos.NEXT)
+            y += height
+
+
 def certificate_pdf(data: CertificateData) -> bytes:
     """The certificate as a one-page PDF with the credential files embedded."""
     content = _content(data)
@@ -592,13 +623,15 @@ def certificate_pdf(data: CertificateData) -> bytes:
     height = _middle(page, content, x=left, y=0, width=width)
     page.measuring = False
     _middle(page, content, x=left, y=y + max(4.0, (foot_top - y - height) / 2 - 2), width=width)
+    if data.status_note:
+        _status_note(page, data.status_note, tuple(label.language for label in content.labels))
 
     # Metadata, in the primary language; reproducible: dated by the day of issue.
     issued_at = datetime.datetime.combine(data.issued_on, datetime.time(), tzinfo=datetime.UTC)
     pdf.set_title(primary.pdf_title)
     pdf.set_author(content.issuers[0])
     pdf.set_subject(f"{content.achievements[0]} ({primary.kind})")
-    pdf.set_keywords([data.verification_code, data.verification_url])
+    pdf.set_keywords([*(data.status_note or {}).values(), data.verification_code, data.verification_url])
     pdf.set_lang(primary.language)
     pdf.set_creator("erdem")
     pdf.set_creation_date(issued_at)

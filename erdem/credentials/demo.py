@@ -34,7 +34,8 @@ from erdem.access.models import Role, RoleAssignment
 from erdem.assessments.models import Attempt, Quiz
 from erdem.assignments.models import Assignment, Review, Submission
 from erdem.catalog.models import Course
-from erdem.credentials.models import Achievement, AchievementRule, Credential
+from erdem.credentials.keys import key_active
+from erdem.credentials.models import Achievement, AchievementRule, Credential, IssuerKey
 from erdem.credentials.rules import achievement_rules, rules_evaluate
 from erdem.credentials.services import credential_issue, credential_revoke, credential_suspend
 from erdem.frameworks.selectors import competencies_by_qualified_codes
@@ -57,13 +58,14 @@ FINAL_QUIZ_THRESHOLD = 80  # per cent, in the last quiz of the third course (its
 SEMINAR_DAYS = 2
 SEMINAR_SIZE = 30
 NO_SHOWS = (0, 3)  # other candidates who registered for a seminar and did not come, per seminar
+# Reasons are written by the national centre's staff, in Mongolian.
 REVOCATIONS = (
-    "Plagiarism found in the practical task after review",
-    "Issued to the wrong person: duplicate account",
-    "Plagiarism found in the practical task after review",
+    "Практик даалгаварт хулгайн шинж илэрсэн тул хянан үзээд хүчингүй болгов.",
+    "Буруу хүнд олгосон: давхар бүртгэл.",
+    "Практик даалгаварт хулгайн шинж илэрсэн тул хянан үзээд хүчингүй болгов.",
 )
-SUSPENSION = "Suspended while a complaint about the practical task is investigated"
-TRAINER_REASON = "Appointed master teacher after the national training of trainers"
+SUSPENSION = "Практик даалгаврын талаарх гомдлыг шалгаж байгаа тул түр түдгэлзүүлэв."
+TRAINER_REASON = "Сургагч багш бэлтгэх үндэсний сургалтын дараа мастер багшаар томилогдсон."
 SEMINAR_TITLE = (
     "Бичил гэрчилгээний семинар: практик даалгаврын танилцуулга ({day}-р өдөр)",
     "Micro-certificate seminar: presenting the practical task (day {day})",
@@ -142,8 +144,8 @@ TRAINER_CERTIFICATION: dict[str, Any] = {
     "code": "AI-TEACH-TRAINER",
     "kind": Achievement.Kind.TRAINER_CERTIFICATION,
     "auto_issue": False,
-    "name_mn": "Сургагч багш",
-    "name_en": "Certified Master Trainer",
+    "name_mn": "Мастер сургагч багш",
+    "name_en": "Master Trainer",
     "name_traditional": "ᠰᠤᠷᠭᠠᠭᠴᠢ ᠪᠠᠭᠰᠢ",  # surγaγči baγsi
     "description_mn": (
         "Үндэсний хөтөлбөрийн сургалтыг бүс нутагт удирдан явуулах, сургагч багш нарыг бэлтгэх, "
@@ -203,6 +205,11 @@ def demo_credentials_create(*, run: "DemoRun") -> None:
     if len(courses) < len(AI_COURSES):
         return
     rng = run.rng
+    # The centre's signing key dates from the programme's start, before anything it signed.
+    key = key_active()
+    IssuerKey.objects.filter(pk=key.pk).update(
+        created_at=dt.datetime.combine(programme.starts_on, dt.time(9), tzinfo=dt.UTC)
+    )
     micro = _achievement_create(run, MICRO_CERTIFICATE, MICRO_CERTIFICATE_COMPETENCIES)
     final_course = courses[AI_COURSES[-1]]
     _rules_create(micro, courses, final_course)

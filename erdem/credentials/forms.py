@@ -18,6 +18,7 @@ from erdem.credentials.services import (
     REASON_MAX_LENGTH,
     achievement_activation_problems,
 )
+from erdem.credentials.templatetags.credentials_manage import number_text
 
 # The texts shown side by side, Mongolian | English, in this order.
 BILINGUAL_FIELDS = ("name", "description", "criteria", "outcomes", "quality_assurance", "prerequisites")
@@ -109,6 +110,24 @@ class AchievementForm(forms.ModelForm):
             "Draft: being written, nobody receives it. Active: issued. Retired: no longer issued; "
             "credentials already issued stay valid."
         )
+        self.fields["auto_issue"].help_text = _(
+            "On: the platform issues the credential by itself as soon as a person meets every rule (for a "
+            "participation certificate, for example, on attending the workshops the rules ask for). Off: only "
+            "an administrator issues it, to one person or in bulk. Without rules nothing is issued automatically."
+        )
+        if self.instance.pk is None:
+            # A new achievement's type of assessment follows its kind unless the person chooses one:
+            # a participation certificate has none, the others are assessed by online quizzes.
+            assessment = cast(forms.ChoiceField, self.fields["assessment_type"])
+            assessment.required = False
+            assessment.choices = [("", _("As the kind suggests: none for participation, online quizzes otherwise"))]
+            assessment.choices += [(value, capfirst(label)) for value, label in Achievement.AssessmentType.choices]
+            self.initial["assessment_type"] = ""
+        else:
+            # Decimals as people write them: 44, not 44.0.
+            for name in ("workload_hours", "ects", "mn_credits"):
+                if self.initial.get(name) is not None:
+                    self.initial[name] = number_text(self.initial[name])
         queryset = cast(forms.ModelMultipleChoiceField, self.fields["competencies"]).queryset
         competencies = CompetencyField(
             queryset,
@@ -143,6 +162,11 @@ class AchievementForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.instance.pk is None and not data.get("assessment_type") and "assessment_type" not in self.errors:
+            participation = data.get("kind") == Achievement.Kind.PARTICIPATION
+            data["assessment_type"] = (
+                Achievement.AssessmentType.NONE if participation else Achievement.AssessmentType.QUIZ
+            )
         if "name_mn" in data and "name_en" in data and not (data["name_mn"].strip() or data["name_en"].strip()):
             self.add_error("name_mn", _("Give the achievement a name in at least one language."))
         for name, message in achievement_activation_problems(values=data).items():
@@ -340,10 +364,11 @@ class CredentialFilterForm(forms.Form):
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A date typed in the page's own format (2026.11.29 on Mongolian pages), the format of the dates the
+    page shows; a browser's date picker would show it in the browser's format instead."""
 
     def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
+        super().__init__(attrs={"placeholder": _("YYYY-MM-DD"), "inputmode": "numeric", "autocomplete": "off"})
 
 
 class AuditFilterForm(forms.Form):
@@ -352,8 +377,8 @@ class AuditFilterForm(forms.Form):
         None, required=False, label=_("Achievement"), to_field_name="public_id", empty_label=_("All achievements")
     )
     actor = forms.CharField(label=_("By (e-mail)"), required=False, max_length=254)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = forms.DateField(label=_("From"), required=False, localize=True, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, localize=True, widget=DateInput())
 
     def __init__(self, *args: Any, achievements: QuerySet[Achievement], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -60,6 +60,7 @@ from erdem.credentials.services import (
 from erdem.credentials.services import (
     achievement_create as achievement_create_service,
 )
+from erdem.credentials.templatetags.credentials_manage import person_name_text
 from erdem.people.imports import HEADER_LOOKUP, read_table
 from erdem.people.models import Person
 from erdem.programmes.models import Programme
@@ -276,7 +277,7 @@ def issue_manual(request: HttpRequest, public_id: Any) -> HttpResponse:
     issuing = request.method == "POST" and request.POST.get("step") == "issue"
     form = ManualIssueForm(request.POST if request.method == "POST" else None, programme=programme, issuing=issuing)
     outcomes: list[Any] = []
-    holding = None
+    holding = revoked = None
     if request.method == "POST" and form.is_valid():
         person = form.person
         if issuing:
@@ -291,17 +292,15 @@ def issue_manual(request: HttpRequest, public_id: Any) -> HttpResponse:
             except IssuanceError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, _("The credential is issued to %(person)s.") % {"person": person.full_name})
+                messages.success(
+                    request, _("The credential is issued. Holder: %(person)s.") % {"person": person_name_text(person)}
+                )
                 return redirect("credentials:credential_manage", public_id=credential.public_id)
     if form.person is not None:
         outcomes = rules_evaluate(achievement, [form.person.pk])[form.person.pk].outcomes
-        holding = (
-            Credential.objects.filter(
-                achievement=achievement, person=form.person, status__in=selectors.CURRENT_STATUSES
-            )
-            .only("public_id", "status")
-            .first()
-        )
+        holding = selectors.credential_held(achievement=achievement, person=form.person)
+        if holding is None:
+            revoked = selectors.credential_revoked(achievement=achievement, person=form.person)
     context = {
         "achievement": achievement,
         "form": form,
@@ -309,6 +308,7 @@ def issue_manual(request: HttpRequest, public_id: Any) -> HttpResponse:
         "outcomes": outcomes,
         "all_met": bool(outcomes) and all(outcome.met for outcome in outcomes),
         "holding": holding,
+        "revoked": revoked,
     }
     return render(request, "credentials/manage/issue_manual.html", context)
 
@@ -625,7 +625,7 @@ def _log_rows(events: Any, *, language: str) -> Iterator[str]:
                     event.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
                     event.get_action_display(),
                     credential.achievement.code,
-                    _csv_safe(credential.person.full_name),
+                    _csv_safe(person_name_text(credential.person)),
                     _csv_safe(credential.person.email),
                     str(credential.public_id),
                     _csv_safe(event.actor.email) if event.actor else "",

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from erdem.catalog.models import Course, CourseTranslation
 from erdem.catalog.translations import READER_STATUSES, translation_pick
@@ -81,6 +81,29 @@ def credential_successor(*, credential: Credential) -> Credential | None:
 
 def credential_history(*, credential: Credential) -> list[CredentialEvent]:
     return list(credential.events.select_related("actor").order_by("at", "id"))
+
+
+def credential_held(*, achievement: Achievement, person: Any) -> Credential | None:
+    """The person's current (active or suspended) credential of the achievement, if any."""
+    return (
+        Credential.objects.filter(achievement=achievement, person=person, status__in=CURRENT_STATUSES)
+        .only("public_id", "status", "issued_at")
+        .order_by("-issued_at", "-id")
+        .first()
+    )
+
+
+def credential_revoked(*, achievement: Achievement, person: Any) -> Credential | None:
+    """The person's latest revoked credential of the achievement, with `revoked_at` (when it was revoked;
+    None when the history lacks the event), or None."""
+    revocations = CredentialEvent.objects.filter(credential=OuterRef("pk"), action=CredentialEvent.Action.REVOKE)
+    return (
+        Credential.objects.filter(achievement=achievement, person=person, status=Credential.Status.REVOKED)
+        .annotate(revoked_at=Subquery(revocations.order_by("-at", "-id").values("at")[:1]))
+        .only("public_id", "status", "issued_at")
+        .order_by("-issued_at", "-id")
+        .first()
+    )
 
 
 def credential_held_requirements(*, programme: Programme) -> dict[int, set[int]]:

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
@@ -29,6 +29,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from erdem.core.i18n import LANGUAGE_CODES, active_language, localized
 from erdem.credentials.fetch import FetchError, InputTooDeep, did_web_url, fetch_json, json_parse, own_host
 from erdem.credentials.identity import credential_url, issuer_did
 from erdem.credentials.models import Credential, CredentialEvent, IssuerKey, StatusList
@@ -49,11 +50,26 @@ DID_ACCEPT = "application/did+json, application/did+ld+json, application/ld+json
 CREDENTIAL_ACCEPT = "application/ld+json, application/json"
 STATUS_ACCEPT = "application/vc+ld+json, application/ld+json, application/json"
 _JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
-_CODE = re.compile(r"^[0-9A-Z]{4}-?[0-9A-Z]{4}$")
+_CODE = re.compile(r"^[0-9A-Z]{8}$")
+# What people type between and around the two halves of a code: spaces, hyphens and dashes, dots.
+_CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015._]+")
+# The codes use Crockford's base 32 (no I, L, O, U), so the letters people mistake for digits are read as them.
+_CODE_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+# Our own addresses that name a credential by its public id.
+CREDENTIAL_VIEWS = (
+    "credentials:public",
+    "credentials:download_json",
+    "credentials:download_jwt",
+    "credentials:certificate_pdf",
+    "credentials:holder_settings",
+    "credentials:credential_manage",
+)
 
 PASS, FAIL, NOT_CHECKED = "pass", "fail", "not-checked"
 VALID, INVALID, INCOMPLETE = "valid", "invalid", "incomplete"
 CHECK_ORDER = ("format", "signature", "issuer", "status", "dates", "schema")
+# The checks that read what the credential says about itself: worthless unless the signature holds.
+CLAIM_CHECKS = ("issuer", "status", "dates", "schema")
 ADVISORY = {"schema"}
 
 
@@ -63,6 +79,7 @@ class Check:
     status: str
     title: str
     message: str
+    reason: str = ""  # for a failed signature: the proof library's code ("bad-signature", "missing", …)
 
 
 @dataclass(frozen=True)
@@ -75,6 +92,14 @@ class Identity:
     salt: str
 
 
+@dataclass(frozen=True)
+class LocalText:
+    """A text and the language it is written in ("" when unknown), for the page's `lang` attribute."""
+
+    value: str
+    language: str = ""
+
+
 @dataclass
 class Verification:
     verdict: str
@@ -84,7 +109,9 @@ class Verification:
     summary: str = ""
     issuer_id: str = ""
     issuer_name: str = ""
+    issuer_name_language: str = ""
     achievement_name: str = ""
+    achievement_names: list[LocalText] = field(default_factory=list)  # for the page: the reader's language first
     achievement_description: str = ""
     subject_id: str = ""
     identities: list[Identity] = field(default_factory=list)
@@ -94,9 +121,20 @@ class Verification:
     ours: Credential | None = None
     replaced_by_url: str = ""
     schema_errors: list[str] = field(default_factory=list)
+    source: str = ""  # what to check again to get this result: a link, a code, or the credential's text
 
     def check(self, code: str) -> Check | None:
         return next((check for check in self.checks if check.code == code), None)
+
+    @property
+    def signature_status(self) -> str:
+        signature = self.check("signature")
+        return signature.status if signature is not None else NOT_CHECKED
+
+    @property
+    def trusted(self) -> bool:
+        """Whether what the credential says can be believed: its signature was confirmed."""
+        return self.signature_status == PASS
 
 
 # --- titles and sentences -----------------------------------------------------------------------------------------
@@ -114,12 +152,42 @@ def _titles() -> dict[str, str]:
     }
 
 
-def _check(code: str, status: str, message: str) -> Check:
-    return Check(code=code, status=status, title=_titles()[code], message=message)
+def _check(code: str, status: str, message: str, reason: str = "") -> Check:
+    return Check(code=code, status=status, title=_titles()[code], message=message, reason=reason)
 
 
 def _not_reached(code: str) -> Check:
     return _check(code, NOT_CHECKED, _("Not checked, because the credential itself could not be read."))
+
+
+def _untrusted(code: str, signature: Check) -> Check:
+    """A check of the credential's own claims, not made because its signature did not hold."""
+    if signature.status == FAIL and signature.reason == "bad-signature":
+        message = _("Not checked: the signature does not match, so nothing the credential says can be trusted.")
+    elif signature.status == FAIL:
+        message = _("Not checked: the signature is not valid, so nothing the credential says can be trusted.")
+    else:
+        message = _("Not checked: the signature could not be checked, so nothing the credential says can be trusted.")
+    return _check(code, NOT_CHECKED, message)
+
+
+def fetch_reason(error: FetchError) -> str:
+    """Why another site's document could not be read, as a sentence for anyone (never the code itself)."""
+    if error.code == "http-error" and error.status in (404, 410):
+        return _("Nothing was found at that address (HTTP %(status)s).") % {"status": error.status}
+    if error.code == "http-error" and error.status:
+        return _("The website answered with an error (HTTP %(status)s).") % {"status": error.status}
+    reasons = {
+        "not-allowed": _("Only public https addresses are read."),
+        "own-site": _("It is an address of this platform, which is read directly."),
+        "unsafe-address": _("The address does not lead to a public website."),
+        "unreachable": _("The website could not be reached."),
+        "http-error": _("The website answered with an error."),
+        "too-many-redirects": _("The website sent the request on too many times."),
+        "too-large": _("The website's answer is larger than 1 MB."),
+        "not-json": _("The website's answer is not a JSON document."),
+    }
+    return reasons.get(error.code, _("The website's answer could not be read."))
 
 
 def refused(message: str) -> Verification:
@@ -157,6 +225,56 @@ def _text(value: Any, limit: int = 500) -> str:
     if isinstance(value, list) and value:
         return _text(value[0], limit)
     return ""
+
+
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+def _script_language(text: str) -> str:
+    """The language of a text whose credential does not say it, only where a guess is safe: Mongolian
+    Cyrillic (it has ө or ү), or Latin letters alone, read as English; "" otherwise."""
+    letters = [char for char in text if char.isalpha()]
+    if not letters:
+        return ""
+    if all(char.isascii() for char in letters):
+        return "en"
+    if all("\u0400" <= char <= "\u04ff" for char in letters) and any(char in "өүӨҮ" for char in letters):
+        return "mn"
+    return ""
+
+
+def _texts(value: Any, language: str = "", limit: int = 500) -> list[LocalText]:
+    """A text as a credential gives it (a string, a language map {"mn": …, "en": …}, a JSON-LD value
+    {"@value": …, "@language": …}, or a list of these), each with its language where known."""
+    if isinstance(value, str):
+        text = value.strip()[:limit]
+        return [LocalText(text, language or _script_language(text))] if text else []
+    if isinstance(value, list):
+        return [text for item in value[:10] for text in _texts(item, language, limit)]
+    if not isinstance(value, dict):
+        return []
+    if "@value" in value:
+        tag = value.get("@language")
+        return _texts(value["@value"], tag if isinstance(tag, str) and _LANGUAGE_TAG.match(tag) else language, limit)
+    found: list[LocalText] = []
+    for key, item in list(value.items())[:10]:
+        if isinstance(item, str) and isinstance(key, str) and _LANGUAGE_TAG.match(key):
+            found += _texts(item, key, limit)
+    return found
+
+
+def _reader_first(texts: list[LocalText]) -> list[LocalText]:
+    """The texts in the reader's language first, then the others in the credential's order."""
+    reader = active_language()
+    return sorted(texts, key=lambda text: text.language.split("-")[0].lower() != reader)
+
+
+def _localized_text(obj: Any, field_name: str) -> LocalText:
+    """`localized(obj, field_name)`, with the language it turned out to be in."""
+    value = localized(obj, field_name)
+    languages = (active_language(), *LANGUAGE_CODES)
+    language = next((code for code in languages if getattr(obj, f"{field_name}_{code}", "") == value), "")
+    return LocalText(value, language)
 
 
 def _moment(value: Any) -> dt.datetime | None:
@@ -252,7 +370,7 @@ class KeyResolver:
             document = fetch_json(url, accept=DID_ACCEPT)
         except FetchError as error:
             raise KeyNotFound(
-                _("The issuer's keys could not be read from %(url)s (%(reason)s).") % {"url": url, "reason": error.code}
+                _("The issuer's keys could not be read from %(url)s.") % {"url": url} + " " + fetch_reason(error)
             ) from error
         if document.get("id") != controller:
             raise KeyNotFound(_("The document at %(url)s is not the signing key's controller.") % {"url": url})
@@ -367,7 +485,10 @@ def _signature_from_error(error: ProofError) -> Check:
         )
     if isinstance(cause, KeyNotFound):
         return _check(
-            "signature", FAIL, _("The key that signed it cannot be found: %(reason)s") % {"reason": cause.message}
+            "signature",
+            FAIL,
+            _("The key that signed it cannot be found: %(reason)s") % {"reason": cause.message},
+            reason="unknown-key",
         )
     if error.code == "unsupported-cryptosuite":
         return _check(
@@ -376,8 +497,8 @@ def _signature_from_error(error: ProofError) -> Check:
             _("The credential is signed with a method this verifier does not support (it supports eddsa-rdfc-2022)."),
         )
     if error.code == "unknown-key":
-        return _check("signature", FAIL, _("The key that signed it cannot be found."))
-    return _check("signature", FAIL, _signature_problem(error.code))
+        return _check("signature", FAIL, _("The key that signed it cannot be found."), reason=error.code)
+    return _check("signature", FAIL, _signature_problem(error.code), reason=error.code)
 
 
 def _signature_genuine() -> Check:
@@ -386,9 +507,8 @@ def _signature_genuine() -> Check:
     )
 
 
-def _issuer_check(result: Verification, resolver: KeyResolver, signature: Check) -> Check:
-    if signature.status != PASS:
-        return _check("issuer", NOT_CHECKED, _("Not checked, because the signature could not be confirmed."))
+def _issuer_check(result: Verification, resolver: KeyResolver) -> Check:
+    """Made only once the signature holds: does the key that signed it belong to the issuer it names?"""
     if not result.issuer_id:
         return _check("issuer", FAIL, _("The credential does not say who issued it."))
     if resolver.controller != result.issuer_id:
@@ -453,7 +573,8 @@ def _their_status_bits(url: str, issuer_id: str, purpose: str) -> bytes:
 
 
 def _status_said(purpose: str, value: int, messages: list[Any]) -> str:
-    """ "valid", "revoked", "suspended", or the issuer's own message."""
+    """ "valid", "revoked", "suspended", "unknown" (a value the issuer does not explain), or the issuer's own
+    message."""
     if purpose == "revocation":
         return "revoked" if value else "valid"
     if purpose == "suspension":
@@ -493,7 +614,7 @@ def _our_state_sentence(result: Verification, said: str) -> str:
     return _("It was suspended on %(date)s.") % {"date": _day(event.at)}
 
 
-def _status_check(result: Verification, credential: dict[str, Any], signature: Check) -> Check:
+def _status_check(result: Verification, credential: dict[str, Any]) -> Check:
     entries = _as_list(credential.get("credentialStatus"))
     if not entries:
         return _check("status", PASS, _("This issuer publishes no status for it (it cannot be revoked online)."))
@@ -538,8 +659,6 @@ def _status_check(result: Verification, credential: dict[str, Any], signature: C
                 _("The issuer's status list at %(url)s could not be read or trusted.") % {"url": url},
             )
         states.append(_status_said(purpose, value, _as_list(entry.get("statusMessage"))))
-    if signature.status != PASS:
-        result.ours = None  # a forged document must not borrow a real credential's history
     if "revoked" in states:
         result.status = "replaced" if result.ours and result.ours.status == Credential.Status.REPLACED else "revoked"
         detail = _our_state_sentence(result, "revoked")
@@ -555,8 +674,10 @@ def _status_check(result: Verification, credential: dict[str, Any], signature: C
             " ".join([_("The issuer has suspended this credential for now."), detail]).strip(),
         )
     unknown = [state for state in states if state != "valid"]
+    if unknown and unknown[0] == "unknown":
+        return _check("status", FAIL, _("The issuer gives it a status that this verifier cannot interpret."))
     if unknown:
-        return _check("status", FAIL, _("The issuer's status for it is: %(status)s.") % {"status": unknown[0]})
+        return _check("status", FAIL, _("The issuer's status for it is: “%(status)s”.") % {"status": unknown[0]})
     result.status = "active"
     return _check("status", PASS, _("The issuer has not revoked or suspended it."))
 
@@ -564,8 +685,6 @@ def _status_check(result: Verification, credential: dict[str, Any], signature: C
 def _dates_check(result: Verification, credential: dict[str, Any], now: dt.datetime) -> Check:
     valid_from_text = credential.get("validFrom", credential.get("issuanceDate"))
     valid_until_text = credential.get("validUntil", credential.get("expirationDate"))
-    result.valid_from = _moment(valid_from_text)
-    result.valid_until = _moment(valid_until_text)
     if (valid_from_text is not None and result.valid_from is None) or (
         valid_until_text is not None and result.valid_until is None
     ):
@@ -608,18 +727,28 @@ def _schema_check(result: Verification, credential: dict[str, Any]) -> Check:
 
 
 def _facts(result: Verification, credential: dict[str, Any]) -> None:
+    """What the credential says about itself: believed only when its signature holds (`result.trusted`)."""
     issuer = credential.get("issuer")
     result.issuer_id = _id_of(issuer)[:500]
-    result.issuer_name = _text(issuer.get("name")) if isinstance(issuer, dict) else ""
+    issuer_names = _texts(issuer.get("name")) if isinstance(issuer, dict) else []
+    if issuer_names:
+        result.issuer_name, result.issuer_name_language = issuer_names[0].value, issuer_names[0].language
     subjects = _as_list(credential.get("credentialSubject"))
     subject = subjects[0] if subjects and isinstance(subjects[0], dict) else {}
     result.subject_id = _id_of(subject)[:500]
     achievement = subject.get("achievement")
     if isinstance(achievement, dict):
+        language = achievement.get("inLanguage", credential.get("inLanguage"))
+        language = language if isinstance(language, str) and _LANGUAGE_TAG.match(language) else ""
         result.achievement_name = _text(achievement.get("name"))
+        result.achievement_names = _texts(achievement.get("name"), language)
         result.achievement_description = _text(achievement.get("description"), 2000)
     if not result.achievement_name:
         result.achievement_name = _text(credential.get("name"))
+        result.achievement_names = _texts(credential.get("name"))
+    result.achievement_names = _reader_first(result.achievement_names)
+    result.valid_from = _moment(credential.get("validFrom", credential.get("issuanceDate")))
+    result.valid_until = _moment(credential.get("validUntil", credential.get("expirationDate")))
     for identifier in _as_list(subject.get("identifier"))[:10]:
         if isinstance(identifier, dict) and isinstance(identifier.get("identityHash"), str):
             result.identities.append(
@@ -643,10 +772,27 @@ def _our_credential(credential: dict[str, Any]) -> Credential | None:
     if match.view_name != "credentials:public":
         return None
     return (
-        Credential.objects.select_related("achievement", "replaced_by")
+        Credential.objects.select_related("achievement__programme__national_centre", "replaced_by")
         .filter(public_id=match.kwargs["public_id"])
         .first()
     )
+
+
+def _our_facts(result: Verification, ours: Credential) -> None:
+    """Our own credential, its signature confirmed: the national centre named in the reader's language (the
+    document carries its Mongolian name), and the achievement's names, one per language, when they are the
+    ones it was issued with."""
+    centre = _localized_text(ours.achievement.programme.national_centre, "name")
+    if centre.value:
+        result.issuer_name, result.issuer_name_language = centre.value, centre.language
+    achievement = ours.achievement
+    names = {
+        getattr(achievement, f"name_{code}").strip(): code
+        for code in achievement.languages
+        if getattr(achievement, f"name_{code}").strip()
+    }
+    if names and " / ".join(names) == result.achievement_name:
+        result.achievement_names = _reader_first([LocalText(name, code) for name, code in names.items()])
 
 
 # --- the verifier -------------------------------------------------------------------------------------------------
@@ -668,7 +814,11 @@ def _verdict(result: Verification) -> None:
         )
     elif result.status == "replaced":
         result.summary = _("This credential is no longer valid: it was replaced by a newer one.")
-    elif result.status in ("revoked", "suspended") and result.check("signature").status == PASS:  # type: ignore[union-attr]
+    elif result.signature_status == FAIL:
+        result.summary = _(
+            "This credential is not valid: its signature could not be confirmed, so nothing it says can be trusted."
+        )
+    elif result.status in ("revoked", "suspended"):
         result.summary = (
             _("This credential is not valid: its issuer has revoked it.")
             if result.status == "revoked"
@@ -703,10 +853,16 @@ def _verify(
         result.credential = verified
     _facts(result, credential)
     result.checks.append(signature_check)
-    result.checks.append(_issuer_check(result, resolver, signature_check))
+    if signature_check.status != PASS:
+        result.checks += [_untrusted(code, signature_check) for code in CLAIM_CHECKS]
+        _verdict(result)
+        return result
     if resolver.ours:
         result.ours = _our_credential(credential)
-    result.checks.append(_status_check(result, credential, signature_check))
+        if result.ours is not None:
+            _our_facts(result, result.ours)
+    result.checks.append(_issuer_check(result, resolver))
+    result.checks.append(_status_check(result, credential))
     result.checks.append(_dates_check(result, credential, now))
     result.checks.append(_schema_check(result, credential))
     _verdict(result)
@@ -790,13 +946,27 @@ def _verify_jwt(token: str, *, now: dt.datetime) -> Verification:
 # --- input: text, links, files ------------------------------------------------------------------------------------
 
 
-def _own_document(url: str) -> dict[str, Any] | str | None:
-    """The stored credential behind one of our own addresses (public page, downloads); None when none."""
-    try:
-        match = resolve(urlsplit(url).path)
-    except Resolver404:
+def _own_match(url: str) -> Any:
+    """The view of one of our own addresses, forgiving a missing trailing slash and capital letters."""
+    path = urlsplit(url).path.lower()
+    for candidate in (path, path + "/") if not path.endswith("/") else (path,):
+        try:
+            return resolve(candidate)
+        except Resolver404:
+            continue
+    return None
+
+
+def _own_document(url: str, *, hops: int = 1) -> dict[str, Any] | str | None:
+    """The stored credential behind one of our own addresses (its page, its files, its certificate, or this
+    verifier's own link to it); None when there is none."""
+    match = _own_match(url)
+    if match is None:
         return None
-    if match.view_name not in ("credentials:public", "credentials:download_json", "credentials:download_jwt"):
+    if match.view_name == "credentials:verify" and hops > 0:
+        inner = parse_qs(urlsplit(url).query).get("url", [""])[0].strip()
+        return _own_document(inner, hops=hops - 1) if inner and own_host(inner) else None
+    if match.view_name not in CREDENTIAL_VIEWS:
         return None
     credential = Credential.objects.filter(public_id=match.kwargs["public_id"]).only("document", "jwt").first()
     if credential is None:
@@ -804,37 +974,62 @@ def _own_document(url: str) -> dict[str, Any] | str | None:
     return credential.jwt if match.view_name == "credentials:download_jwt" else credential.document
 
 
+def _link(text: str) -> str:
+    """A pasted link as meant: without the quotes or angle brackets around it, and with https:// added to
+    an address of this platform typed without it."""
+    link = text.strip().strip("<>\"'").strip()
+    own = urlsplit(settings.SITE_URL)
+    if link.lower().startswith(own.netloc.lower() + "/"):
+        link = f"{own.scheme}://{link}"
+    return link
+
+
 def verify_url(url: str, *, now: dt.datetime | None = None) -> Verification:
-    url = url.strip()
+    url = _link(url)
     if len(url) > 2000 or any(char.isspace() for char in url):
         return refused(_("This link is not valid."))
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return refused(_("This link is not valid."))
     if own_host(url):
         document = _own_document(url)
         if document is None:
             return refused(_("There is no credential at this link on this platform."))
-        return credential_verify(document, now=now)
-    if not settings.ERDEM_VERIFIER_FETCH:
+        result = credential_verify(document, now=now)
+    elif not settings.ERDEM_VERIFIER_FETCH:
         return refused(_("This server does not fetch credentials from other websites: paste the credential itself."))
-    try:
-        document = fetch_json(url, accept=CREDENTIAL_ACCEPT)
-    except FetchError as error:
-        if error.code in ("not-allowed", "unsafe-address"):
-            return refused(_("Credentials are fetched only from public https addresses."))
-        return refused(_("No credential could be read at this link (%(reason)s).") % {"reason": error.code})
-    return credential_verify(document, now=now)
+    else:
+        try:
+            fetched = fetch_json(url, accept=CREDENTIAL_ACCEPT)
+        except FetchError as error:
+            if error.code in ("not-allowed", "unsafe-address"):
+                return refused(_("Credentials are fetched only from public https addresses."))
+            return refused(_("No credential could be read at this link.") + " " + fetch_reason(error))
+        result = credential_verify(fetched, now=now)
+    result.source = url
+    return result
+
+
+def code_normalized(text: str) -> str:
+    """A verification code as stored ("Q80T-GEXZ") from what was typed ("q80t gexz", "Q80TGEXZ"); "" when
+    the text cannot be a code."""
+    if not isinstance(text, str) or len(text) > 40:
+        return ""
+    code = _CODE_SEPARATORS.sub("", text).upper().translate(_CODE_LOOKALIKES)
+    return f"{code[:4]}-{code[4:]}" if _CODE.match(code) else ""
 
 
 def verify_code(code: str, *, now: dt.datetime | None = None) -> Verification:
-    """A verification code as printed on a certificate, e.g. K7QM-4XD2."""
-    code = code.strip().upper()
-    code = code if "-" in code else f"{code[:4]}-{code[4:]}"
-    credential = Credential.objects.filter(verification_code=code).only("document").first()
+    """A verification code as printed on a certificate, e.g. K7QM-4XD2, however it was typed."""
+    normalized = code_normalized(code)
+    credential = (
+        Credential.objects.filter(verification_code=normalized).only("document").first() if normalized else None
+    )
     if credential is None:
         return refused(_("No credential of this platform has this verification code."))
-    return credential_verify(credential.document, now=now)
+    result = credential_verify(credential.document, now=now)
+    result.source = normalized
+    return result
 
 
 def verify_input(text: str, *, now: dt.datetime | None = None) -> Verification:
@@ -843,7 +1038,7 @@ def verify_input(text: str, *, now: dt.datetime | None = None) -> Verification:
         return refused(_("Nothing to check."))
     if len(text) > MAX_JSON_BYTES or len(text.encode("utf-8")) > MAX_JSON_BYTES:
         return refused(_("This is larger than 1 MB; a credential is much smaller."))
-    text = text.strip().lstrip("\ufeff")
+    text = text.strip().lstrip("\ufeff").strip()
     if not text:
         return refused(_("Nothing to check."))
     if text[0] in "{[":
@@ -857,14 +1052,17 @@ def verify_input(text: str, *, now: dt.datetime | None = None) -> Verification:
             return refused(_("This is not valid JSON."))
         if not isinstance(data, dict):
             return refused(_("This is not a credential: it is not a JSON object."))
-        return credential_verify(data, now=now)
-    if text.lower().startswith(("http://", "https://")):
+        result = credential_verify(data, now=now)
+    elif _link(text).lower().startswith(("http://", "https://")):
         return verify_url(text, now=now)
-    if _CODE.match(text.upper()):
+    elif code_normalized(text):
         return verify_code(text, now=now)
-    if text.count(".") == 2:
-        return credential_verify(text, now=now)
-    return refused(_("This is neither a credential (JSON or JWT) nor a link to one."))
+    elif text.count(".") == 2:
+        result = credential_verify(text, now=now)
+    else:
+        return refused(_("This is neither a credential (JSON or JWT) nor a link to one."))
+    result.source = text
+    return result
 
 
 def _certificate(content: bytes, now: dt.datetime | None) -> Verification:

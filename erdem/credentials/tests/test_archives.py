@@ -92,7 +92,8 @@ def test_the_archive_holds_one_pdf_per_member_with_an_active_credential(
     assert job.result["path"] == f"certificate-archives/{job.pk}.zip"
     assert (job.result["certificates"], job.result["skipped"]) == (2, 0)
     assert (job.progress_done, job.progress_total) == (2, 2)
-    assert job.result["next_url"] == f"{archive_url(world)}?download={job.pk}"
+    assert job.result["download_url"] == f"{archive_url(world)}?download={job.pk}"
+    assert "next_url" not in job.result  # the job page would label it "Continue"
 
     with default_storage.open(job.result["path"], "rb") as stored:
         archive = zipfile.ZipFile(io.BytesIO(stored.read()))
@@ -112,6 +113,9 @@ def test_only_the_starter_downloads_the_archive(client, world, django_capture_on
     progress = client.get(reverse("jobs:detail", args=[job.pk]))
     page = progress.content.decode()
     assert f'href="{download}"' in page  # the job page leads to the download
+    link = page[page.index(f'href="{download}"') :]
+    assert link[: link.index("</a>")].endswith("Download the ZIP")
+    assert "Continue" not in page
     assert "The ZIP file holds 2 certificates of the cohort “Дархан 2026”." in page
     assert str(job.pk) in client.get(archive_url(world)).content.decode()  # listed under "your archives"
 

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import pgettext
 from pypdf import PdfReader
 
 from erdem.access.models import Role
@@ -15,7 +17,12 @@ from erdem.credentials.certificate_data import certificate_data
 from erdem.credentials.certificates import certificate_attachments
 from erdem.credentials.identity import credential_url
 from erdem.credentials.models import Credential
-from erdem.credentials.services import credential_revoke, credential_show_name_set
+from erdem.credentials.services import (
+    credential_reissue,
+    credential_revoke,
+    credential_show_name_set,
+    credential_suspend,
+)
 from erdem.credentials.tests.factories import achievement_create, credential_create
 from erdem.people.tests.factories import make_person
 from erdem.programmes.tests.factories import ProgrammeFactory
@@ -56,7 +63,8 @@ def pdf_language(pdf: bytes) -> str:
 
 def test_certificate_data_comes_from_the_stored_credential(world):
     credential = world["credential"]
-    Credential.objects.filter(pk=credential.pk).update(issued_at=dt.datetime(2026, 11, 27, 17, 30, tzinfo=dt.UTC))
+    moment = dt.datetime(2026, 11, 27, 17, 30, tzinfo=dt.UTC)
+    Credential.objects.filter(pk=credential.pk).update(issued_at=moment, awarded_at=moment)
     credential.refresh_from_db()
     data = certificate_data(credential)
     centre = world["programme"].national_centre
@@ -76,6 +84,16 @@ def test_certificate_data_comes_from_the_stored_credential(world):
     assert data.verification_code == credential.verification_code
     assert json.loads(data.attachments["credential.json"]) == credential.document
     assert data.attachments["credential.jwt"].decode() == credential.jwt
+    assert data.status_note is None  # an active credential's certificate carries no mark
+
+
+def test_a_reissued_certificate_keeps_the_date_it_was_awarded(world):
+    credential = world["credential"]
+    Credential.objects.filter(pk=credential.pk).update(awarded_at=dt.datetime(2026, 3, 31, 20, 0, tzinfo=dt.UTC))
+    credential.refresh_from_db()
+    new = credential_reissue(credential=credential, actor=world["admin"], reason="Corrected the name.")
+    assert new.issued_at > new.awarded_at
+    assert certificate_data(new).issued_on == dt.date(2026, 4, 1)  # the day it was earned, in Ulaanbaatar
 
 
 def test_a_person_without_a_latin_name_keeps_the_cyrillic_one(world):
@@ -136,6 +154,32 @@ def test_a_revoked_certificate_is_not_handed_out_to_the_public(client, world):
     assert client.get(pdf_url(credential)).status_code == 302
     client.force_login(world["holder"])
     assert client.get(pdf_url(credential)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("change", "english"),
+    [("revoke", "REVOKED"), ("suspend", "SUSPENDED"), ("reissue", "REPLACED")],
+)
+def test_a_certificate_that_is_no_longer_valid_says_so_across_the_page(client, world, change, english):
+    credential = world["credential"]
+    action = {"revoke": credential_revoke, "suspend": credential_suspend, "reissue": credential_reissue}[change]
+    action(credential=credential, actor=world["admin"], reason="Checked.")
+    credential.refresh_from_db()
+    with translation.override("mn"):
+        mongolian = pgettext("certificate status", english)
+    assert certificate_data(credential).status_note == {"mn": mongolian, "en": english}
+    client.force_login(world["holder"])  # the holder may still download it
+    response = client.get(pdf_url(credential))
+    assert response.status_code == 200
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert english in text and mongolian in text
+    assert json.loads(certificate_attachments(response.content)["credential.json"]) == credential.document
+
+
+def test_an_active_certificate_has_no_status_mark(client, world):
+    client.force_login(world["holder"])
+    text = PdfReader(io.BytesIO(client.get(pdf_url(world["credential"])).content)).pages[0].extract_text()
+    assert "REVOKED" not in text and "REPLACED" not in text and "SUSPENDED" not in text
 
 
 def test_unknown_credential_has_no_pdf(client):
