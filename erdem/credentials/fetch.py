@@ -30,11 +30,13 @@ REDIRECT_CODES = {301, 302, 303, 307, 308}
 
 class FetchError(Exception):
     """A document that could not be fetched. `code`: not-allowed, own-site, unsafe-address,
-    unreachable, http-error, too-many-redirects, too-large, not-json. The message is English, for logs."""
+    unreachable, http-error (with the HTTP `status` when there was one), too-many-redirects, too-large,
+    not-json. The message is English, for logs; people read `verification.fetch_reason(error)`."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, *, status: int | None = None) -> None:
         self.code = code
         self.message = message
+        self.status = status
         super().__init__(f"{code}: {message}")
 
 
@@ -218,7 +220,7 @@ def fetch_json(url: str, *, accept: str = "application/json") -> dict[str, Any]:
             url = urljoin(url, location)
             continue
         if answer.status != 200:
-            raise FetchError("http-error", f"{url} answered {answer.status}.")
+            raise FetchError("http-error", f"{url} answered {answer.status}.", status=answer.status)
         if len(answer.body) > MAX_BYTES:
             raise FetchError("too-large", f"{url} sent more than {MAX_BYTES} bytes.")
         content_type = (answer.headers.get("Content-Type") or "") if answer.headers is not None else ""

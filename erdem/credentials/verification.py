@@ -1032,8 +1032,10 @@ def verify_code(code: str, *, now: dt.datetime | None = None) -> Verification:
     return result
 
 
-def verify_input(text: str, *, now: dt.datetime | None = None) -> Verification:
-    """Whatever someone pasted: a credential in JSON, a VC-JWT, a link, or a verification code."""
+def verify_input(text: str, *, now: dt.datetime | None = None, pointers: bool = True) -> Verification:
+    """Whatever someone pasted: a credential in JSON, a VC-JWT, a link, or a verification code.
+
+    pointers=False (a file's content) reads only a credential itself, never a link or a code in its place."""
     if not isinstance(text, str):
         return refused(_("Nothing to check."))
     if len(text) > MAX_JSON_BYTES or len(text.encode("utf-8")) > MAX_JSON_BYTES:
@@ -1053,9 +1055,9 @@ def verify_input(text: str, *, now: dt.datetime | None = None) -> Verification:
         if not isinstance(data, dict):
             return refused(_("This is not a credential: it is not a JSON object."))
         result = credential_verify(data, now=now)
-    elif _link(text).lower().startswith(("http://", "https://")):
+    elif pointers and _link(text).lower().startswith(("http://", "https://")):
         return verify_url(text, now=now)
-    elif code_normalized(text):
+    elif pointers and code_normalized(text):
         return verify_code(text, now=now)
     elif text.count(".") == 2:
         result = credential_verify(text, now=now)
@@ -1081,8 +1083,8 @@ def _certificate(content: bytes, now: dt.datetime | None) -> Verification:
     if document is None and token is None:
         return refused(_("This PDF carries no credential: only certificates from this platform hold one inside."))
     try:
-        result = verify_input(document.decode("utf-8-sig")) if document is not None else None
-        jwt_result = verify_input(token.decode("ascii")) if token is not None else None
+        result = verify_input(document.decode("utf-8-sig"), now=now, pointers=False) if document is not None else None
+        jwt_result = verify_input(token.decode("ascii"), now=now, pointers=False) if token is not None else None
     except UnicodeDecodeError:
         return refused(_("The credential inside this PDF cannot be read."))
     if result is None:
@@ -1128,7 +1130,7 @@ def verify_file(upload: Any, *, now: dt.datetime | None = None) -> Verification:
         return refused(_("This file is neither a certificate PDF nor a credential (JSON or JWT)."))
     if text.strip().lower().startswith(("http://", "https://")):
         return refused(_("This file is neither a certificate PDF nor a credential (JSON or JWT)."))
-    return verify_input(text, now=now)
+    return verify_input(text, now=now, pointers=False)
 
 
 def identity_matches(*, email: str, identity_hash: str, salt: str) -> bool:

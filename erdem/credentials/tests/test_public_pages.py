@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from erdem.access.models import Role
 from erdem.access.tests.factories import person_with_role
@@ -148,10 +148,24 @@ def test_mine_shows_progress_towards_automatic_achievements(client, world):
     assert "1 of 2 requirements met" in response.content.decode()
 
 
+def test_mine_says_truthfully_when_every_requirement_is_met(client, world):
+    programme, holder = world["programme"], world["holder"]
+    course = course_build(programme=programme, code="ai-301")
+    automatic = achievement_create(programme=programme, code="AI-300-MC", course=course)
+    Enrolment.objects.create(person=holder, course=course, completed_at=timezone.now())
+    response = english(client, holder).get(reverse("credentials:mine"))
+    [row] = response.context["progress"]
+    assert (row.achievement, row.met, row.total, row.missing) == (automatic, 1, 1, [])
+    page = response.content.decode()
+    assert "Every requirement is met: the credential will be issued shortly." in page
+    assert "is being issued" not in page
+
+
 def test_linkedin_link_fills_the_certification_form(world):
     credential = world["credential"]
     Credential.objects.filter(pk=credential.pk).update(
-        issued_at=dt.datetime(2026, 3, 31, 20, 0, tzinfo=dt.UTC),  # 1 April in Ulaanbaatar
+        awarded_at=dt.datetime(2026, 3, 31, 20, 0, tzinfo=dt.UTC),  # 1 April in Ulaanbaatar
+        issued_at=dt.datetime(2026, 6, 1, 4, 0, tzinfo=dt.UTC),  # a reissue keeps the date it was earned
         valid_until=dt.datetime(2029, 4, 1, 4, 0, tzinfo=dt.UTC),
     )
     credential.refresh_from_db()
@@ -221,7 +235,7 @@ def test_linking_a_did_reissues_the_credential_to_it(client, world):
     holder_client = english(client, world["holder"])
     settings_url = reverse("credentials:holder_settings", args=[credential.public_id])
     did = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
-    response = holder_client.post(settings_url, {"change": "did", "did": did}, follow=True)
+    response = holder_client.post(settings_url, {"change": "did", "did": did, "confirm": "on"}, follow=True)
     credential.refresh_from_db()
     assert credential.status == Credential.Status.REPLACED
     new = credential.replaced_by
@@ -230,15 +244,43 @@ def test_linking_a_did_reissues_the_credential_to_it(client, world):
     assert "reissued to your DID" in response.content.decode()
 
 
-def test_a_bad_did_is_refused_with_a_message(client, world):
+def test_linking_a_did_asks_for_confirmation_first(client, world):
     credential = world["credential"]
     settings_url = reverse("credentials:holder_settings", args=[credential.public_id])
-    response = english(client, world["holder"]).post(settings_url, {"change": "did", "did": "my wallet"}, follow=True)
-    assert "A DID starts with" in response.content.decode()
+    holder_client = english(client, world["holder"])
+    page = holder_client.get(reverse("credentials:mine")).content.decode()
+    assert 'name="confirm" required' in page
+    assert "the current link, QR code and LinkedIn entry will stop verifying" in page
+    did = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    response = holder_client.post(settings_url, {"change": "did", "did": did})
+    assert response.status_code == 400
+    page = response.content.decode()
+    card = page[page.index(f'id="credential-{credential.public_id}"') :]
+    # The reason is shown in the card, next to the checkbox, and the DID entered is kept.
+    assert "Please confirm that the new credential replaces the current one." in card
+    assert f'id="credential-{credential.public_id}-confirm-errors"' in card
+    assert f'value="{did}"' in card
+    assert '<details class="holder-setting" open>' in card
     credential.refresh_from_db()
     assert credential.status == Credential.Status.ACTIVE
-    response = client.post(settings_url, {"change": "did", "did": ""}, follow=True)
-    assert response.status_code == 200
+    assert Credential.objects.count() == 1
+
+
+def test_a_bad_did_is_refused_next_to_the_field(client, world):
+    credential = world["credential"]
+    settings_url = reverse("credentials:holder_settings", args=[credential.public_id])
+    holder_client = english(client, world["holder"])
+    response = holder_client.post(settings_url, {"change": "did", "did": "my wallet", "confirm": "on"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    errors = page[page.index(f'id="credential-{credential.public_id}-did-errors"') :]
+    assert "A DID starts with" in errors[: errors.index("</ul>")]  # the service's reason, by the field
+    assert f'aria-describedby="credential-{credential.public_id}-did-errors' in page
+    credential.refresh_from_db()
+    assert credential.status == Credential.Status.ACTIVE
+    response = holder_client.post(settings_url, {"change": "did", "did": "", "confirm": "on"})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
     assert Credential.objects.count() == 1
 
 
@@ -272,6 +314,65 @@ def test_public_page_of_a_valid_credential(client, world):
     statuses = {check.code: check.status for check in response.context["checks"]}
     assert statuses["signature"] == "pass" and statuses["status"] == "pass"
     assert "Accept" in response["Vary"]
+
+
+def test_public_page_and_card_give_the_award_date_and_any_reissue(client, world):
+    credential = world["credential"]
+    Credential.objects.filter(pk=credential.pk).update(
+        awarded_at=dt.datetime(2026, 3, 31, 20, 0, tzinfo=dt.UTC),
+        issued_at=dt.datetime(2026, 4, 2, 4, 0, tzinfo=dt.UTC),
+    )
+    credential.refresh_from_db()
+    page = english(client).get(public_url(credential)).content.decode()
+    assert "<dt>Awarded on</dt>" in page and "reissued on" not in page
+    new = credential_reissue(credential=credential, actor=world["admin"], reason="Corrected the name.")
+    assert new.awarded_at == credential.awarded_at
+    with translation.override("en"):
+        awarded = formats.date_format(timezone.localtime(new.awarded_at), "DATE_FORMAT")
+        reissued = formats.date_format(timezone.localtime(new.issued_at), "DATE_FORMAT")
+    page = client.get(public_url(new)).content.decode()
+    facts = page[page.index("<dt>Awarded on</dt>") :]
+    assert facts.index(awarded) < facts.index(f"reissued on {reissued}") < facts.index("</dd>")
+    mine = english(Client(), world["holder"]).get(reverse("credentials:mine")).content.decode()
+    card = mine[mine.index(f'id="credential-{new.public_id}"') :]
+    assert f"awarded on {awarded}" in card[: card.index("</article>")]
+
+
+def test_public_page_shows_the_traditional_script_compactly_and_marks_languages(client, world):
+    credential = world["credential"]
+    centre = world["programme"].national_centre
+    page = english(client).get(public_url(credential)).content.decode()
+    # English first on an English page, the Mongolian name marked as such.
+    assert page.index('<span lang="en">Foundations of AI in Education</span>') < page.index(
+        '<span class="name-other" lang="mn">Боловсролд хиймэл оюун ашиглах үндэс</span>'
+    )
+    # The traditional script in a small box, named for screen readers, not a column of its own.
+    assert (
+        '<p class="mong-box"><span class="visually-hidden">In the traditional Mongolian script: </span>'
+        '<span class="mong" lang="mn-Mong">ᠪᠣᠯᠪᠠᠰᠤᠷᠠᠯ</span></p>'
+    ) in page
+    assert "<br><span" not in page[page.index('class="names-title"') : page.index('<dl class="facts">')]
+    # The holder's Latin name first, the issuer's English name.
+    assert '<strong lang="en">Nomin Batbayar</strong> <span lang="mn">(Батбаяр Номин)</span>' in page
+    assert f'<dd lang="en">{centre.name_en}</dd>' in page
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "mn"
+    page = client.get(public_url(credential)).content.decode()
+    assert page.index('<span lang="mn">Боловсролд хиймэл оюун ашиглах үндэс</span>') < page.index(
+        '<span class="name-other" lang="en">Foundations of AI in Education</span>'
+    )
+    assert '<strong lang="mn">Батбаяр Номин</strong> <span lang="en">(Nomin Batbayar)</span>' in page
+    assert f'<dd lang="mn">{centre.name_mn}</dd>' in page
+
+
+def test_achievement_page_shows_the_traditional_script_compactly(client, world):
+    achievement = world["achievement"]
+    page = english(client).get(reverse("credentials:achievement", args=[achievement.public_id])).content.decode()
+    heading = page[page.index('class="names-title"') :]
+    heading = heading[: heading.index("</div>")]
+    assert '<h1 class="names-heading"><span lang="en">Foundations of AI in Education</span>' in heading
+    assert '<span class="mong" lang="mn-Mong">ᠪᠣᠯᠪᠠᠰᠤᠷᠠᠯ</span>' in heading
+    assert f'<span lang="en">{world["programme"].national_centre.name_en}</span>' in page
 
 
 def test_public_page_says_when_a_credential_was_revoked_but_not_why(client, world):
