@@ -42,6 +42,7 @@ from erdem.credentials.verification import (
     Verification,
     credential_verify,
     refused,
+    verify_code,
     verify_url,
 )
 from erdem.programmes.models import Programme
@@ -237,9 +238,12 @@ class CredentialFilters(Schema):
 
 
 class VerifyIn(Schema):
-    credential: dict[str, Any] | None = Field(None, description="A credential as JSON-LD, with its proof.")
+    credential: Any = Field(
+        None, description="A credential as JSON-LD, with its proof: a JSON object, or the same object as a string."
+    )
     jwt: str | None = Field(None, max_length=256 * 1024, description="A credential as a VC-JWT.")
     url: str | None = Field(None, max_length=2000, description="A link to a credential (https).")
+    code: str | None = Field(None, max_length=40, description="A verification code of this platform (Q80T-GEXZ).")
 
 
 class CheckOut(Schema):
@@ -257,8 +261,13 @@ class IdentityOut(Schema):
 
 
 class FactsOut(Schema):
+    verified: bool = Field(
+        description="Whether the signature was confirmed; when false, these are only what the credential claims."
+    )
     issuer_id: str
-    issuer_name: str
+    issuer_name: str = Field(
+        description="For this platform's credentials: the national centre, in the request's language."
+    )
     achievement_name: str
     achievement_description: str
     subject_id: str
@@ -316,6 +325,7 @@ def verification_out(result: Verification) -> dict[str, Any]:
         "format": result.format,
         "checks": result.checks,
         "facts": {
+            "verified": result.trusted,
             "issuer_id": result.issuer_id,
             "issuer_name": result.issuer_name,
             "achievement_name": result.achievement_name,
@@ -435,16 +445,23 @@ _VERIFY_BODY = {
         "application/json": {
             "schema": {
                 "type": "object",
-                "description": "Exactly one of: credential (JSON-LD object), jwt (VC-JWT string), url (a link).",
+                "description": (
+                    "Exactly one of: credential (JSON-LD object, or that object as a JSON string), jwt (VC-JWT "
+                    "string), url (a link), code (a verification code of this platform)."
+                ),
                 "properties": {
-                    "credential": {"type": "object"},
+                    "credential": {"oneOf": [{"type": "object"}, {"type": "string"}]},
                     "jwt": {"type": "string", "maxLength": 256 * 1024},
                     "url": {"type": "string", "maxLength": 2000},
+                    "code": {"type": "string", "maxLength": 40},
                 },
             }
         }
     },
 }
+
+
+VERIFY_FIELDS = ("credential", "jwt", "url", "code")
 
 
 def _verify_body(request: HttpRequest) -> VerifyIn:
@@ -466,15 +483,46 @@ def _verify_body(request: HttpRequest) -> VerifyIn:
     except (ValueError, UnicodeDecodeError) as error:
         raise BadRequest(_("The request could not be read. Send a JSON body.")) from error
     if not isinstance(data, dict):
-        raise BadRequest(_("Send a JSON object with one of: credential, jwt, url."))
-    try:
-        body = VerifyIn.model_validate(data)
-    except PydanticValidationError as error:
-        raise BadRequest(_("Send a JSON object with one of: credential, jwt, url.")) from error
-    given = [name for name in ("credential", "jwt", "url") if getattr(body, name) is not None]
+        raise BadRequest(_("Send a JSON object with one of: credential, jwt, url, code."))
+    given = [name for name in VERIFY_FIELDS if data.get(name) is not None]
     if len(given) != 1:
-        raise BadRequest(_("Send exactly one of: credential, jwt, url."))
-    return body
+        raise BadRequest(_("Send exactly one of: credential, jwt, url, code."))
+    if "credential" in given:
+        data = {**data, "credential": _credential_object(data["credential"])}
+    try:
+        return VerifyIn.model_validate(data)
+    except PydanticValidationError as error:
+        field = str(error.errors()[0]["loc"][0]) if error.errors() and error.errors()[0]["loc"] else given[0]
+        if field in ("jwt", "url", "code") and not isinstance(data.get(field), str):
+            raise BadRequest(_("%(field)s must be a string.") % {"field": field}) from error
+        raise BadRequest(_("%(field)s is too long.") % {"field": field}) from error
+
+
+def _credential_object(value: Any) -> dict[str, Any]:
+    """The credential as a JSON object: as sent, or parsed from a string holding one."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, list):
+        raise BadRequest(_("credential must be a JSON object; you sent a list."))
+    if isinstance(value, bool):
+        raise BadRequest(_("credential must be a JSON object; you sent true or false."))
+    if not isinstance(value, str):
+        raise BadRequest(_("credential must be a JSON object; you sent a number."))
+    text = value.strip()
+    if text.count(".") == 2 and not text.startswith("{"):
+        raise BadRequest(
+            _("credential must be a JSON object; you sent a string that looks like a VC-JWT: send it as jwt.")
+        )
+    try:
+        parsed = json_parse(text, max_bytes=MAX_VERIFY_BODY)
+    except InputTooDeep as error:
+        message = _("The credential is nested too deeply to be read (more than %(limit)s levels).")
+        raise BadRequest(message % {"limit": MAX_DEPTH}) from error
+    except ValueError as error:
+        raise BadRequest(_("credential must be a JSON object; you sent a string that is not JSON.")) from error
+    if not isinstance(parsed, dict):
+        raise BadRequest(_("credential must be a JSON object; you sent a string that is not a JSON object."))
+    return parsed
 
 
 @router.post(
@@ -490,7 +538,9 @@ def verify(request: HttpRequest) -> dict[str, Any]:
     if body.credential is not None:
         result = credential_verify(body.credential)
     elif body.jwt is not None:
-        result = credential_verify(body.jwt)
+        result = credential_verify(body.jwt.strip())
+    elif body.code is not None:
+        result = verify_code(body.code) if body.code.strip() else refused(_("Nothing to check."))
     else:
-        result = verify_url(body.url or "") if body.url else refused(_("Nothing to check."))
+        result = verify_url(body.url) if body.url and body.url.strip() else refused(_("Nothing to check."))
     return verification_out(result)

@@ -371,14 +371,24 @@ class DateInput(forms.DateInput):
         super().__init__(attrs={"placeholder": _("YYYY-MM-DD"), "inputmode": "numeric", "autocomplete": "off"})
 
 
+class PageDateField(forms.DateField):
+    """A date field that shows back a valid date in the page's format, whichever accepted format was typed."""
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        try:
+            return self.to_python(data) or data
+        except ValidationError:
+            return data
+
+
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False, choices=())
     achievement: forms.ModelChoiceField[Achievement] = forms.ModelChoiceField(
         None, required=False, label=_("Achievement"), to_field_name="public_id", empty_label=_("All achievements")
     )
     actor = forms.CharField(label=_("By (e-mail)"), required=False, max_length=254)
-    date_from = forms.DateField(label=_("From"), required=False, localize=True, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, localize=True, widget=DateInput())
+    date_from = PageDateField(label=_("From"), required=False, localize=True, widget=DateInput())
+    date_to = PageDateField(label=_("To"), required=False, localize=True, widget=DateInput())
 
     def __init__(self, *args: Any, achievements: QuerySet[Achievement], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,28 +1,36 @@
-"""The public verifier page: anyone checks a credential (a link, JSON, a JWT, a certificate PDF).
+"""The public verifier page: anyone checks a credential (a link, a code, JSON, a JWT, a certificate PDF).
 
-GET shows the form; GET with ?url= checks that link (so a QR code or a link can point here);
+GET shows the form; GET with ?url= checks that link or code (so a QR code or a link can point here);
 POST checks what was pasted or uploaded, or whether an e-mail address matches a credential's
-hashed identifier. Nothing is stored. Works without JavaScript.
+hashed identifier. The e-mail form carries what to check again (`Verification.source`: the
+credential's link or code, or the credential itself when it is small), so its answer is shown
+next to the full result. Nothing is stored. Works without JavaScript.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from erdem.credentials.identity import credential_url
 from erdem.credentials.verification import (
     MAX_FILE_BYTES,
     MAX_JSON_BYTES,
+    Verification,
     identity_matches,
+    refused,
     verify_file,
     verify_input,
-    verify_url,
 )
 
 FILE_TOO_LARGE = gettext_lazy("This file is larger than 10 MB; a credential or certificate is much smaller.")
+# What the e-mail form carries back to check the credential again: beyond this, only the hashed identifier.
+MAX_SOURCE_CHARS = 64 * 1024
 
 
 class VerifyForm(forms.Form):
@@ -46,30 +54,72 @@ class VerifyForm(forms.Form):
             raise forms.ValidationError(gettext_lazy("Paste something or choose a file, not both."))
         upload = data.get("file")
         if upload is not None and upload.size > MAX_FILE_BYTES:
-            self.add_error(
-                "file", gettext_lazy("This file is larger than 10 MB; a credential or certificate is much smaller.")
-            )
+            self.add_error("file", FILE_TOO_LARGE)
         return data
 
 
 class EmailCheckForm(forms.Form):
-    email = forms.EmailField(label=gettext_lazy("E-mail address"), max_length=254)
-    identity_hash = forms.CharField(max_length=300, widget=forms.HiddenInput)
+    email = forms.EmailField(
+        label=gettext_lazy("E-mail address"),
+        max_length=254,
+        error_messages={
+            "required": gettext_lazy("Enter the e-mail address you want to compare."),
+            "invalid": gettext_lazy("Enter a valid e-mail address."),
+        },
+    )
+    source = forms.CharField(max_length=MAX_SOURCE_CHARS, required=False, strip=True, widget=forms.HiddenInput)
+    identity = forms.IntegerField(min_value=0, max_value=9, required=False, widget=forms.HiddenInput)
+    identity_hash = forms.CharField(max_length=300, required=False, widget=forms.HiddenInput)
     salt = forms.CharField(max_length=300, required=False, widget=forms.HiddenInput)
+
+
+@dataclass(frozen=True)
+class EmailAnswer:
+    """The e-mail check's answer: `matches` is None when no comparison could be made (`error` says why)."""
+
+    identity: int
+    email: str
+    matches: bool | None
+    error: str = ""
+
+
+def source_for(result: Verification) -> str:
+    """What to check again to get this result; "" when it is too large to carry in a form."""
+    if result.ours is not None:
+        link = credential_url(result.ours.public_id)
+        return link + "credential.jwt" if result.format == "vc-jwt" else link
+    return result.source if len(result.source) <= MAX_SOURCE_CHARS else ""
+
+
+def _email_check(request: HttpRequest) -> tuple[Verification | None, EmailAnswer]:
+    """The credential checked again from the form's source, and whether the address is its holder's."""
+    form = EmailCheckForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    index = data.get("identity") or 0
+    source = data.get("source") or ""
+    result = verify_input(source) if source else None
+    if "email" not in data:
+        error = str(form.errors["email"][0]) if "email" in form.errors else _("Enter a valid e-mail address.")
+        return result, EmailAnswer(index, request.POST.get("email", "")[:254], None, error)
+    email = data["email"]
+    if result is not None:
+        if not result.trusted or index >= len(result.identities):
+            unusable = _("The address cannot be compared: the credential's signature could not be confirmed.")
+            return result, EmailAnswer(index, email, None, unusable)
+        identity_hash, salt = result.identities[index].value, result.identities[index].salt
+    else:
+        identity_hash, salt = data.get("identity_hash") or "", data.get("salt") or ""
+        if not identity_hash:
+            return None, EmailAnswer(index, email, None, _("There is no credential to compare with."))
+    return result, EmailAnswer(index, email, identity_matches(email=email, identity_hash=identity_hash, salt=salt))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {"form": VerifyForm(), "result": None, "email_result": None}
+    context: dict[str, Any] = {"form": VerifyForm(), "result": None, "email_answer": None}
     if request.method == "POST" and request.POST.get("action") == "email":
-        email_form = EmailCheckForm(request.POST)
-        if email_form.is_valid():
-            context["email_result"] = identity_matches(
-                email=email_form.cleaned_data["email"],
-                identity_hash=email_form.cleaned_data["identity_hash"],
-                salt=email_form.cleaned_data["salt"],
-            )
-        context["email_form"] = email_form
+        context["result"], context["email_answer"] = _email_check(request)
     elif request.method == "POST":
         form = VerifyForm(request.POST, request.FILES)
         context["form"] = form
@@ -77,7 +127,9 @@ def verify(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data.get("file")
             context["result"] = verify_file(upload) if upload else verify_input(form.cleaned_data["text"])
     elif request.GET.get("url"):
-        url = request.GET["url"][:2000]
-        context["form"] = VerifyForm(initial={"text": url})
-        context["result"] = verify_url(url)
+        given = request.GET["url"].strip()
+        context["form"] = VerifyForm(initial={"text": given[:2000]})
+        context["result"] = verify_input(given) if len(given) <= 2000 else refused(_("This link is not valid."))
+    if context["result"] is not None:
+        context["source"] = source_for(context["result"])
     return render(request, "credentials/verify.html", context)

@@ -169,7 +169,8 @@ def test_issuing_runs_the_job_for_exactly_those_who_qualify(client, world, djang
 
     # The same run again issues nothing more.
     again = issuance_run_execute(issuance_run_id=run.pk)
-    assert again == {"issued": 0, "already_held": 3, "not_qualified": 0}
+    public_id = str(world.achievement.public_id)
+    assert again == {"issued": 0, "already_held": 3, "not_qualified": 0, "achievement_public_id": public_id}
     assert Credential.objects.count() == 4
 
 
@@ -208,7 +209,12 @@ def test_a_crash_mid_run_then_a_rerun_issues_everyone_once(world):
 
     result = issuance_run_execute(issuance_run_id=run.pk)
 
-    assert result == {"issued": 4, "already_held": 2, "not_qualified": 0}
+    assert result == {
+        "issued": 4,
+        "already_held": 2,
+        "not_qualified": 0,
+        "achievement_public_id": str(world.achievement.public_id),
+    }
     held = list(Credential.objects.filter(achievement=world.achievement).values_list("person_id", flat=True))
     assert len(held) == len(set(held))  # nobody twice
     assert set(held) >= {person.pk for person in people}  # nobody missed
@@ -278,4 +284,45 @@ def test_a_run_whose_worker_was_killed_is_resumed_and_issues_the_rest_once(world
         )
     )
     assert sorted(held) == sorted(chosen)  # each exactly once
-    assert Job.objects.get(pk=run.job_id).result == {"issued": len(people) - 1, "already_held": 1, "not_qualified": 0}
+    assert Job.objects.get(pk=run.job_id).result == {
+        "issued": len(people) - 1,
+        "already_held": 1,
+        "not_qualified": 0,
+        "achievement_public_id": str(world.achievement.public_id),
+    }
+
+
+def test_the_job_page_says_what_the_bulk_issuance_did(client, world, django_capture_on_commit_callbacks):
+    _login(client, world.admin)
+    _preview(client, world)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _issue(client, world)
+    page = client.get(response["Location"])
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert _figures(html) == ["3", "0", "0"]  # issued; left out as holders; left out as no longer qualifying
+    assert "credentials issued" in html
+    assert reverse("credentials:achievement_detail", args=[world.achievement.public_id]) in html
+
+
+def test_the_job_page_of_an_older_bulk_issuance_without_the_achievement(client, world):
+    job = Job.objects.create(
+        kind=Job.Kind.CREDENTIAL_ISSUANCE,
+        started_by=world.admin,
+        status=Job.Status.SUCCEEDED,
+        result={"issued": 1, "already_held": 2, "not_qualified": 3},
+    )
+    page = _login(client, world.admin).get(reverse("jobs:detail", args=[job.pk]))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert _figures(html) == ["1", "2", "3"]
+    assert "credential issued" in html
+    assert "they hold it already, or it was revoked" in html
+    assert "they no longer meet every rule" in html
+    assert reverse("credentials:manage") in html
+
+
+def _figures(html: str) -> list[str]:
+    return [figure.split("</span>")[0] for figure in html.split('<span class="figure">')[1:]]

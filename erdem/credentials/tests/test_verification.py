@@ -5,19 +5,20 @@ import io
 import json
 from typing import Any
 from unittest import mock
+from urllib.parse import urlencode
 
 import jwt as pyjwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfWriter
 
-from erdem.credentials.fetch import did_web_url
+from erdem.credentials.fetch import FetchError, did_web_url
 from erdem.credentials.identity import credential_url, issuer_did, verification_method_id
 from erdem.credentials.keys import key_active, key_private, key_rotate
-from erdem.credentials.models import Credential
+from erdem.credentials.models import Achievement, Credential
 from erdem.credentials.proofs.data_integrity import document_sign
 from erdem.credentials.proofs.jwt import jwt_encode
 from erdem.credentials.proofs.multikey import did_key, ed25519_public_multibase
@@ -26,10 +27,14 @@ from erdem.credentials.proofs.status_list import bitstring_encode
 from erdem.credentials.services import credential_reissue, credential_revoke, credential_suspend
 from erdem.credentials.tests.factories import achievement_create, credential_create
 from erdem.credentials.verification import (
+    LocalText,
+    code_normalized,
     credential_verify,
+    fetch_reason,
     identity_matches,
     verify_file,
     verify_input,
+    verify_url,
 )
 from erdem.people.tests.factories import make_person
 from erdem.programmes.tests.factories import ProgrammeFactory
@@ -125,8 +130,18 @@ def test_a_changed_character_breaks_the_signature(credential, change):
     assert result.verdict == "invalid"
     assert statuses(result)["signature"] == "fail"
     assert message(result, "signature").startswith("The signature does not match")
-    assert statuses(result)["issuer"] == "not-checked"
     assert result.ours is None  # a forgery never borrows the real credential's record
+    # Nothing the forgery says is believed: no check of its claims may pass.
+    for code in ("issuer", "status", "dates", "schema"):
+        assert statuses(result)[code] == "not-checked", code
+        assert message(result, code) == (
+            "Not checked: the signature does not match, so nothing the credential says can be trusted."
+        )
+    assert statuses(result)["format"] == "pass"
+    assert not result.trusted
+    assert result.summary == (
+        "This credential is not valid: its signature could not be confirmed, so nothing it says can be trusted."
+    )
 
 
 def test_a_changed_jwt_payload_breaks_the_signature(credential):
@@ -139,6 +154,40 @@ def test_a_changed_jwt_payload_breaks_the_signature(credential):
 
     assert result.verdict == "invalid"
     assert statuses(result)["signature"] == "fail"
+    assert [check.status for check in result.checks[2:]] == ["not-checked"] * 4
+
+
+def test_a_forged_credential_claiming_a_revoked_one_is_not_said_revoked_or_dated(credential):
+    """Even a forgery whose claims would fail says nothing about them: its claims are simply not believed."""
+    credential_revoke(credential=credential, actor=None, reason="Issued by mistake.")
+    forged = copy.deepcopy(credential.document)
+    forged["validUntil"] = "2001-01-01T00:00:00Z"
+
+    result = credential_verify(forged)
+
+    assert result.verdict == "invalid"
+    assert statuses(result) == {
+        "format": "pass",
+        "signature": "fail",
+        "issuer": "not-checked",
+        "status": "not-checked",
+        "dates": "not-checked",
+        "schema": "not-checked",
+    }
+    assert result.status == ""
+    assert result.valid_until == dt.datetime(2001, 1, 1, tzinfo=dt.UTC)  # still read, for the page's warning
+
+
+def test_a_credential_without_a_signature_marks_its_claims_unchecked(credential):
+    unsigned = {key: value for key, value in credential.document.items() if key != "proof"}
+
+    result = credential_verify(unsigned)
+
+    assert result.verdict == "invalid"
+    assert message(result, "signature").startswith("The credential has no signature")
+    assert message(result, "issuer") == (
+        "Not checked: the signature is not valid, so nothing the credential says can be trusted."
+    )
 
 
 def test_signed_with_another_key_but_claiming_ours(credential):
@@ -413,6 +462,9 @@ def test_without_fetching_a_did_web_credential_is_incomplete():
         "https://issuer.example.org/.well-known/did.json."
     )
     assert statuses(result)["status"] == "not-checked"
+    assert message(result, "issuer") == (
+        "Not checked: the signature could not be checked, so nothing the credential says can be trusted."
+    )
     assert result.summary.startswith("Nothing wrong was found, but this credential could not be fully checked")
 
 
@@ -454,6 +506,65 @@ def test_malformed_input_is_a_failed_check_not_an_error(text, expected):
 
     assert result.verdict == "invalid"
     assert message(result, "format").startswith(expected)
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        "{url}",
+        "{bare}",
+        "  {url}\n",
+        "{url}?utm_source=mail",
+        "{bare}?x=1#top",
+        "{url}#checks",
+        "{url}credential.json",
+        "{url}credential.json?download=1",
+        "{url}certificate.pdf",
+        "{url}certificate.pdf#page=1",
+        "<{url}>",
+        "{upper}",
+        "{schemeless}",
+        "{verifier}",
+    ],
+)
+def test_every_link_people_paste_reaches_the_credential(credential, form):
+    url = credential_url(credential.public_id)
+    text = form.format(
+        url=url,
+        bare=url.rstrip("/"),
+        upper=url.replace(str(credential.public_id), str(credential.public_id).upper()),
+        schemeless=url.split("://", 1)[1],
+        verifier=url.split("/credentials/", 1)[0] + "/credentials/verify/?" + urlencode({"url": url}),
+    )
+
+    with mock.patch("erdem.credentials.verification.fetch_json") as fetch:
+        result = verify_input(text)
+
+    fetch.assert_not_called()
+    assert result.verdict == "valid", result.checks
+    assert result.ours == credential
+
+
+def test_the_jwt_link_with_extras_reads_the_jwt(credential):
+    result = verify_input(credential_url(credential.public_id) + "credential.jwt?x=1 ")
+
+    assert result.format == "vc-jwt" and result.verdict == "valid"
+
+
+@pytest.mark.parametrize("typed", ["q80t gexz", "Q80T GEXZ", "  Q80T-GEXZ ", "q80tgexz", "Q80T – GEXZ", "q8ot-gexz"])
+def test_a_code_is_read_however_it_was_typed(credential, typed):
+    Credential.objects.filter(pk=credential.pk).update(verification_code="Q80T-GEXZ")
+
+    result = verify_input(typed)
+
+    assert result.verdict == "valid"
+    assert result.ours == credential
+    assert code_normalized(typed) == "Q80T-GEXZ"
+
+
+@pytest.mark.parametrize("text", ["hello", "Q80T-GEX", "Q80T-GEXZZ", "Q80T/GEXZ", "ЖЖЖЖ ЖЖЖЖ"])
+def test_what_cannot_be_a_code(text):
+    assert code_normalized(text) == ""
 
 
 def test_a_link_or_code_of_ours_is_read_locally(credential):
@@ -503,6 +614,17 @@ def _pdf(attachments: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
+def test_a_pdf_or_file_holding_a_link_or_code_is_not_followed(credential):
+    link = credential_url(credential.public_id).encode()
+    pdf = SimpleUploadedFile("certificate.pdf", _pdf({"credential.json": link}))
+    code = SimpleUploadedFile("code.txt", credential.verification_code.encode())
+
+    for upload in (pdf, code):
+        result = verify_file(upload)
+        assert result.verdict == "invalid"
+        assert result.ours is None
+
+
 def test_files_are_sniffed_not_trusted_by_name(credential):
     as_json = SimpleUploadedFile("credential.pdf", json.dumps(credential.document).encode(), "application/pdf")
     as_jwt = SimpleUploadedFile("notes.txt", credential.jwt.encode(), "text/plain")
@@ -542,3 +664,130 @@ def test_a_file_over_ten_megabytes_is_refused():
     upload = SimpleUploadedFile("big.pdf", b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024))
 
     assert "larger than 10 MB" in message(verify_file(upload), "format")
+
+
+# --- plain words: no codes, names in the reader's language --------------------------------------------------------
+
+FETCH_CODES = [
+    "not-allowed",
+    "own-site",
+    "unsafe-address",
+    "unreachable",
+    "http-error",
+    "too-many-redirects",
+    "too-large",
+    "not-json",
+]
+
+
+@pytest.mark.parametrize("code", FETCH_CODES)
+def test_every_fetch_error_is_a_sentence_not_a_code(code):
+    reason = fetch_reason(FetchError(code, "for the log"))
+
+    assert code not in reason
+    assert reason != fetch_reason(FetchError("something-new", "for the log"))
+    assert reason.endswith(".") and reason[0].isupper()
+
+
+def test_an_http_error_gives_its_status():
+    assert fetch_reason(FetchError("http-error", "x", status=404)) == "Nothing was found at that address (HTTP 404)."
+    assert fetch_reason(FetchError("http-error", "x", status=503)) == (
+        "The website answered with an error (HTTP 503)."
+    )
+
+
+def test_unreadable_keys_and_links_are_explained_in_words():
+    credential, _documents = _did_web_world(Ed25519PrivateKey.generate())
+
+    with mock.patch(
+        "erdem.credentials.verification.fetch_json", side_effect=FetchError("unreachable", "DNS said no")
+    ):
+        keys = credential_verify(credential, now=NOW)
+        link = verify_url("https://issuer.example.org/credentials/1")
+    with mock.patch("erdem.credentials.verification.fetch_json", side_effect=FetchError("not-json", "HTML")):
+        not_json = verify_url("https://issuer.example.org/credentials/1")
+
+    assert message(keys, "signature") == (
+        "The key that signed it cannot be found: The issuer's keys could not be read from "
+        "https://issuer.example.org/.well-known/did.json. The website could not be reached."
+    )
+    assert message(link, "format") == "No credential could be read at this link. The website could not be reached."
+    assert message(not_json, "format") == (
+        "No credential could be read at this link. The website's answer is not a JSON document."
+    )
+    for result in (keys, link, not_json):
+        assert "unreachable" not in str(result.checks) and "not-json" not in message(result, "format")
+
+
+def test_a_status_the_issuer_does_not_explain_is_said_in_words():
+    private_key = Ed25519PrivateKey.generate()
+    credential, documents = _did_web_world(private_key, revoked=True)
+    entry = dict(credential["credentialStatus"], statusPurpose="message", statusSize=1)
+    unsigned = {key: value for key, value in credential.items() if key != "proof"}
+    signed = document_sign(
+        dict(unsigned, credentialStatus=entry),
+        private_key=private_key,
+        verification_method=f"{DID}#key-1",
+        created=NOW,
+    )
+    status_list = documents["https://issuer.example.org/status/1"]
+    status_list_unsigned = {key: value for key, value in status_list.items() if key != "proof"}
+    status_list_unsigned["credentialSubject"] = dict(status_list_unsigned["credentialSubject"], statusPurpose="message")
+    documents["https://issuer.example.org/status/1"] = document_sign(
+        status_list_unsigned, private_key=private_key, verification_method=f"{DID}#key-1", created=NOW
+    )
+
+    with mock.patch("erdem.credentials.verification.fetch_json", side_effect=lambda url, accept: documents[url]):
+        result = credential_verify(signed, now=NOW)
+
+    assert statuses(result)["status"] == "fail"
+    assert message(result, "status") == "The issuer gives it a status that this verifier cannot interpret."
+
+
+@pytest.mark.parametrize("language", ["mn", "en"])
+def test_our_issuer_and_achievement_are_named_in_the_readers_language(credential, language):
+    centre = credential.achievement.programme.national_centre
+    assert credential.document["issuer"]["name"] == centre.name_mn
+
+    with translation.override(language):
+        result = credential_verify(credential.jwt)
+        issuer_message = message(result, "issuer")
+
+    names = [LocalText("Боловсролд хиймэл оюун ашиглах үндэс", "mn"), LocalText("Foundations of AI in Education", "en")]
+    if language == "en":
+        assert (result.issuer_name, result.issuer_name_language) == (centre.name_en, "en")
+        assert result.achievement_names == names[::-1]
+    else:
+        assert (result.issuer_name, result.issuer_name_language) == (centre.name_mn, "mn")
+        assert result.achievement_names == names
+    assert result.issuer_name in issuer_message
+
+
+def test_a_renamed_achievement_shows_the_name_it_was_issued_with(credential):
+    Achievement.objects.filter(pk=credential.achievement_id).update(name_en="Renamed since")
+
+    with translation.override("en"):
+        result = credential_verify(credential.document)
+
+    assert result.verdict == "valid"
+    assert [text.value for text in result.achievement_names] == [
+        "Боловсролд хиймэл оюун ашиглах үндэс / Foundations of AI in Education"
+    ]
+
+
+def test_other_issuers_names_carry_the_language_they_declare():
+    private_key = Ed25519PrivateKey.generate()
+    issuer = did_key(private_key.public_key())
+    document = sample_credential()
+    document["issuer"]["id"] = issuer
+    document["issuer"]["name"] = "Open Learning Lab"
+    document.pop("credentialStatus")
+    document["credentialSubject"]["achievement"]["name"] = "Хиймэл оюун ухааныг сургалтад ашиглах"
+    signed = document_sign(document, private_key=private_key, verification_method=issuer, created=NOW)
+
+    with translation.override("mn"):
+        result = credential_verify(signed, now=NOW)
+
+    assert result.verdict == "valid", result.checks
+    assert (result.issuer_name, result.issuer_name_language) == ("Open Learning Lab", "en")
+    assert result.achievement_names == [LocalText("Хиймэл оюун ухааныг сургалтад ашиглах", "mn")]

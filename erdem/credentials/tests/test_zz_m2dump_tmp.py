@@ -29,3 +29,13 @@ def test_dump(client):
                           ("issue", reverse("credentials:issue_manual", args=[a.public_id])), ("rules", reverse("credentials:achievement_rules", args=[a.public_id]))]:
             html = client.get(url).content.decode()
             open(f"/tmp/m2pages/{name}-{lang}.html", "w").write(html)
+
+def test_dbg(client):
+    programme = ProgrammeFactory()
+    admin = person_with_role(Role.NATIONAL_ADMIN, programme=programme)
+    admin.preferred_language = "mn"; admin.save()
+    client.force_login(admin); client.cookies["erdem_language"] = "mn"
+    html = client.get(reverse("credentials:audit_log"), {"date_from": "2026-11-29", "date_to": "2026.11.30"}).content.decode()
+    import re
+    print(re.findall(r'<input[^>]*date_[^>]*>', html))
+    print(re.findall(r'errorlist.*', html)[:3])
