@@ -188,10 +188,32 @@ def test_verify_with_a_session_needs_csrf(world):
     ("body", "status", "detail"),
     [
         ("{not json", 400, "The request could not be read. Send a JSON body."),
-        ("[1]", 400, "Send a JSON object with one of: credential, jwt, url."),
-        ('{"jwt": 5}', 400, "Send a JSON object with one of: credential, jwt, url."),
-        ("{}", 400, "Send exactly one of: credential, jwt, url."),
-        ('{"jwt": "a.b.c", "url": "https://example.org/"}', 400, "Send exactly one of: credential, jwt, url."),
+        ("[1]", 400, "Send a JSON object with one of: credential, jwt, url, code."),
+        ('{"jwt": 5}', 400, "jwt must be a string."),
+        ('{"code": ["Q80T"]}', 400, "code must be a string."),
+        ('{"code": "' + "Q" * 41 + '"}', 400, "code is too long."),
+        ("{}", 400, "Send exactly one of: credential, jwt, url, code."),
+        ('{"jwt": "a.b.c", "url": "https://example.org/"}', 400, "Send exactly one of: credential, jwt, url, code."),
+        (
+            '{"code": "Q80T-GEXZ", "url": "https://example.org/"}',
+            400,
+            "Send exactly one of: credential, jwt, url, code.",
+        ),
+        ('{"credential": "not json"}', 400, "credential must be a JSON object; you sent a string that is not JSON."),
+        (
+            '{"credential": "[1, 2]"}',
+            400,
+            "credential must be a JSON object; you sent a string that is not a JSON object.",
+        ),
+        (
+            '{"credential": "aaa.bbb.ccc"}',
+            400,
+            "credential must be a JSON object; you sent a string that looks like a VC-JWT: send it as jwt.",
+        ),
+        ('{"credential": [1]}', 400, "credential must be a JSON object; you sent a list."),
+        ('{"credential": 5}', 400, "credential must be a JSON object; you sent a number."),
+        ('{"credential": true}', 400, "credential must be a JSON object; you sent true or false."),
+        (json.dumps({"credential": "[" * 200 + "]" * 200}), 400, None),
         ('{"credential": ' + "[" * 200 + "]" * 200 + "}", 400, None),
         (json.dumps({"credential": {"name": "x" * (1024 * 1024 + 10)}}), 413, None),
     ],
@@ -212,3 +234,68 @@ def test_verify_a_malformed_credential_is_an_invalid_verdict():
     assert response.status_code == 200
     assert response.json()["verdict"] == "invalid"
     assert response.json()["checks"][0]["status"] == "fail"
+
+
+def test_verify_accepts_the_credential_as_a_json_string(world):
+    _people, _achievement, held, _other = world
+
+    response = anonymous_client().post(
+        f"{BASE}/verify", {"credential": " " + json.dumps(held.document) + "\n"}, content_type="application/json"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["verdict"] == "valid"
+    assert response.json()["format"] == "data-integrity"
+
+
+@pytest.mark.parametrize("typed", ["{code}", "{lower_spaced}", "  {code}  "])
+def test_verify_a_code_like_the_page(world, typed):
+    _people, _achievement, held, _other = world
+    code = held.verification_code
+
+    response = anonymous_client().post(
+        f"{BASE}/verify",
+        {"code": typed.format(code=code, lower_spaced=code.lower().replace("-", " "))},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200
+    assert response.json()["verdict"] == "valid"
+    assert response.json()["facts"]["public_url"] == credential_url(held.public_id)
+
+
+def test_verify_an_unknown_or_empty_code_is_an_invalid_verdict(world):
+    client = anonymous_client()
+
+    unknown = client.post(f"{BASE}/verify", {"code": "ZZZZ-ZZZZ"}, content_type="application/json")
+    empty = client.post(f"{BASE}/verify", {"code": " "}, content_type="application/json")
+
+    assert unknown.status_code == empty.status_code == 200
+    assert unknown.json()["checks"][0]["message"] == "No credential of this platform has this verification code."
+    assert empty.json()["checks"][0]["message"] == "Nothing to check."
+
+
+def test_verify_marks_a_forgerys_facts_as_unconfirmed(world):
+    _people, _achievement, held, _other = world
+    forged = dict(held.document, name="Master of Everything")
+
+    genuine = anonymous_client().post(f"{BASE}/verify", {"credential": held.document}, content_type="application/json")
+    response = anonymous_client().post(f"{BASE}/verify", {"credential": forged}, content_type="application/json")
+
+    assert genuine.json()["facts"]["verified"] is True
+    body = response.json()
+    assert body["verdict"] == "invalid"
+    assert body["facts"]["verified"] is False
+    assert [check["status"] for check in body["checks"]] == ["pass", "fail"] + ["not-checked"] * 4
+
+
+@pytest.mark.parametrize("language", ["mn", "en"])
+def test_verify_names_our_issuer_in_the_callers_language(world, language):
+    people, _achievement, held, _other = world
+    centre = people.programme.national_centre
+
+    response = anonymous_client(language=language).post(
+        f"{BASE}/verify", {"jwt": held.jwt}, content_type="application/json"
+    )
+
+    assert response.json()["facts"]["issuer_name"] == (centre.name_en if language == "en" else centre.name_mn)

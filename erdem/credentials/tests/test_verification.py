@@ -691,17 +691,13 @@ def test_every_fetch_error_is_a_sentence_not_a_code(code):
 
 def test_an_http_error_gives_its_status():
     assert fetch_reason(FetchError("http-error", "x", status=404)) == "Nothing was found at that address (HTTP 404)."
-    assert fetch_reason(FetchError("http-error", "x", status=503)) == (
-        "The website answered with an error (HTTP 503)."
-    )
+    assert fetch_reason(FetchError("http-error", "x", status=503)) == ("The website answered with an error (HTTP 503).")
 
 
 def test_unreadable_keys_and_links_are_explained_in_words():
     credential, _documents = _did_web_world(Ed25519PrivateKey.generate())
 
-    with mock.patch(
-        "erdem.credentials.verification.fetch_json", side_effect=FetchError("unreachable", "DNS said no")
-    ):
+    with mock.patch("erdem.credentials.verification.fetch_json", side_effect=FetchError("unreachable", "DNS said no")):
         keys = credential_verify(credential, now=NOW)
         link = verify_url("https://issuer.example.org/credentials/1")
     with mock.patch("erdem.credentials.verification.fetch_json", side_effect=FetchError("not-json", "HTML")):
