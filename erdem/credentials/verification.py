@@ -51,8 +51,9 @@ CREDENTIAL_ACCEPT = "application/ld+json, application/json"
 STATUS_ACCEPT = "application/vc+ld+json, application/ld+json, application/json"
 _JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 _CODE = re.compile(r"^[0-9A-Z]{8}$")
-# What people type between and around the two halves of a code: spaces, hyphens and dashes, dots.
-_CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015._]+")
+# What people type between and around the two halves of a code: spaces, hyphens and dashes (not dots: a
+# text with dots is a JWT).
+_CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015_]+")
 # The codes use Crockford's base 32 (no I, L, O, U), so the letters people mistake for digits are read as them.
 _CODE_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 # Our own addresses that name a credential by its public id.

@@ -562,7 +562,7 @@ def test_a_code_is_read_however_it_was_typed(credential, typed):
     assert code_normalized(typed) == "Q80T-GEXZ"
 
 
-@pytest.mark.parametrize("text", ["hello", "Q80T-GEX", "Q80T-GEXZZ", "Q80T/GEXZ", "ЖЖЖЖ ЖЖЖЖ"])
+@pytest.mark.parametrize("text", ["hello", "Q80T-GEX", "Q80T-GEXZZ", "Q80T/GEXZ", "ЖЖЖЖ ЖЖЖЖ", "ab.cdef.gh"])
 def test_what_cannot_be_a_code(text):
     assert code_normalized(text) == ""
 

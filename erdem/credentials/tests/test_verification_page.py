@@ -233,7 +233,7 @@ def test_a_forged_credential_shows_no_green_and_warns_above_its_claims(credentia
     assert page.count("Not checked: the signature does not match, so nothing the credential says can be trusted.") == 4
     assert "What the credential claims (not confirmed)" in page
     warning = page.index('id="facts-warning"')
-    assert "the signature does not match, so what follows is only what the credential claims" in page
+    assert "The signature does not match, so what follows is only what the credential claims" in page
     assert warning < page.index('<dl class="facts unverified" aria-describedby="facts-warning">')
     assert "What the credential says" not in page
     assert 'class="email-check"' not in page  # a forgery's identifier is not offered for comparison
