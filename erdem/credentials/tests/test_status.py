@@ -1,9 +1,11 @@
 """Status list entries: allocated without collision, a new list when one is full, state changes published."""
 
 import itertools
+import time
 from unittest import mock
 
 import pytest
+from django.db import OperationalError
 
 from erdem.core.tests.concurrency import at_once
 from erdem.credentials import status
@@ -44,8 +46,21 @@ def test_a_full_list_opens_the_next_one():
 def test_concurrent_allocations_never_collide():
     status_entry_allocate()  # the list exists; the race is for entries
 
+    def allocate_one() -> tuple[int, int]:
+        # SQLite's shared in-memory test database refuses a second writer instead of waiting: try again,
+        # one allocation at a time, so a refused one (rolled back whole) is not counted twice.
+        for _try in range(200):
+            try:
+                entry = status_entry_allocate()
+                return entry.status_list.pk, entry.index
+            except OperationalError as exc:
+                if "locked" not in str(exc):
+                    raise
+                time.sleep(0.01)
+        raise AssertionError("the database stayed locked")
+
     def allocate_many() -> list[tuple[int, int]]:
-        return [(entry.status_list.pk, entry.index) for entry in (status_entry_allocate() for _ in range(25))]
+        return [allocate_one() for _ in range(25)]
 
     results, errors = at_once([allocate_many for _ in range(4)])
     assert errors == []
