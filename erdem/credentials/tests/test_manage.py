@@ -32,26 +32,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def programme():
-    return ProgrammeFactory()
-
-
-@pytest.fixture
-def course(programme):
-    return course_build(programme=programme, modules=1, lessons=1)
-
-
-@pytest.fixture
-def admin(programme):
-    return person_with_role(Role.NATIONAL_ADMIN, programme=programme)
-
-
-@pytest.fixture
-def achievement(programme, course):
-    return achievement_create(programme=programme, course=course)
-
-
-@pytest.fixture
 def learner(programme, course):
     person = make_person()
     Enrolment.objects.create(person=person, course=course)

@@ -16,9 +16,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from erdem.access.models import Role
-from erdem.access.tests.factories import person_with_role
-from erdem.catalog.tests.factories import course_build
 from erdem.credentials.forms import AchievementForm
 from erdem.credentials.models import Achievement, Credential, CredentialEvent
 from erdem.credentials.services import credential_revoke, credential_suspend
@@ -26,29 +23,8 @@ from erdem.credentials.templatetags.credentials_manage import number_text, perso
 from erdem.credentials.tests.factories import achievement_create, credential_create
 from erdem.learning.models import Enrolment
 from erdem.people.tests.factories import make_person
-from erdem.programmes.tests.factories import ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def programme():
-    return ProgrammeFactory()
-
-
-@pytest.fixture
-def course(programme):
-    return course_build(programme=programme, modules=1, lessons=1)
-
-
-@pytest.fixture
-def admin(programme):
-    return person_with_role(Role.NATIONAL_ADMIN, programme=programme)
-
-
-@pytest.fixture
-def achievement(programme, course):
-    return achievement_create(programme=programme, course=course)
 
 
 @pytest.fixture
