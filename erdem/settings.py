@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "erdem.workshops",
     "erdem.authoring",
     "erdem.credentials",
+    "erdem.cascade",
     "erdem.jobs",
     "erdem.web",
     "erdem.api",

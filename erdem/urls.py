@@ -13,6 +13,7 @@ urlpatterns = [
     path("workshops/", include("erdem.workshops.urls")),
     path("authoring/", include("erdem.authoring.urls")),
     path("credentials/", include("erdem.credentials.urls")),
+    path("cascade/", include("erdem.cascade.urls")),
     path(".well-known/did.json", credential_views.did_json, name="did_document"),
     path(".well-known/jwks.json", credential_views.jwks_json, name="jwks"),
     path("jobs/", include("erdem.jobs.urls")),

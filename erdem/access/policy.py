@@ -50,6 +50,15 @@ class Action(StrEnum):
     CREDENTIAL_VIEW = "credential.view"
     CREDENTIAL_OWN = "credential.own"
     ISSUER_KEYS_MANAGE = "issuer.keys.manage"
+    CASCADE_OWN_VIEW = "cascade.own.view"
+    CASCADE_NATIONAL_VIEW = "cascade.national.view"
+    CASCADE_AGGREGATES_VIEW = "cascade.aggregates.view"
+    CASCADE_INSTITUTION_VIEW = "cascade.institution.view"
+    APPOINTMENT_MANAGE = "appointment.manage"
+    NOMINATION_CREATE = "nomination.create"
+    MENTOR_ASSIGN = "mentor.assign"
+    MENTORING_PAIR_VIEW = "mentoring.pair.view"
+    MENTORING_SESSION_LOG = "mentoring.session.log"
 
 
 @dataclass(frozen=True)
@@ -222,7 +231,16 @@ def _submission_reviewer(grants: Grants, person: Person, submission: Any) -> boo
             grant.institution_id == institution.pk or grant.region_id == institution.region_id
         ):
             return True
-    return person.pk in submission.cohort_trainer_ids
+    if person.pk in submission.cohort_trainer_ids:
+        return True
+    # The learner's own mentor, wherever the mentor's scope lies (one query, only for mentors).
+    if grants.has(Role.MENTOR, programme_id=programme_id):
+        from erdem.cascade.models import MentorAssignment
+
+        return MentorAssignment.objects.filter(
+            programme_id=programme_id, mentor_id=person.pk, mentee_id=submission.person_id, ended_at__isnull=True
+        ).exists()
+    return False
 
 
 def _submission_view(grants: Grants, person: Person, submission: Any) -> bool:
@@ -311,6 +329,45 @@ def _credential_view(grants: Grants, person: Person, credential: Any) -> bool:
     return institution_id is not None and institution_id in grants.institution_ids(Role.COORDINATOR)
 
 
+_CASCADE_ROLES = (Role.MASTER_TEACHER, Role.TRAINER, Role.MENTOR)
+
+
+def _cascade_own(grants: Grants, person: Person, programme: Any) -> bool:
+    """A trainer's own cascade: master teachers, trainers and mentors (obj: the programme, or None)."""
+    return any(grants.has(role, programme_id=programme.pk if programme else None) for role in _CASCADE_ROLES)
+
+
+def _nominate(grants: Grants, person: Person, programme: Any) -> bool:
+    return any(grants.has(role, programme_id=programme.pk) for role in (Role.MASTER_TEACHER, Role.TRAINER))
+
+
+def _mentor_assign(grants: Grants, person: Person, mentee: Any) -> bool:
+    """National admins, and coordinators for the staff of their institution (obj: the mentee)."""
+    if grants.has(Role.NATIONAL_ADMIN):
+        return True
+    return mentee.institution_id is not None and mentee.institution_id in grants.institution_ids(Role.COORDINATOR)
+
+
+def _mentoring_pair_view(grants: Grants, person: Person, pair: Any) -> bool:
+    """The pair themselves, national admins, and coordinators of either one's institution: they alone read
+    the session notes."""
+    if person is not None and person.is_authenticated and person.pk in (pair.mentor_id, pair.mentee_id):
+        return True
+    if grants.has(Role.NATIONAL_ADMIN, programme_id=pair.programme_id):
+        return True
+    coordinated = grants.institution_ids(Role.COORDINATOR)
+    return bool(coordinated & {pair.mentor.institution_id, pair.mentee.institution_id})
+
+
+def _mentoring_session_log(grants: Grants, person: Person, pair: Any) -> bool:
+    return (
+        person is not None
+        and person.is_authenticated
+        and pair.ended_at is None
+        and person.pk in (pair.mentor_id, pair.mentee_id)
+    )
+
+
 RULES: dict[Action, Rule] = {
     Action.PROGRAMME_MANAGE: _programme_admin,
     Action.ROLES_ASSIGN: _programme_admin,
@@ -345,6 +402,16 @@ RULES: dict[Action, Rule] = {
     Action.ISSUER_KEYS_MANAGE: _programme_admin,
     Action.CREDENTIAL_VIEW: _credential_view,
     Action.CREDENTIAL_OWN: _credential_own,
+    # The cascade (obj: the programme unless said otherwise).
+    Action.CASCADE_OWN_VIEW: _cascade_own,
+    Action.CASCADE_NATIONAL_VIEW: _programme_admin,
+    Action.CASCADE_AGGREGATES_VIEW: _aggregates,  # the region table and map: no names, for the ministry too
+    Action.CASCADE_INSTITUTION_VIEW: _institution_staff,  # obj: the institution
+    Action.APPOINTMENT_MANAGE: _programme_admin,
+    Action.NOMINATION_CREATE: _nominate,
+    Action.MENTOR_ASSIGN: _mentor_assign,
+    Action.MENTORING_PAIR_VIEW: _mentoring_pair_view,
+    Action.MENTORING_SESSION_LOG: _mentoring_session_log,
 }
 
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CascadeConfig(AppConfig):
+    name = "erdem.cascade"
+    label = "cascade"
+    verbose_name = "Cascade"

@@ -1,0 +1,432 @@
+"""Writes of the cascade: appointments and their terms, nominations, the lineage, mentoring.
+
+Every function is keyword-only and raises `CascadeError` with a message for the person who asked,
+in their language. The lineage is kept as a materialised path per person (docs/decisions/0016):
+attaching a person below a trainer is refused when the trainer is the person or one of the
+person's own descendants (a cycle), and moving a person moves their whole branch in one UPDATE.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from erdem.access.models import Role, RoleAssignment
+from erdem.access.policy import forget_grants
+from erdem.cascade.models import (
+    Appointment,
+    LineageNode,
+    MentorAssignment,
+    MentoringFeedback,
+    MentoringSession,
+    Nomination,
+    Tier,
+)
+from erdem.people.models import Person
+from erdem.programmes.models import Programme
+
+TIER_ROLES = {Tier.MASTER_TEACHER: Role.MASTER_TEACHER, Tier.REGIONAL_TRAINER: Role.TRAINER, Tier.MENTOR: Role.MENTOR}
+REASON_MAX_LENGTH = 2000
+
+
+class CascadeError(Exception):
+    """A refusal to show to the person who asked, in their language."""
+
+    def __init__(self, message: str, *, field: str | None = None, details: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.details = details or []
+
+
+def _text(value: str, *, required: bool, what: str) -> str:
+    value = value.strip()
+    if required and not value:
+        raise CascadeError(_("Please give %(what)s.") % {"what": what}, field="reason")
+    if len(value) > REASON_MAX_LENGTH:
+        raise CascadeError(_("Please keep it to %(limit)s characters.") % {"limit": REASON_MAX_LENGTH})
+    return value
+
+
+# --- the lineage -------------------------------------------------------------------------------------------------
+
+
+def _path_of(node: LineageNode | None, person_id: int) -> str:
+    return f"{node.path if node else '/'}{person_id}/"
+
+
+def lineage_attach(
+    *,
+    programme: Programme,
+    person: Person,
+    trainer: Person | None,
+    source: str,
+    at: dt.datetime | None = None,
+    workshop: Any = None,
+) -> LineageNode:
+    """Place `person` below `trainer` (None: a root, for a master teacher). A person already placed keeps
+    their place (the first training counts); use `lineage_move` to change it. Refuses a cycle."""
+    existing = LineageNode.objects.filter(programme=programme, person=person).first()
+    if existing is not None:
+        return existing
+    parent = None
+    if trainer is not None:
+        if trainer.pk == person.pk:
+            raise CascadeError(_("Nobody can be their own trainer."))
+        parent = LineageNode.objects.filter(programme=programme, person=trainer).first()
+        if parent is None:
+            raise CascadeError(
+                _("%(trainer)s is not in the cascade yet: place them first.") % {"trainer": trainer.full_name}
+            )
+    node = LineageNode(
+        programme=programme,
+        person=person,
+        trainer=trainer,
+        root_id=parent.root_id if parent is not None else person.pk,
+        depth=parent.depth + 1 if parent is not None else 0,
+        path=_path_of(parent, person.pk),
+        source=source,
+        workshop=workshop,
+        trained_at=at or timezone.now(),
+    )
+    try:
+        with transaction.atomic():
+            node.save()
+    except IntegrityError:
+        return LineageNode.objects.get(programme=programme, person=person)
+    return node
+
+
+def lineage_move(*, programme: Programme, person: Person, trainer: Person | None) -> LineageNode:
+    """Give `person` another trainer; their whole branch moves with them. A trainer inside the branch
+    (A trained B trained A) is refused."""
+    with transaction.atomic():
+        node = LineageNode.objects.select_for_update().get(programme=programme, person=person)
+        parent = None
+        if trainer is not None:
+            parent = LineageNode.objects.filter(programme=programme, person=trainer).first()
+            if parent is None:
+                raise CascadeError(
+                    _("%(trainer)s is not in the cascade yet: place them first.") % {"trainer": trainer.full_name}
+                )
+            if parent.path.startswith(node.path):
+                raise CascadeError(
+                    _(
+                        "%(trainer)s was trained, directly or through others, by %(person)s: the cascade "
+                        "cannot go round in a circle."
+                    )
+                    % {"trainer": trainer.full_name, "person": person.full_name}
+                )
+        old_path, new_path = node.path, _path_of(parent, person.pk)
+        depth_change = (parent.depth + 1 if parent else 0) - node.depth
+        root_id = parent.root_id if parent is not None else person.pk
+        branch = LineageNode.objects.filter(programme=programme, path__startswith=old_path)
+        branch.update(
+            path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+            depth=F("depth") + depth_change,
+            root_id=root_id,
+        )
+        LineageNode.objects.filter(pk=node.pk).update(trainer=trainer, source=LineageNode.Source.MANUAL)
+        node.refresh_from_db()
+    return node
+
+
+# --- appointments --------------------------------------------------------------------------------------------------
+
+
+def appointment_prerequisites(*, programme: Programme, person: Person, tier: str) -> list[dict[str, Any]]:
+    """What an appointment to `tier` requires of `person`, each with whether it is met: a master teacher
+    holds a trainer certification; a regional trainer and a mentor hold a micro-certificate of the programme."""
+    from erdem.credentials.models import Achievement, Credential
+
+    kind = Achievement.Kind.TRAINER_CERTIFICATION if tier == Tier.MASTER_TEACHER else Achievement.Kind.MICRO_CERTIFICATE
+    label = (
+        _("holds a trainer certification of the programme")
+        if kind == Achievement.Kind.TRAINER_CERTIFICATION
+        else _("holds a micro-certificate of the programme")
+    )
+    held = Credential.objects.filter(
+        person=person,
+        achievement__programme=programme,
+        achievement__kind=kind,
+        status=Credential.Status.ACTIVE,
+    ).exists()
+    return [{"requirement": kind, "label": label, "met": held}]
+
+
+def appointment_create(
+    *,
+    programme: Programme,
+    person: Person,
+    tier: str,
+    starts_on: dt.date,
+    term_ends_on: dt.date,
+    appointed_by: Person | None,
+    regions: Iterable[Any] = (),
+    institutions: Iterable[Any] = (),
+    courses: Iterable[Any] = (),
+    mentee_capacity: int = 8,
+    reason: str = "",
+    override_reason: str = "",
+    nomination: Nomination | None = None,
+    trained_by: Person | None = None,
+) -> Appointment:
+    """Appoint `person`. Refused when a prerequisite is not met, unless the national centre gives a reason
+    to appoint anyway (recorded with the checks). Grants the matching role and places the person in the
+    lineage (a master teacher as a root, others below `trained_by` when given)."""
+    if tier not in Tier.values:
+        raise CascadeError(_("Choose the tier."), field="tier")
+    if term_ends_on <= starts_on:
+        raise CascadeError(_("The term must end after it starts."), field="term_ends_on")
+    reason = _text(reason, required=False, what=_("a reason"))
+    override_reason = _text(override_reason, required=False, what=_("a reason"))
+    checks = appointment_prerequisites(programme=programme, person=person, tier=tier)
+    missing = [check for check in checks if not check["met"]]
+    if missing and not override_reason:
+        raise CascadeError(
+            _("%(person)s does not meet the prerequisites: %(missing)s.")
+            % {"person": person.full_name, "missing": "; ".join(check["label"] for check in missing)},
+            field="person",
+            details=missing,
+        )
+    if override_reason:
+        checks.append({"requirement": "override", "label": override_reason, "met": bool(missing)})
+    regions, institutions, courses = list(regions), list(institutions), list(courses)
+    with transaction.atomic():
+        if Appointment.objects.filter(person=person, programme=programme, tier=tier, ended_at__isnull=True).exists():
+            raise CascadeError(
+                _("%(person)s already holds a current appointment of this tier.") % {"person": person.full_name}
+            )
+        role = RoleAssignment.objects.create(
+            person=person,
+            role=TIER_ROLES[Tier(tier)],
+            programme=programme,
+            region=regions[0] if len(regions) == 1 and tier != Tier.MASTER_TEACHER else None,
+            granted_by=appointed_by,
+        )
+        appointment = Appointment.objects.create(
+            person=person,
+            programme=programme,
+            tier=tier,
+            starts_on=starts_on,
+            term_ends_on=term_ends_on,
+            mentee_capacity=mentee_capacity,
+            prerequisites=checks,
+            reason=reason,
+            appointed_by=appointed_by,
+            nomination=nomination,
+            role_assignment=role,
+        )
+        appointment.regions.set(regions)
+        appointment.institutions.set(institutions)
+        appointment.courses.set(courses)
+        if tier == Tier.MASTER_TEACHER:
+            lineage_attach(programme=programme, person=person, trainer=None, source=LineageNode.Source.APPOINTMENT)
+        elif trained_by is not None:
+            lineage_attach(programme=programme, person=person, trainer=trained_by, source=LineageNode.Source.MANUAL)
+    forget_grants(person)
+    return appointment
+
+
+def appointment_end(
+    *,
+    appointment: Appointment,
+    actor: Person | None,
+    reason: str,
+    reassign_to: dict[int, Person] | None = None,
+) -> Appointment:
+    """End a term (and its role). A mentor with current mentees must have each one reassigned: without
+    `reassign_to` ({mentee id: new mentor}) the call is refused and lists them; nothing is lost — sessions
+    stay with the old pair, which is ended, not deleted."""
+    reason = _text(reason, required=True, what=_("a reason"))
+    with transaction.atomic():
+        locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if locked.ended_at is not None:
+            raise CascadeError(_("This appointment has already ended."))
+        pairs = list(
+            MentorAssignment.objects.filter(
+                programme=locked.programme, mentor=locked.person, ended_at__isnull=True
+            ).select_related("mentee")
+        )
+        if pairs and locked.tier == Tier.MENTOR:
+            unassigned = [pair.mentee for pair in pairs if pair.mentee_id not in (reassign_to or {})]
+            if unassigned:
+                raise CascadeError(
+                    _("%(count)s mentees still have this mentor: choose a new mentor for each first.")
+                    % {"count": len(unassigned)},
+                    details=unassigned,
+                )
+            for pair in pairs:
+                mentor_assign(
+                    programme=locked.programme,
+                    mentor=(reassign_to or {})[pair.mentee_id],
+                    mentee=pair.mentee,
+                    actor=actor,
+                    reason=_("Reassigned: the previous mentor's term ended."),
+                )
+        now = timezone.now()
+        locked.ended_at, locked.end_reason = now, reason
+        locked.save(update_fields=["ended_at", "end_reason"])
+        RoleAssignment.objects.filter(pk=locked.role_assignment_id, ended_at__isnull=True).update(ended_at=now)
+    forget_grants(locked.person)
+    return locked
+
+
+# --- nominations --------------------------------------------------------------------------------------------------
+
+
+def nomination_create(
+    *, programme: Programme, nominee: Person, nominated_by: Person, statement: str, regions: Iterable[Any] = ()
+) -> Nomination:
+    statement = _text(statement, required=True, what=_("why you nominate this person"))
+    if nominee.pk == nominated_by.pk:
+        raise CascadeError(_("You cannot nominate yourself."), field="nominee")
+    try:
+        with transaction.atomic():
+            nomination = Nomination.objects.create(
+                programme=programme, nominee=nominee, nominated_by=nominated_by, statement=statement
+            )
+            nomination.regions.set(list(regions))
+    except IntegrityError as exc:
+        raise CascadeError(
+            _("%(person)s is already nominated and waiting for a decision.") % {"person": nominee.full_name},
+            field="nominee",
+        ) from exc
+    return nomination
+
+
+def nomination_decide(
+    *,
+    nomination: Nomination,
+    actor: Person,
+    approve: bool,
+    reason: str,
+    term_ends_on: dt.date | None = None,
+    override_reason: str = "",
+) -> Nomination:
+    """Approve (appointing the nominee as a regional trainer, trained by the nominator) or decline, with a reason."""
+    reason = _text(reason, required=not approve, what=_("a reason"))
+    with transaction.atomic():
+        locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        if locked.status != Nomination.Status.PENDING:
+            raise CascadeError(_("This nomination has already been decided."))
+        if approve:
+            today = timezone.localdate()
+            appointment_create(
+                programme=locked.programme,
+                person=locked.nominee,
+                tier=locked.tier,
+                starts_on=today,
+                term_ends_on=term_ends_on or today.replace(year=today.year + 2),
+                appointed_by=actor,
+                regions=locked.regions.all(),
+                reason=reason,
+                override_reason=override_reason,
+                nomination=locked,
+                trained_by=locked.nominated_by,
+            )
+        locked.status = Nomination.Status.APPROVED if approve else Nomination.Status.DECLINED
+        locked.decided_by, locked.decided_at, locked.decision_reason = actor, timezone.now(), reason
+        locked.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    return locked
+
+
+# --- mentoring ---------------------------------------------------------------------------------------------------
+
+
+def mentor_capacity_left(*, programme: Programme, mentor: Person) -> int:
+    appointment = Appointment.objects.filter(
+        programme=programme, person=mentor, tier=Tier.MENTOR, ended_at__isnull=True
+    ).first()
+    if appointment is None:
+        return 0
+    taken = MentorAssignment.objects.filter(programme=programme, mentor=mentor, ended_at__isnull=True).count()
+    return appointment.mentee_capacity - taken
+
+
+def mentor_assign(
+    *, programme: Programme, mentor: Person, mentee: Person, actor: Person | None, reason: str = ""
+) -> MentorAssignment:
+    """Pair `mentee` with `mentor` (ending the mentee's current pair, if any). The mentor must hold a current
+    mentor appointment with room left; the mentee joins the lineage below the mentor if not placed yet."""
+    reason = _text(reason, required=False, what=_("a reason"))
+    if mentor.pk == mentee.pk:
+        raise CascadeError(_("Nobody can mentor themselves."), field="mentor")
+    with transaction.atomic():
+        appointment = (
+            Appointment.objects.select_for_update()
+            .filter(programme=programme, person=mentor, tier=Tier.MENTOR, ended_at__isnull=True)
+            .first()
+        )
+        if appointment is None:
+            raise CascadeError(
+                _("%(mentor)s is not a mentor of the programme.") % {"mentor": mentor.full_name}, field="mentor"
+            )
+        current = MentorAssignment.objects.filter(programme=programme, mentee=mentee, ended_at__isnull=True).first()
+        if current is not None and current.mentor_id == mentor.pk:
+            return current
+        taken = MentorAssignment.objects.filter(programme=programme, mentor=mentor, ended_at__isnull=True).count()
+        if taken >= appointment.mentee_capacity:
+            raise CascadeError(
+                _("%(mentor)s already mentors %(count)s people, their capacity. Choose another mentor.")
+                % {"mentor": mentor.full_name, "count": taken},
+                field="mentor",
+            )
+        if current is not None:
+            MentorAssignment.objects.filter(pk=current.pk).update(ended_at=timezone.now())
+        pair = MentorAssignment.objects.create(
+            programme=programme, mentor=mentor, mentee=mentee, assigned_by=actor, reason=reason
+        )
+        if LineageNode.objects.filter(programme=programme, person=mentor).exists():
+            lineage_attach(programme=programme, person=mentee, trainer=mentor, source=LineageNode.Source.MENTORING)
+    return pair
+
+
+def mentor_unassign(*, pair: MentorAssignment) -> None:
+    MentorAssignment.objects.filter(pk=pair.pk, ended_at__isnull=True).update(ended_at=timezone.now())
+
+
+def session_log(
+    *,
+    pair: MentorAssignment,
+    by: Person,
+    held_on: dt.date,
+    mode: str,
+    topics: str,
+    notes: str = "",
+    minutes: int = 60,
+) -> MentoringSession:
+    if by.pk not in (pair.mentor_id, pair.mentee_id):
+        raise CascadeError(_("Only the mentor and the mentee log their sessions."))
+    if held_on > timezone.localdate():
+        raise CascadeError(
+            _("A session is logged once it has taken place: the date is in the future."), field="held_on"
+        )
+    if held_on < timezone.localtime(pair.started_at).date():
+        raise CascadeError(_("The date is before this mentoring began."), field="held_on")
+    if mode not in MentoringSession.Mode.values:
+        raise CascadeError(_("Choose how you met."), field="mode")
+    topics = _text(topics, required=True, what=_("the topics"))[:300]
+    notes = _text(notes, required=False, what=_("notes"))
+    return MentoringSession.objects.create(
+        assignment=pair, held_on=held_on, mode=mode, minutes=minutes, topics=topics, notes=notes, logged_by=by
+    )
+
+
+def mentoring_feedback_submit(
+    *, pair: MentorAssignment, by: Person, rating: int, comment: str = ""
+) -> MentoringFeedback:
+    if by.pk != pair.mentee_id:
+        raise CascadeError(_("Only the mentee gives feedback on their mentoring."))
+    if not 1 <= rating <= 5:
+        raise CascadeError(_("Choose from 1 to 5."), field="rating")
+    comment = _text(comment, required=False, what=_("a comment"))
+    feedback, _created = MentoringFeedback.objects.update_or_create(
+        assignment=pair, defaults={"rating": rating, "comment": comment, "submitted_at": timezone.now()}
+    )
+    return feedback
