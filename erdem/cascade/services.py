@@ -202,12 +202,15 @@ def appointment_create(
             raise CascadeError(
                 _("%(person)s already holds a current appointment of this tier.") % {"person": person.full_name}
             )
-        role = RoleAssignment.objects.create(
-            person=person,
-            role=TIER_ROLES[Tier(tier)],
-            programme=programme,
-            region=regions[0] if len(regions) == 1 and tier != Tier.MASTER_TEACHER else None,
-            granted_by=appointed_by,
+        # A role granted before the cascade was recorded (by the role pages) becomes this appointment's.
+        scope = {"region": regions[0] if len(regions) == 1 and tier != Tier.MASTER_TEACHER else None}
+        role = (
+            RoleAssignment.objects.current()
+            .filter(person=person, role=TIER_ROLES[Tier(tier)], programme=programme, institution=None, **scope)
+            .filter(appointment__isnull=True)
+            .first()
+        ) or RoleAssignment.objects.create(
+            person=person, role=TIER_ROLES[Tier(tier)], programme=programme, granted_by=appointed_by, **scope
         )
         appointment = Appointment.objects.create(
             person=person,
