@@ -33,6 +33,17 @@ from erdem.assessments.models import Attempt, Choice, Question, Quiz
 from erdem.assessments.tests.factories import matrix_quizzes_create, question_add, quiz_build
 from erdem.assignments.models import Assignment, Review, Submission, SubmissionFile
 from erdem.assignments.tests.factories import assignment_build, matrix_assignments_create, rubric_form
+from erdem.cascade.models import (
+    Appointment,
+    LineageNode,
+    MentorAssignment,
+    MentoringFeedback,
+    MentoringSession,
+    Nomination,
+    Tier,
+)
+from erdem.cascade.services import lineage_attach, mentor_assign, nomination_create, session_log
+from erdem.cascade.tests.factories import appoint
 from erdem.catalog.media_samples import pdf_document, png_bar_chart
 from erdem.catalog.models import Course, LessonAttachment, LessonImage, LessonMedia, Module
 from erdem.catalog.packages import course_package_export
@@ -214,6 +225,7 @@ def build_world() -> World:
     matrix_assignments_create(educator=people["educator"], trainer=people["trainer"], cohort=cohort)
     matrix_workshop_create(course=published, cohort=cohort, trainer=people["trainer"], institution=inst_a)
     _matrix_credentials_create(programme=programme, course=published, educator=people["educator"])
+    _matrix_cascade_create(programme=programme, people=people)
     world = World(
         programme=programme,
         programme_2=programme_2,
@@ -249,6 +261,23 @@ def _matrix_credentials_create(*, programme: Programme, course: Course, educator
     )
     credential_suspend(credential=suspended, actor=None, reason="Matrix world.")
     achievement_create(programme=programme, code="matrix-draft", status=Achievement.Status.DRAFT)
+
+
+def _matrix_cascade_create(*, programme: Programme, people: dict[str, Person]) -> None:
+    """The master teacher at the root, the trainer (region MN-1) below, the educator below the trainer; the
+    mentor mentors the educator (one session); the trainer nominated the coordinator."""
+    master, trainer, mentor, educator = (people[r] for r in ("master_teacher", "trainer", "mentor", "educator"))
+    appoint(programme=programme, tier=Tier.MASTER_TEACHER, person=master)
+    appoint(
+        programme=programme, tier=Tier.REGIONAL_TRAINER, person=trainer, regions=[region("MN-1")], trained_by=master
+    )
+    appoint(programme=programme, tier=Tier.MENTOR, person=mentor, trained_by=master)
+    lineage_attach(programme=programme, person=educator, trainer=trainer, source=LineageNode.Source.WORKSHOP)
+    pair = mentor_assign(programme=programme, mentor=mentor, mentee=educator, actor=None)
+    session_log(pair=pair, by=mentor, held_on=timezone.localdate(), mode="online", topics="Matrix session")
+    nomination_create(
+        programme=programme, nominee=people["coordinator"], nominated_by=trainer, statement="Matrix nomination."
+    )
 
 
 @pytest.fixture(scope="module")
@@ -330,6 +359,11 @@ TARGETS: dict[str, Callable[[World], Any]] = {
         "code": "matrix-draft",
         "pk": Quiz.objects.get(lesson__module__course__code="matrix-draft").pk,
     },
+    "appointment": lambda w: Appointment.objects.get(person=w.people["trainer"]),
+    "nomination": lambda w: Nomination.objects.get(nominee=w.people["coordinator"]),
+    "pair": lambda w: MentorAssignment.objects.get(mentee=w.people["educator"]),
+    "trainer_person": lambda w: {"person_id": w.people["trainer"].pk},
+    "csv": lambda w: {"fmt": "csv"},
     "status_list": lambda w: {
         "number": Credential.objects.get(achievement__code="matrix-achievement").status_list.number
     },
@@ -575,6 +609,12 @@ def snapshot() -> dict[str, Any]:
         "credential_events": CredentialEvent.objects.count(),
         "issuer_keys": list(IssuerKey.objects.order_by("pk").values_list("pk", "status")),
         "issuance_runs": IssuanceRun.objects.count(),
+        "appointments": list(Appointment.objects.order_by("pk").values_list("pk", "ended_at", "term_ends_on")),
+        "nominations": list(Nomination.objects.order_by("pk").values_list("pk", "status")),
+        "lineage": list(LineageNode.objects.order_by("pk").values_list("pk", "trainer_id", "path")),
+        "mentor_pairs": list(MentorAssignment.objects.order_by("pk").values_list("pk", "mentor_id", "ended_at")),
+        "mentoring_sessions": MentoringSession.objects.count(),
+        "mentoring_feedback": list(MentoringFeedback.objects.order_by("pk").values_list("pk", "rating")),
         "outbox": len(mail.outbox),
     }
 
