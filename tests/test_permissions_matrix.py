@@ -519,6 +519,8 @@ def payload_for(name: str, world: World) -> tuple[Any, str | None]:
             "marked_at": timezone.now().isoformat(),
         }
         return {"marks": [mark]}, "application/json"
+    if name == "session_json":
+        return {"held_on": timezone.localdate().isoformat(), "mode": "online", "topics": "Matrix"}, "application/json"
     if name == "reason_json":
         return {"reason": "Matrix test."}, "application/json"
     if name == "verify_json":
@@ -670,6 +672,7 @@ def test_unsafe_request_without_csrf_token_is_refused(world: World, db: None, ro
 
 # Unsafe rows whose request writes when an allowed role sends it; the others only show a form or a notice.
 WRITING_ROWS = {
+    "POST api:mentoring_session_create @pair",
     "POST api:credential_revoke_api @credential",
     "POST api:credential_suspend_api @credential",
     "POST api:credential_reinstate_api @suspended_credential",

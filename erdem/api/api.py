@@ -14,6 +14,7 @@ from ninja import NinjaAPI
 from erdem.access.apis import router as roles_router
 from erdem.api.auth import signed_in
 from erdem.api.errors import install_error_handlers
+from erdem.cascade.apis import router as cascade_router
 from erdem.catalog.apis import router as courses_router
 from erdem.credentials.apis import router as credentials_router
 from erdem.jobs.apis import router as jobs_router
@@ -59,3 +60,4 @@ api.add_router("/courses/", courses_router)
 api.add_router("/learning/", learning_router)
 api.add_router("/workshops/", workshops_router)
 api.add_router("/credentials/", credentials_router)
+api.add_router("/cascade/", cascade_router)

@@ -6,6 +6,7 @@ database), a person's pairs one query with their session counts.
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -70,8 +71,8 @@ def mentor_suggestions(*, programme: Programme, mentee: Person, limit: int = 5) 
     region_id = mentee.institution.region_id if mentee.institution is not None else None
     through_institutions = Appointment.institutions.through.objects.filter(appointment_id=OuterRef("pk"))
     through_regions = Appointment.regions.through.objects.filter(appointment_id=OuterRef("pk"))
-    same_institution: Q | Exists | Value = Value(False)
-    same_region: Q | Exists | Value = Value(False)
+    same_institution: Any = Value(False)
+    same_region: Any = Value(False)
     if institution_id is not None:
         same_institution = Q(person__institution_id=institution_id) | Exists(
             through_institutions.filter(institution_id=institution_id)
@@ -123,7 +124,9 @@ def mentor_suggestions(*, programme: Programme, mentee: Person, limit: int = 5) 
 
 def mentor_appointment(*, programme: Programme, person: Person) -> Appointment | None:
     """`person`'s current mentor appointment in `programme`, with `taken` (their current mentees). One query."""
-    return _current_mentor_appointments(programme=programme).filter(person=person).annotate(taken=_mentees_taken()).first()
+    return (
+        _current_mentor_appointments(programme=programme).filter(person=person).annotate(taken=_mentees_taken()).first()
+    )
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,8 @@ def pairs_of(*, person: Person, programme: Programme) -> Pairs:
         .annotate(sessions_count=Count("sessions"), last_session_on=Max("sessions__held_on"))
         .order_by("mentee__family_name", "mentee__given_name", "pk")
     )
-    as_mentor, as_mentee = [], []
+    as_mentor: list[MentorAssignment] = []
+    as_mentee: list[MentorAssignment] = []
     for pair in pairs:
         (as_mentor if pair.mentor_id == person.pk else as_mentee).append(pair)
     return Pairs(as_mentor=as_mentor, as_mentee=as_mentee)
@@ -185,3 +189,9 @@ def programme_person_by_email(*, programme: Programme, email: str) -> Person | N
         .select_related("institution__region")
         .first()
     )
+
+
+def mentor_by_pk(*, programme: Programme, pk: int) -> Person | None:
+    """The person `pk` if they hold a current mentor appointment in `programme`. One query."""
+    mentors = _current_mentor_appointments(programme=programme).filter(person_id=OuterRef("pk"))
+    return Person.objects.filter(pk=pk).filter(Exists(mentors)).select_related("institution").first()

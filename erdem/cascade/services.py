@@ -433,3 +433,194 @@ def mentoring_feedback_submit(
         assignment=pair, defaults={"rating": rating, "comment": comment, "submitted_at": timezone.now()}
     )
     return feedback
+
+
+# --- lineage from records ----------------------------------------------------------------------------------------
+
+LINEAGE_BATCH = 2000
+_ATTENDED = ("present", "late")
+
+
+_Parent = tuple[int | None, str, int | None, dt.datetime]  # trainer (None: a root), source, workshop, trained at
+
+
+def _lineage_parents(*, programme: Programme) -> tuple[dict[int, _Parent], set[int], int]:
+    """Who trained whom, read from the records: {person: (trainer, source, workshop, trained at)}, the
+    regional trainers among them, and how many regional trainers no master teacher could be found for."""
+    from erdem.workshops.models import Attendance, Workshop
+
+    today = timezone.localdate()
+    current = Appointment.objects.filter(programme=programme, ended_at__isnull=True, term_ends_on__gte=today)
+
+    def day_start(day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+    parents: dict[int, _Parent] = {}
+    for person_id, starts_on in (
+        current.filter(tier=Tier.MASTER_TEACHER).order_by("starts_on", "pk").values_list("person_id", "starts_on")
+    ):
+        parents.setdefault(person_id, (None, LineageNode.Source.APPOINTMENT, None, day_start(starts_on)))
+    masters = set(parents)
+    # A trainer chosen by the national centre (lineage_move, an approved nomination) is kept over the
+    # records, except for a master teacher, who is a root.
+    manual: dict[int, _Parent] = {
+        person_id: (trainer_id, LineageNode.Source.MANUAL, workshop_id, trained_at)
+        for person_id, trainer_id, workshop_id, trained_at in LineageNode.objects.filter(
+            programme=programme, source=LineageNode.Source.MANUAL, trainer__isnull=False
+        ).values_list("person_id", "trainer_id", "workshop_id", "trained_at")
+        if person_id not in masters and trainer_id != person_id
+    }
+
+    trainers_of: dict[int, list[int]] = {}  # workshop: its trainers, lowest id first
+    for workshop_id, trainer_id in (
+        Workshop.trainers.through.objects.filter(workshop__programme=programme)
+        .order_by("workshop_id", "person_id")
+        .values_list("workshop_id", "person_id")
+    ):
+        trainers_of.setdefault(workshop_id, []).append(trainer_id)
+    attended: dict[int, list[tuple[int, dt.datetime]]] = {}  # person: workshops with trainers, earliest first
+    for person_id, workshop_id, starts_at in (
+        Attendance.objects.filter(workshop__programme=programme, status__in=_ATTENDED)
+        .order_by("workshop__starts_at", "workshop_id")
+        .values_list("person_id", "workshop_id", "workshop__starts_at")
+    ):
+        if workshop_id in trainers_of and person_id not in trainers_of[workshop_id]:
+            attended.setdefault(person_id, []).append((workshop_id, starts_at))
+
+    def led_by_master(workshops: list[tuple[int, dt.datetime]]) -> _Parent | None:
+        for workshop_id, starts_at in workshops:
+            led_by = [trainer for trainer in trainers_of[workshop_id] if trainer in masters]
+            if led_by:
+                return (led_by[0], LineageNode.Source.WORKSHOP, workshop_id, starts_at)
+        return None
+
+    left_out: set[int] = set()
+    for person_id, starts_on, appointed_by, nominated_by in (
+        current.filter(tier=Tier.REGIONAL_TRAINER)
+        .order_by("starts_on", "pk")
+        .values_list("person_id", "starts_on", "appointed_by_id", "nomination__nominated_by_id")
+    ):
+        if person_id in parents:
+            continue
+        placed = manual.get(person_id) or led_by_master(attended.get(person_id, []))
+        if placed is None:
+            known = next((p for p in (appointed_by, nominated_by) if p in masters and p != person_id), None)
+            if known is not None:
+                placed = (known, LineageNode.Source.APPOINTMENT, None, day_start(starts_on))
+        if placed is None:
+            left_out.add(person_id)
+        else:
+            parents[person_id] = placed
+    trainers = set(parents) - masters
+
+    for person_id, found in manual.items():
+        if person_id not in left_out:
+            parents.setdefault(person_id, found)
+    for person_id, workshops in attended.items():
+        if person_id not in parents and person_id not in left_out:
+            workshop_id, starts_at = workshops[0]
+            parents[person_id] = (trainers_of[workshop_id][0], LineageNode.Source.WORKSHOP, workshop_id, starts_at)
+    for mentee_id, mentor_id, started_at in MentorAssignment.objects.filter(
+        programme=programme, ended_at__isnull=True
+    ).values_list("mentee_id", "mentor_id", "started_at"):
+        if mentee_id not in left_out:
+            parents.setdefault(mentee_id, (mentor_id, LineageNode.Source.MENTORING, None, started_at))
+    return parents, trainers, len(left_out)
+
+
+def lineage_build(*, programme: Programme, dry_run: bool = False) -> dict[str, int]:
+    """(Re)build the lineage of `programme` from its records, in bulk; running it again changes nothing.
+
+    Master teachers (current appointments) are the roots. A regional trainer goes below the master
+    teacher who led the earliest workshop they attended (present or late), else below the master teacher
+    who appointed or nominated them; with neither they are left out (counted). Everyone else goes below
+    the first trainer (lowest id) of the earliest workshop they attended, else below their current
+    mentor. A trainer set by the national centre (source "manual") is kept. People whose chain of
+    trainers does not reach a master teacher are left out, and a chain that goes round in a circle is
+    refused (both counted). Nodes no record supports any more are removed.
+
+    Returns the counts: roots, trainers, others (placed), trainers_left_out, unplaced, cycles, created,
+    updated, unchanged, removed."""
+    parents, trainers, trainers_left_out = _lineage_parents(programme=programme)
+    children: dict[int, list[int]] = {}
+    roots = []
+    for person_id, (trainer_id, _source, _workshop, _at) in parents.items():
+        if trainer_id is None:
+            roots.append(person_id)
+        else:
+            children.setdefault(trainer_id, []).append(person_id)
+    # Paths from the roots down (breadth first): whoever is not reached has no chain to a master teacher.
+    placed: dict[int, tuple[int, str, int]] = {}  # person: (root, path, depth)
+    path_limit = LineageNode._meta.get_field("path").max_length or 400
+    queue = [(root, root, f"/{root}/", 0) for root in sorted(roots)]
+    while queue:
+        person_id, root_id, path, depth = queue.pop()
+        if person_id in placed or len(path) > path_limit:  # too deep to store: left out
+            continue
+        placed[person_id] = (root_id, path, depth)
+        for child in sorted(children.get(person_id, ()), reverse=True):
+            queue.append((child, root_id, f"{path}{child}/", depth + 1))
+    cycles = 0
+    for person_id in parents.keys() - placed.keys():
+        seen: set[int] = set()
+        current: int | None = person_id
+        while current is not None and current in parents and current not in seen and current not in placed:
+            seen.add(current)
+            current = parents[current][0]
+        cycles += current in seen
+    unplaced = len(parents) - len(placed) - cycles
+
+    wanted = {
+        person_id: LineageNode(
+            programme=programme,
+            person_id=person_id,
+            trainer_id=parents[person_id][0],
+            root_id=root_id,
+            depth=depth,
+            path=path,
+            source=parents[person_id][1],
+            workshop_id=parents[person_id][2],
+            trained_at=parents[person_id][3],
+        )
+        for person_id, (root_id, path, depth) in placed.items()
+    }
+    fields = ("trainer_id", "root_id", "depth", "path", "source", "workshop_id", "trained_at")
+    existing = {
+        node.person_id: node
+        for node in LineageNode.objects.filter(programme=programme).only(
+            "person", "trainer", "root", "depth", "path", "source", "workshop", "trained_at"
+        )
+    }
+    changed = []
+    for person_id, node in existing.items():
+        target = wanted.get(person_id)
+        if target is not None and any(getattr(node, name) != getattr(target, name) for name in fields):
+            for name in fields:
+                setattr(node, name, getattr(target, name))
+            changed.append(node)
+    new = [node for person_id, node in wanted.items() if person_id not in existing]
+    gone = [node.pk for person_id, node in existing.items() if person_id not in wanted]
+    if not dry_run:
+        with transaction.atomic():
+            for start in range(0, len(gone), LINEAGE_BATCH):
+                LineageNode.objects.filter(pk__in=gone[start : start + LINEAGE_BATCH]).delete()
+            LineageNode.objects.bulk_update(
+                changed,
+                ["trainer", "root", "depth", "path", "source", "workshop", "trained_at"],
+                batch_size=LINEAGE_BATCH,
+            )
+            LineageNode.objects.bulk_create(new, batch_size=LINEAGE_BATCH)
+    masters = len(roots)
+    trainer_count = len(trainers & placed.keys())
+    return {
+        "roots": masters,
+        "trainers": trainer_count,
+        "others": len(placed) - masters - trainer_count,
+        "trainers_left_out": trainers_left_out,
+        "unplaced": unplaced,
+        "cycles": cycles,
+        "created": len(new),
+        "updated": len(changed),
+        "unchanged": len(existing) - len(changed) - len(gone),
+        "removed": len(gone),
+    }

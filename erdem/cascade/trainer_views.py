@@ -47,13 +47,28 @@ def cascade_programme(person: Any, action: Action) -> Programme:
     return programme
 
 
+def programme_for(person: Any) -> Programme | None:
+    """The programme a page about someone else's cascade is about: the current one when the reader holds a
+    role in it (or holds none anywhere), else the latest active programme in which they hold one."""
+    current = programme_current()
+    held = {grant.programme_id for grant in grants_for(person).grants}
+    if current is None or current.pk in held or not held:
+        return current
+    latest = Programme.objects.filter(is_active=True, pk__in=held).order_by("-starts_on", "-pk").first()
+    return latest or current
+
+
 def certified_exists(programme: Programme, person_ref: str = "person_id") -> Exists:
-    """True for a person holding an active credential of the programme (what "certified" means here)."""
-    from erdem.credentials.models import Credential
+    """True for a person holding an active micro-certificate of the programme ("certified", as the
+    selectors count it)."""
+    from erdem.credentials.models import Achievement, Credential
 
     return Exists(
         Credential.objects.filter(
-            person_id=OuterRef(person_ref), achievement__programme=programme, status=Credential.Status.ACTIVE
+            person_id=OuterRef(person_ref),
+            achievement__programme=programme,
+            achievement__kind=Achievement.Kind.MICRO_CERTIFICATE,
+            status=Credential.Status.ACTIVE,
         )
     )
 
@@ -82,6 +97,7 @@ class Trainee:
     trained_at: Any
     source: str
     certified: bool
+    reach: int
 
 
 def generations(*, programme: Programme, node: LineageNode) -> list[Generation]:
@@ -105,7 +121,8 @@ def direct_trainees(*, programme: Programme, person: Person) -> list[Trainee]:
             person=node.person,
             trained_at=node.trained_at,
             source=str(node.get_source_display()),
-            certified=bool(node.is_certified),  # type: ignore[attr-defined]
+            certified=bool(node.is_certified),
+            reach=int(node.reach),  # type: ignore[attr-defined]
         )
         for node in nodes
     ]
@@ -146,14 +163,12 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_GET
 def trainer(request: HttpRequest, person_id: int) -> HttpResponse:
     viewer = cast(Person, request.user)
-    programme = programme_current()
+    programme = programme_for(viewer)
     person = Person.objects.select_related("institution").filter(pk=person_id, is_active=True).first()
     if programme is None or person is None or not may_view_trainer(viewer, programme, person):
         raise Http404
-    if person.pk == viewer.pk:
-        return redirect("cascade:mine")
     context = cascade_report(programme=programme, person=person)
-    context.update(own=False, may_nominate=False, may_export=False)
+    context.update(own=person.pk == viewer.pk, may_nominate=False, may_export=False)
     return render(request, "cascade/trainer.html", context)
 
 
@@ -217,11 +232,9 @@ class NominationForm(forms.Form):
                 raise forms.ValidationError(_("Choose who you nominate."))
             return data
         if chosen is None:
-            in_programme = Q(
-                Exists(
-                    RoleAssignment.objects.current().filter(person_id=OuterRef("pk"), programme=self.programme)
-                )
-            ) | Q(Exists(LineageNode.objects.filter(person_id=OuterRef("pk"), programme=self.programme)))
+            in_programme = Exists(
+                RoleAssignment.objects.current().filter(person_id=OuterRef("pk"), programme=self.programme)
+            ) | Exists(LineageNode.objects.filter(person_id=OuterRef("pk"), programme=self.programme))
             found = Person.objects.filter(in_programme, email__iexact=email, is_active=True).first()
             if found is None:
                 self.add_error("email", _("Nobody taking part in the programme has this e-mail address."))
@@ -269,4 +282,4 @@ def nominate(request: HttpRequest) -> HttpResponse:
         "form": form,
         "nominations": own_nominations(programme=programme, person=person),
     }
-    return render(request, "cascade/nominate.html", context, status=400 if form.errors else 200)
+    return render(request, "cascade/nominate.html", context)

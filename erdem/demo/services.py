@@ -26,6 +26,7 @@ from django.db.models import OuterRef, Subquery
 from erdem.access.models import Role, RoleAssignment
 from erdem.assessments.demo import demo_quizzes_create
 from erdem.assignments.demo import demo_assignments_create
+from erdem.cascade.demo import demo_cascade_create
 from erdem.catalog.demo import demo_courses_create
 from erdem.credentials.demo import demo_credentials_create
 from erdem.demo import data
@@ -339,7 +340,8 @@ DEMO_STEPS: tuple[Step, ...] = (
     demo_enrolments_create,
     demo_assignments_create,  # after the enrolments: approved submissions follow completions
     demo_workshops_create,  # after the enrolments: cohort attendance follows completions
-    demo_credentials_create,  # last: issued from the completions, approvals and attendance
+    demo_credentials_create,  # issued from the completions, approvals and attendance
+    demo_cascade_create,  # after the credentials: appointments check them; the lineage follows attendance
 )
 
 

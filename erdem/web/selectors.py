@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from erdem.access.models import Role, RoleAssignment
 from erdem.access.policy import grants_for
 from erdem.access.selectors import roles_of
+from erdem.cascade.models import MentorAssignment
 from erdem.core.i18n import active_language
 from erdem.learning.selectors import enrolment_latest
 from erdem.organisations.models import Institution, Region
@@ -404,8 +405,10 @@ def navigation_for(person: Any) -> Any:
             items.append({"url": f"{home}#regions", "label": _("Regions")})
             items.append({"url": reverse("access:list"), "label": _("Roles")})
             items.append({"url": reverse("credentials:manage"), "label": _("Credentials")})
+            items.append({"url": reverse("cascade:overview"), "label": _("Cascade")})
         elif grants.has(Role.MINISTRY_VIEWER):
             items.append({"url": f"{home}#ministry-regions", "label": _("Regions")})
+            items.append({"url": reverse("cascade:regions"), "label": _("Cascade")})
         coordinated = grants.institution_ids(Role.COORDINATOR)
         if coordinated and not grants.is_national_admin:
             institutions = list(Institution.objects.filter(pk__in=coordinated).order_by("name_en")[:4])
@@ -428,6 +431,14 @@ def navigation_for(person: Any) -> Any:
             if grants.has(role):
                 items.append({"url": f"{home}#role-{role.value}", "label": _("My reach")})
                 break
+        if any(grants.has(role) for role in (Role.MASTER_TEACHER, Role.TRAINER, Role.MENTOR)):
+            items.append({"url": reverse("cascade:mine"), "label": _("My cascade")})
+        # Mentors from their role; a mentee from their current pair (one query, only for educators).
+        if grants.has(Role.MENTOR) or (
+            grants.has(Role.EDUCATOR)
+            and MentorAssignment.objects.filter(mentee_id=person.pk, ended_at__isnull=True).exists()
+        ):
+            items.append({"url": reverse("cascade:mentoring"), "label": _("Mentoring")})
         if grants.is_national_admin or coordinated:
             items.append({"url": reverse("jobs:list"), "label": _("My jobs")})
         if person.is_staff:

@@ -43,6 +43,11 @@ EXPECTED_PATHS = {
     "/api/v1/credentials/credentials/{public_id}/suspend": {"post"},
     "/api/v1/credentials/credentials/{public_id}/reinstate": {"post"},
     "/api/v1/credentials/verify": {"post"},
+    "/api/v1/cascade/reach": {"get"},
+    "/api/v1/cascade/regions": {"get"},
+    "/api/v1/cascade/trainers/{person_id}": {"get"},
+    "/api/v1/cascade/mentoring/pairs": {"get"},
+    "/api/v1/cascade/mentoring/pairs/{pk}/sessions": {"post"},
 }
 
 
