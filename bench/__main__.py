@@ -6,19 +6,22 @@ verify."""
 
 import argparse
 
-from bench import credentials_crypto, credentials_issuance, credentials_pdf, lesson_weight, pages
+from bench import cascade_reach, credentials_crypto, credentials_issuance, credentials_pdf, lesson_weight, pages
 from bench.harness import demo_environment
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="bench/run", description=__doc__)
     parser.add_argument("--educators", type=int, default=2054)
-    parser.add_argument("--only", choices=["pages", "weight", "pdf", "crypto", "issuance"], help="run one of them")
+    parser.add_argument(
+        "--only", choices=["pages", "weight", "pdf", "crypto", "issuance", "cascade"], help="run one of them"
+    )
     pages.arguments(parser)
     lesson_weight.arguments(parser)
     credentials_pdf.arguments(parser)
     credentials_crypto.arguments(parser)
     credentials_issuance.arguments(parser)
+    cascade_reach.arguments(parser)
     args = parser.parse_args()
     ok = True
     if args.only == "pdf":
@@ -30,6 +33,9 @@ def main() -> None:
     if args.only == "issuance":  # its own throwaway database, without the demo; only when asked for
         with credentials_issuance.issuance_database():
             raise SystemExit(0 if credentials_issuance.run(count=args.issuance_count) else 1)
+    if args.only == "cascade":  # its own throwaway database with a generated cascade; only when asked for
+        with cascade_reach.cascade_database():
+            raise SystemExit(0 if cascade_reach.run(educators=args.cascade_educators) else 1)
     with demo_environment(args.educators) as environment:
         if args.only in (None, "weight"):
             ok &= lesson_weight.run(environment, profile_name=args.profile, runs=args.runs)

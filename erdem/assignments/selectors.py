@@ -89,6 +89,19 @@ def submissions_reviewable_by(person: Any) -> QuerySet[Submission]:
         scope |= covered
     trained = Enrolment.objects.filter(person_id=OuterRef("person_id"), course_id=OuterRef(f"{COURSE}_id"))
     scope |= Q(Exists(trained.filter(cohort__trainers=person)))
+    mentor_programmes = grants.programme_ids(Role.MENTOR)
+    if mentor_programmes:
+        # The learner's own mentor, wherever the mentor's scope lies (as Action.SUBMISSION_REVIEW allows).
+        from erdem.cascade.models import MentorAssignment
+
+        mentored = MentorAssignment.objects.filter(
+            mentor_id=person.pk,
+            mentee_id=OuterRef("person_id"),
+            programme_id=OuterRef(f"{COURSE}__programme_id"),
+            programme_id__in=mentor_programmes,
+            ended_at__isnull=True,
+        )
+        scope |= Q(Exists(mentored))
     return submissions.filter(scope).exclude(person_id=person.pk)
 
 

@@ -65,7 +65,7 @@ SUN_SIZE = 340
 SUN_CENTRE = SUN_SIZE / 2
 SUN_HOLE = 44
 SUN_OUTER = 160
-SUN_MIN_ARC = 4  # the thinnest segment drawn on its own, in viewBox units along its ring
+SUN_MIN_ARC = 2  # the thinnest segment drawn on its own, in viewBox units along its ring
 
 
 def _point(radius: float, angle: float) -> tuple[float, float]:
@@ -121,9 +121,8 @@ def sunburst_svg(tree: BranchTree) -> SafeString:
 
     def segment(depth: int, start: float, span: float, text: str, extra: str = "") -> None:
         inner = SUN_HOLE + (depth - 1) * ring
-        layers.setdefault(depth, []).append(
-            f'<path d="{_segment(inner, inner + ring, start, start + span)}"{extra}><title>{escape(text)}</title></path>'
-        )
+        shape = _segment(inner, inner + ring, start, start + span)
+        layers.setdefault(depth, []).append(f'<path d="{shape}"{extra}><title>{escape(text)}</title></path>')
 
     def draw(node: TreeNode, start: float) -> None:
         depth = node.depth + 1
@@ -134,20 +133,24 @@ def sunburst_svg(tree: BranchTree) -> SafeString:
         thin = [child for child in children if child.weight * unit * middle_radius < SUN_MIN_ARC]
         if len(thin) == 1:
             thin = []
-        cursor = start
-        for child in children[: len(children) - len(thin)]:
-            span = child.weight * unit
-            segment(depth, cursor, span, _reached_text(child.label, child.reach))
+
+        def label(text: str, start: float, span: float, colour: str) -> None:
             room = min(span * middle_radius, ring * 1.6)
             if span * middle_radius >= 26 and ring >= 16:
-                x, y = _point(middle_radius, cursor + span / 2)
-                colour = GENERATION_TEXT[min(depth, len(GENERATION_TEXT) - 1)]
-                short = _clip(child.label.split()[-1] if child.label else "", int(room / 5.6))
+                x, y = _point(middle_radius, start + span / 2)
+                short = _clip(text, int(room / 5.6))
                 if short:
                     labels.append(
                         f'<text x="{_num(x)}" y="{_num(y + 3)}" text-anchor="middle" font-size="9" '
                         f'fill="{colour}" aria-hidden="true">{escape(short)}</text>'
                     )
+
+        text_colour = GENERATION_TEXT[min(depth, len(GENERATION_TEXT) - 1)]
+        cursor = start
+        for child in children[: len(children) - len(thin)]:
+            span = child.weight * unit
+            segment(depth, cursor, span, _reached_text(child.label, child.reach))
+            label(child.label.split()[-1] if child.label else "", cursor, span, text_colour)
             draw(child, cursor)
             cursor += span
         if thin:
@@ -157,6 +160,7 @@ def sunburst_svg(tree: BranchTree) -> SafeString:
                 "reached": people - len(thin),
             }
             segment(depth, cursor, people * unit, text, ' fill-opacity="0.6"')
+            label(f"+{len(thin)}", cursor, people * unit, INK)
 
     draw(root, 0.0)
     body = []

@@ -13,16 +13,18 @@ records the unmet check and the national centre's reason (as `appointment_create
 `override_reason`). Terms last two years from APPOINTED_ON and were renewed for two more when they ran
 out before the day the demo is loaded, so that the cascade is current.
 
-Gaps. In a few small aimags, away from the demo logins, the master teacher and the trainers who worked
-there have left (their appointments ended through `appointment_end`, dated in the past): the regions
-page shows them without an active trainer. Their upcoming workshops are led by the nearest master
-teacher still appointed.
+Scope and gaps. A regional trainer's appointment names the region of their role, a mentor's their
+institution, and a master teacher's the regions of the trainers in their branch. In a few small aimags,
+away from the demo logins, the trainers have left (their appointments ended through `appointment_end`,
+dated in the past) and no master teacher answers for the aimag: the regions page shows it without an
+active trainer. Their workshops after they left are led by the nearest master teacher.
 
 The lineage: master teachers at the roots; each regional trainer below the master teacher nearest to
 their region (4–5 each at the default size); each other educator below the trainer of the earliest
 workshop they attended, else their cohort's trainer, else their mentor. Mentors without any of these
 are placed below a trainer of their region by the national centre. Written in bulk, paths computed
-from the parent's path as `lineage_attach` does.
+from the parent's path as `lineage_attach` does; `lineage_build` finds the same lineage from the records,
+except for the few placed below their cohort's trainer, which it does not read.
 
 Mentoring: each mentor with 3 to 8 colleagues of their institution (or region), 0 to 6 sessions each
 over the past months, and feedback from some mentees. Nominations: a few trainers nominated people they
@@ -55,7 +57,7 @@ from erdem.cascade.services import (
     nomination_create,
     nomination_decide,
 )
-from erdem.learning.models import Enrolment
+from erdem.learning.models import Cohort, Enrolment
 from erdem.organisations.models import Region
 from erdem.people.models import Person
 from erdem.workshops.models import Attendance, AttendanceStatus, Workshop
@@ -242,8 +244,9 @@ def demo_cascade_create(*, run: "DemoRun") -> None:
         # From the start of the day the term began, as `lineage_build` dates the roots.
         starts = timezone.make_aware(dt.datetime.combine(APPOINTED_ON[Role.MASTER_TEACHER].date(), dt.time.min))
         place(person_id, None, LineageNode.Source.APPOINTMENT, starts)
-    # Each trainer below the nearest master teacher with room, farthest-flung trainers first.
-    room = max(1, math.ceil(len(trainers) / max(1, len(masters))))
+    # Each trainer below the nearest master teacher with room, farthest-flung trainers first; every master
+    # teacher takes `even` before any takes one more, so the branches differ by one trainer at most.
+    even = len(trainers) // max(1, len(masters))
     below: dict[int, int] = defaultdict(int)
 
     def nearest_master(region_id: int | None, exclude: frozenset[int] | set[int] = frozenset()) -> int:
@@ -258,11 +261,9 @@ def demo_cascade_create(*, run: "DemoRun") -> None:
         here = centre(trainer[2])
         return (-min(_distance(here, centre(m[2])) for m in masters), trainer[1])
 
-    for _pk, person_id, region_id in sorted(trainers, key=remoteness):
-        if person_id in nodes:
-            continue
-        full = {m[1] for m in masters if below[m[1]] >= room}
-        master_id = nearest_master(region_id, full if len(full) < len(masters) else set())
+    for placed, (_pk, person_id, region_id) in enumerate(sorted(trainers, key=remoteness)):
+        room = even if placed < even * len(masters) else even + 1
+        master_id = nearest_master(region_id, {m[1] for m in masters if below[m[1]] >= room})
         below[master_id] += 1
         place(person_id, master_id, LineageNode.Source.MANUAL, APPOINTED_ON[Role.TRAINER])
 
@@ -290,8 +291,6 @@ def demo_cascade_create(*, run: "DemoRun") -> None:
     for person_id, (starts_at, workshop_id, trainer) in sorted(first_workshop.items()):
         place(person_id, trainer, LineageNode.Source.WORKSHOP, starts_at, workshop_id)
     cohort_trainers: dict[int, list[int]] = defaultdict(list)
-    from erdem.learning.models import Cohort
-
     for cohort_id, person_id in (
         Cohort.trainers.through.objects.filter(cohort__programme=programme)
         .order_by("cohort_id", "person_id")
@@ -389,10 +388,10 @@ def demo_cascade_create(*, run: "DemoRun") -> None:
     run.counts["mentoring_pairs"] = len(pairs)
     run.counts["mentoring_sessions"] = len(sessions)
 
-    # --- gaps: a few small aimags whose master teacher and trainers have left --------------------------------------
-    cascade_by_region: dict[int | None, list[int]] = defaultdict(list)
-    for _pk, person_id, region_id in (*masters, *trainers):
-        cascade_by_region[region_id].append(person_id)
+    # --- gaps: a few small aimags whose trainers have left; the regions each master teacher answers for --------
+    trainers_in: dict[int | None, list[int]] = defaultdict(list)
+    for _pk, person_id, region_id in trainers:
+        trainers_in[region_id].append(person_id)
     size_of: dict[int | None, int] = defaultdict(int)
     for (kind, area), members in colleagues.items():
         if kind == "region":
@@ -400,32 +399,53 @@ def demo_cascade_create(*, run: "DemoRun") -> None:
     candidates = sorted(
         (
             region_id
-            for region_id, members in cascade_by_region.items()
+            for region_id, members in trainers_in.items()
             if region_id in regions and regions[region_id].kind == Region.Kind.AIMAG and not logins & set(members)
         ),
         key=lambda region_id: (size_of[region_id], regions[region_id].iso_code),
     )
     gaps = candidates[: min(GAP_REGIONS, max(1, len(candidates) // 3))]
-    if all(region_id in gaps for _pk, _person, region_id in masters):
-        gaps = []  # never every master teacher
-    leaving = sorted(person for region_id in gaps for person in cascade_by_region[region_id])
+    if len(gaps) == len(trainers_in):
+        gaps = []  # never every region
     ended: dict[int, dt.datetime] = {}
     for appointment in Appointment.objects.filter(
-        programme=programme, person_id__in=leaving, tier__in=(Tier.MASTER_TEACHER, Tier.REGIONAL_TRAINER)
-    ).order_by("person_id", "tier"):
+        programme=programme,
+        person_id__in=sorted(person for region_id in gaps for person in trainers_in[region_id]),
+        tier=Tier.REGIONAL_TRAINER,
+    ).order_by("person_id"):
         appointment_end(appointment=appointment, actor=run.granted_by, reason=rng.choice(END_REASONS))
         ended[appointment.person_id] = now - dt.timedelta(days=rng.randint(60, 150))
     for person_id, at in ended.items():
-        Appointment.objects.filter(programme=programme, person_id=person_id, ended_at__isnull=False).update(ended_at=at)
-        RoleAssignment.objects.filter(
-            programme=programme, person_id=person_id, role__in=(Role.MASTER_TEACHER, Role.TRAINER)
-        ).update(ended_at=at)
-    # Their later workshops are led by the nearest master teacher still appointed.
-    region_of = {person: region for _pk, person, region in (*masters, *trainers)}
+        Appointment.objects.filter(programme=programme, person_id=person_id, tier=Tier.REGIONAL_TRAINER).update(
+            ended_at=at
+        )
+        RoleAssignment.objects.filter(programme=programme, person_id=person_id, role=Role.TRAINER).update(ended_at=at)
+    # A master teacher answers for the regions of the trainers in their branch that still have one (else
+    # the nearest such region): a region whose trainers left is covered by nobody.
+    covered = sorted(region_id for region_id in trainers_in if region_id is not None and region_id not in gaps)
+    region_of = {person_id: region_id for _pk, person_id, region_id in (*masters, *trainers)}
+    answers_for: dict[int, set[int]] = defaultdict(set)
+    for _pk, person_id, region_id in trainers:
+        trainer_id = nodes[person_id].trainer_id
+        if region_id is not None and region_id not in gaps and trainer_id is not None:
+            answers_for[trainer_id].add(region_id)
+    master_appointments = dict(
+        Appointment.objects.filter(programme=programme, tier=Tier.MASTER_TEACHER).values_list("person_id", "pk")
+    )
+    through = Appointment.regions.through
+    rows = []
+    for _pk, person_id, region_id in masters:
+        named = answers_for[person_id]
+        if not named and covered:
+            here = centre(region_id)
+            named = {min(covered, key=lambda other: (_distance(here, centre(other)), other))}
+        rows += [through(appointment_id=master_appointments[person_id], region_id=named_id) for named_id in named]
+    through.objects.bulk_create(rows)
+    # The leavers' later workshops are led by the nearest master teacher.
     links = Workshop.trainers.through.objects.filter(person_id__in=list(ended), workshop__programme=programme)
     for link in links.select_related("workshop").order_by("pk"):
         if link.workshop.starts_at > ended[link.person_id]:
-            substitute = nearest_master(region_of[link.person_id], set(ended))
+            substitute = nearest_master(region_of[link.person_id])
             if Workshop.trainers.through.objects.filter(workshop_id=link.workshop_id, person_id=substitute).exists():
                 link.delete()
             else:

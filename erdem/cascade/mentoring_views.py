@@ -175,7 +175,7 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _mentor_choices(suggestions: list[Suggestion]) -> list[tuple[str, str]]:
     """(person id, label): the mentor's name, institution and the reasons they are suggested."""
-    choices = []
+    choices: list[tuple[str, str]] = []
     for suggestion in suggestions:
         mentor = suggestion.mentor
         where = f", {mentor.institution.short_name}" if mentor.institution else ""

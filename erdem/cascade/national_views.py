@@ -416,13 +416,15 @@ def _reassignment_choices(
 @login_required
 @require_http_methods(["GET", "POST"])
 def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _programme(request, Action.APPOINTMENT_MANAGE)
+    # The appointment's own programme decides, whichever programme is current.
     appointment = get_object_or_404(
-        Appointment.objects.filter(programme=programme)
-        .select_related("person__institution", "appointed_by", "nomination__nominated_by", "role_assignment")
-        .prefetch_related("regions", "institutions", "courses"),
+        Appointment.objects.select_related(
+            "programme", "person__institution", "appointed_by", "nomination__nominated_by", "role_assignment"
+        ).prefetch_related("regions", "institutions", "courses"),
         pk=pk,
     )
+    programme = appointment.programme
+    require(request.user, Action.APPOINTMENT_MANAGE, programme)
     reassignments = _reassignment_choices(programme, appointment) if appointment.ended_at is None else []
     mentees = [(mentee, choices) for mentee, choices, _suggestions in reassignments]
     form = AppointmentEndForm(request.POST if request.method == "POST" else None, mentees=mentees)
@@ -490,13 +492,14 @@ def nominations(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _programme(request, Action.APPOINTMENT_MANAGE)
     nomination = get_object_or_404(
-        Nomination.objects.filter(programme=programme)
-        .select_related("nominee__institution", "nominated_by", "decided_by")
-        .prefetch_related("regions"),
+        Nomination.objects.select_related(
+            "programme", "nominee__institution", "nominated_by", "decided_by"
+        ).prefetch_related("regions"),
         pk=pk,
     )
+    programme = nomination.programme
+    require(request.user, Action.APPOINTMENT_MANAGE, programme)
     pending = nomination.status == Nomination.Status.PENDING
     today = timezone.localdate()
     form = NominationDecisionForm(

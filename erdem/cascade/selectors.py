@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, DateField, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, DateField, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -105,29 +105,27 @@ class GrowthPoint:
 # --- certification -----------------------------------------------------------------------------------------------
 
 
-def _certified_at(programme: Programme) -> Subquery:
-    """When the node's person was first awarded an active micro-certificate of the programme (or NULL)."""
-    return Subquery(
-        Credential.objects.filter(
-            person=OuterRef("person_id"),
-            achievement__programme=programme,
-            achievement__kind=Achievement.Kind.MICRO_CERTIFICATE,
-            status=Credential.Status.ACTIVE,
+def _certification_days(nodes: QuerySet[LineageNode], programme: Programme) -> dict[int | None, dict[int, int]]:
+    """{root id: {days to certification: people}} over `nodes`, in one query: each certified person once,
+    with their first active micro-certificate of the programme; days are whole calendar days.
+
+    A join grouped by node, not a subquery per node: a correlated subquery is evaluated once per node
+    and per mention (filter, select), several times slower on a national lineage (docs/performance.md)."""
+    rows = (
+        nodes.filter(
+            person__credentials__status=Credential.Status.ACTIVE,
+            person__credentials__achievement__programme=programme,
+            person__credentials__achievement__kind=Achievement.Kind.MICRO_CERTIFICATE,
         )
-        .order_by("awarded_at")
-        .values("awarded_at")[:1]
+        .values("id", "root_id", "trained_at")
+        .annotate(days=TruncDate(Min("person__credentials__awarded_at")) - TruncDate(F("trained_at")))
+        .values_list("root_id", "days")
+        .order_by()
     )
-
-
-def _certification_histogram(nodes: QuerySet[LineageNode], programme: Programme, *, by_root: bool) -> Any:
-    """(root id or None, days to certification, people): one query; days are whole calendar days."""
-    grouped = (
-        nodes.annotate(certified_at=_certified_at(programme))
-        .filter(certified_at__isnull=False)
-        .annotate(days=TruncDate("certified_at") - TruncDate("trained_at"))
-    )
-    keys = ("root_id", "days") if by_root else ("days",)
-    return grouped.values(*keys).annotate(people=Count("id")).order_by()
+    histograms: dict[int | None, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for root_id, days in rows:
+        histograms[root_id][_days(days)] += 1
+    return histograms
 
 
 def _days(value: Any) -> int:
@@ -192,9 +190,7 @@ def reach_by_master(*, programme: Programme) -> list[Reach]:
         .annotate(**_branch_figures(direct=Q(depth=1), below=Q(depth__gt=0)))
         .order_by()
     }
-    histograms: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for row in _certification_histogram(nodes.filter(depth__gt=0), programme, by_root=True):
-        histograms[row["root_id"]][_days(row["days"])] += row["people"]
+    histograms = _certification_days(nodes.filter(depth__gt=0), programme)
     reaches = [_reach(root.person, figures.get(root.person_id, {}), histograms[root.person_id]) for root in roots]
     reaches.sort(key=lambda reach: (-reach.total, reach.person.full_name, reach.person.pk))
     return reaches
@@ -209,8 +205,9 @@ def reach_of(*, programme: Programme, person: Person) -> Reach:
     row = branch.aggregate(**_branch_figures(direct=Q(trainer=person), below=Q(depth__gt=node.depth)))
     row["generations"] = (row["deepest"] - node.depth) if row["deepest"] is not None else 0
     histogram: dict[int, int] = defaultdict(int)
-    for bucket in _certification_histogram(branch.filter(depth__gt=node.depth), programme, by_root=False):
-        histogram[_days(bucket["days"])] += bucket["people"]
+    for days in _certification_days(branch.filter(depth__gt=node.depth), programme).values():
+        for value, people in days.items():
+            histogram[value] += people
     return _reach(person, row, histogram)
 
 

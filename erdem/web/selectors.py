@@ -427,10 +427,12 @@ def navigation_for(person: Any) -> Any:
                         "label": _("Invite staff") if single else _("Invite staff to %(institution)s") % names,
                     }
                 )
-        for role in (Role.MASTER_TEACHER, Role.TRAINER):
-            if grants.has(role):
-                items.append({"url": f"{home}#role-{role.value}", "label": _("My reach")})
-                break
+                items.append(
+                    {
+                        "url": reverse("cascade:institution", args=[institution.pk]),
+                        "label": _("Cascade") if single else _("Cascade of %(institution)s") % names,
+                    }
+                )
         if any(grants.has(role) for role in (Role.MASTER_TEACHER, Role.TRAINER, Role.MENTOR)):
             items.append({"url": reverse("cascade:mine"), "label": _("My cascade")})
         # Mentors from their role; a mentee from their current pair (one query, only for educators).

@@ -51,9 +51,7 @@ def _log_in(page: Page, person: Person) -> None:
 
 
 def _educator(programme: Any, institution: Any, number: int) -> Person:
-    person = make_person(
-        given_name=f"Номин{number}", given_name_latin=f"Nomin{number}", institution=institution
-    )
+    person = make_person(given_name=f"Номин{number}", given_name_latin=f"Nomin{number}", institution=institution)
     RoleAssignment.objects.create(person=person, role=Role.EDUCATOR, programme=programme)
     return person
 
@@ -166,14 +164,14 @@ def test_a_mentor_logs_a_session(page: Page) -> None:
     expect(sessions).to_have_count(1)
     form = page.locator("form.mentoring-form")
     form.get_by_label("Date").fill(timezone.localdate().isoformat())
-    form.get_by_label("In person").check()
+    form.get_by_label("in person").check()
     form.get_by_label("Length (minutes)").fill("50")
     form.get_by_label("Topics").fill("Рубрикаар үнэлэх, санал өгөх")
     form.get_by_label("Notes (optional)").fill("Next time: the students' survey.")
     form.get_by_role("button", name="Log the session").click()
     expect(sessions).to_have_count(2)
     logged = sessions.filter(has_text="Рубрикаар үнэлэх, санал өгөх")
-    expect(logged).to_contain_text("In person")
+    expect(logged).to_contain_text("in person")
     expect(logged).to_contain_text("50 minutes")
     expect(logged).to_contain_text("Next time: the students' survey.")
     assert MentoringSession.objects.filter(assignment=pair, logged_by=mentor, minutes=50).exists()
@@ -183,6 +181,7 @@ def test_a_mentor_logs_a_session(page: Page) -> None:
     # A date in the future is refused with a message, not logged.
     tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
     form.get_by_label("Date").fill(tomorrow)
+    form.get_by_label("phone").check()
     form.get_by_label("Topics").fill("Ирээдүйн уулзалт")
     form.get_by_role("button", name="Log the session").click()
     expect(page.get_by_text("in the future", exact=False).first).to_be_visible()

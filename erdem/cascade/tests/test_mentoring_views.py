@@ -414,11 +414,6 @@ def test_a_mentor_sees_their_mentees_submission_in_the_review_queue_and_opens_it
     assert _client(world.educator).get(reverse("assignments:review", args=[submission.pk])).status_code in (403, 404)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="assignments.selectors.submissions_reviewable_by widens a mentor's scope by their role's region or "
-    "institution only, not by their mentees; the policy (_submission_reviewer) allows the mentee's own mentor.",
-)
 def test_a_mentor_scoped_to_another_region_still_reviews_their_own_mentees_submission(world):
     far_mentor = appoint(
         programme=world.programme, tier=Tier.MENTOR, person=make_person(institution=world.inst_b),
@@ -431,7 +426,9 @@ def test_a_mentor_scoped_to_another_region_still_reviews_their_own_mentees_submi
     assert client.get(reverse("assignments:review", args=[submission.pk])).status_code == 200
 
 
-@pytest.mark.parametrize(("who", "shown"), [("mentor", True), ("mentee", True), ("educator", False), ("trainer", False)])
+@pytest.mark.parametrize(
+    ("who", "shown"), [("mentor", True), ("mentee", True), ("educator", False), ("trainer", False)]
+)
 def test_mentors_and_mentees_find_mentoring_in_the_navigation(world, who, shown):
     content = _client(getattr(world, who)).get(reverse("web:home")).content.decode()
     assert (f'href="{reverse("cascade:mentoring")}"' in content) is shown
