@@ -119,7 +119,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "regions_count": len(rows),
         "regions_reached": sum(1 for row in rows if row.reached),
         "regions_with_gap": sum(1 for row in rows if row.gap),
-        "regions_without_trainer": [row for row in rows if row.active_trainers == 0],
+        "regions_without_trainer": [row for row in rows if row.active_trainers == 0 and row.teachers > 0],
         "institutions_without_trainer": sum(row.institutions_without_trainer for row in rows),
         "pending_nominations": Nomination.objects.filter(programme=programme, status=Nomination.Status.PENDING).count(),
         "ending_soon": ending_list[:ENDING_SOON_SHOWN],

@@ -276,8 +276,9 @@ def region_table(*, programme: Programme) -> list[RegionRow]:
     Reached: people trained in the cascade (not the master teachers) whose institution is in the region.
     Active trainers: current master teacher and regional trainer appointments that name the region, or,
     naming no region, whose holder's institution is in it. An institution with educators lacks a trainer
-    when no active trainer covers the region, names the institution, or works there. A region is a gap
-    when it has no active trainer or nobody reached."""
+    when no active trainer covers the region, names the institution, or works there (with an appointment
+    naming no region or that region). A region is a gap when it has teachers and no active trainer, or
+    nobody reached; a region with no teachers in the programme is not a gap."""
     regions = list(
         Region.objects.annotate(institution_count=Count("institutions", filter=Q(institutions__is_active=True)))
     )
@@ -325,7 +326,10 @@ def region_table(*, programme: Programme) -> list[RegionRow]:
         elif region_id is not None:
             trainers_in[region_id].add(person_id)
         covered_institutions |= named_institutions[appointment_id]
-        if institution_id is not None:
+        # A trainer covers their own institution when their appointment names no region, or names its region.
+        if institution_id is not None and (
+            not named_regions[appointment_id] or region_id in named_regions[appointment_id]
+        ):
             covered_institutions.add(institution_id)
 
     rows = []
@@ -347,7 +351,7 @@ def region_table(*, programme: Programme) -> list[RegionRow]:
                 reached_share=reached_here / teachers if teachers else None,
                 active_trainers=active,
                 institutions_without_trainer=uncovered,
-                gap=active == 0 or reached_here == 0,
+                gap=teachers > 0 and (active == 0 or reached_here == 0),
             )
         )
     return rows

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from erdem.access.models import Role, RoleAssignment
+from erdem.cascade.models import Appointment, LineageNode, MentorAssignment, Nomination
 from erdem.credentials.models import Achievement, Credential, CredentialEvent
 from erdem.demo import services
 from erdem.demo.names import FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, transliterate
@@ -44,6 +45,11 @@ def demo_delete() -> None:
     CredentialEvent.objects.all()._raw_delete(CredentialEvent.objects.db)
     Credential.objects.all().delete()
     Achievement.objects.all().delete()
+    # The cascade's rows protect the people and roles they name.
+    MentorAssignment.objects.all().delete()
+    Appointment.objects.all().delete()
+    Nomination.objects.all().delete()
+    LineageNode.objects.all().delete()
     RoleAssignment.objects.all().delete()
     Person.objects.all().delete()
     Programme.objects.all().delete()
