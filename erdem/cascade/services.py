@@ -449,8 +449,8 @@ def _lineage_parents(*, programme: Programme) -> tuple[dict[int, _Parent], set[i
     regional trainers among them, and how many regional trainers no master teacher could be found for."""
     from erdem.workshops.models import Attendance, Workshop
 
-    today = timezone.localdate()
-    current = Appointment.objects.filter(programme=programme, ended_at__isnull=True, term_ends_on__gte=today)
+    # Every appointment ever made, ended ones too: whom a master teacher trained stays true after their term.
+    current = Appointment.objects.filter(programme=programme)
 
     def day_start(day: dt.date) -> dt.datetime:
         return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
@@ -520,6 +520,16 @@ def _lineage_parents(*, programme: Programme) -> tuple[dict[int, _Parent], set[i
         if person_id not in parents and person_id not in left_out:
             workshop_id, starts_at = workshops[0]
             parents[person_id] = (trainers_of[workshop_id][0], LineageNode.Source.WORKSHOP, workshop_id, starts_at)
+    from erdem.learning.models import Enrolment
+
+    # Else the trainer of the person's first cohort (lowest id), then their current mentor.
+    for person_id, trainer_id, enrolled_at in (
+        Enrolment.objects.filter(cohort__programme=programme, cohort__trainers__isnull=False)
+        .order_by("enrolled_at", "pk", "cohort__trainers")
+        .values_list("person_id", "cohort__trainers", "enrolled_at")
+    ):
+        if person_id not in parents and person_id not in left_out and trainer_id != person_id:
+            parents[person_id] = (trainer_id, LineageNode.Source.WORKSHOP, None, enrolled_at)
     for mentee_id, mentor_id, started_at in MentorAssignment.objects.filter(
         programme=programme, ended_at__isnull=True
     ).values_list("mentee_id", "mentor_id", "started_at"):
@@ -531,13 +541,14 @@ def _lineage_parents(*, programme: Programme) -> tuple[dict[int, _Parent], set[i
 def lineage_build(*, programme: Programme, dry_run: bool = False) -> dict[str, int]:
     """(Re)build the lineage of `programme` from its records, in bulk; running it again changes nothing.
 
-    Master teachers (current appointments) are the roots. A regional trainer goes below the master
-    teacher who led the earliest workshop they attended (present or late), else below the master teacher
-    who appointed or nominated them; with neither they are left out (counted). Everyone else goes below
-    the first trainer (lowest id) of the earliest workshop they attended, else below their current
-    mentor. A trainer set by the national centre (source "manual") is kept. People whose chain of
-    trainers does not reach a master teacher are left out, and a chain that goes round in a circle is
-    refused (both counted). Nodes no record supports any more are removed.
+    Master teachers (every appointment, ended ones too) are the roots. A regional trainer goes below the
+    master teacher who led the earliest workshop they attended (present or late), else below the master
+    teacher who appointed or nominated them; with neither they are left out (counted). Everyone else goes
+    below the first trainer (lowest id) of the earliest workshop they attended, else below the trainer of
+    their first cohort, else below their current mentor. A trainer set by the national centre (source
+    "manual") is kept. People whose chain of trainers does not reach a master teacher are left out, and a
+    chain that goes round in a circle is refused (both counted). Nodes no record supports any more are
+    removed.
 
     Returns the counts: roots, trainers, others (placed), trainers_left_out, unplaced, cycles, created,
     updated, unchanged, removed."""
