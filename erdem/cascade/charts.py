@@ -19,8 +19,9 @@ from erdem.cascade.selectors import BranchTree, GrowthPoint, RegionRow, TreeNode
 from erdem.core.i18n import active_language, localized
 
 # Generations, from the trainer at the centre outwards: dark to light, each with a readable text colour.
-GENERATION_COLOURS = ("#1b3a57", "#1f6f8b", "#2b8fa3", "#56b0b8", "#8fcfc9", "#c4e6df")
-GENERATION_TEXT = ("#ffffff", "#ffffff", "#ffffff", "#0b2130", "#0b2130", "#0b2130")
+# One distinct hue per generation (dark enough for white labels), so neighbouring rings never blur.
+GENERATION_COLOURS = ("#1b3a57", "#1f6f8b", "#b4541a", "#6a4c93", "#2a7a3b", "#8a2f4d")
+GENERATION_TEXT = ("#ffffff", "#ffffff", "#ffffff", "#ffffff", "#ffffff", "#ffffff")
 # The share of educators reached: five steps, light to dark.
 SHARE_COLOURS = ("#eef5ea", "#c9e3b8", "#94c97d", "#529f4a", "#2a6a2c")
 SHARE_TEXT = ("#17301a", "#17301a", "#17301a", "#ffffff", "#ffffff")
@@ -184,10 +185,11 @@ def sunburst_svg(tree: BranchTree) -> SafeString:
         x = 8 + (index % 3) * 110
         y = legend_y + (index // 3) * 18
         colour = GENERATION_COLOURS[min(depth, len(GENERATION_COLOURS) - 1)]
+        # Translated outside the f-string, where makemessages can find the message.
+        label = _("Generation: %(number)s") % {"number": depth}
         body.append(
             f'<rect x="{x}" y="{y}" width="12" height="12" fill="{colour}"/>'
-            f'<text x="{x + 17}" y="{y + 10}" font-size="11" fill="{INK}">'
-            f"{escape(_('Generation: %(number)s') % {'number': depth})}</text>"
+            f'<text x="{x + 17}" y="{y + 10}" font-size="11" fill="{INK}">{escape(label)}</text>'
         )
     height = legend_y + math.ceil(generations / 3) * 18 + 6
     desc = _(
@@ -346,11 +348,12 @@ def region_grid_svg(rows: Sequence[RegionRow]) -> SafeString:
             f'<text x="{x + 16}" y="{legend_y + 10}" font-size="10" fill="{INK}">{escape(text)}</text>'
         )
     gap_y = legend_y + 20
+    gap_label = _("a gap: teachers here but no active trainer, or nobody reached")
     body.append(
         f'<rect x="{GRID_MARGIN}" y="{gap_y}" width="12" height="12" fill="url(#cascade-gap-hatch)" '
         f'stroke="{GAP_STROKE}" stroke-width="1.5" stroke-dasharray="3 1.5"/>'
         f'<text x="{GRID_MARGIN + 16}" y="{gap_y + 10}" font-size="10" fill="{INK}">'
-        f"{escape(_('a gap: no active trainer, or nobody reached'))}</text>"
+        f"{escape(gap_label)}</text>"
     )
     gaps = sum(1 for row in rows if row.gap)
     desc = _(
@@ -389,9 +392,10 @@ def growth_svg(points: Sequence[GrowthPoint]) -> SafeString:
     the number of people up the side."""
     title = _("People reached, month by month")
     if not points:
+        nobody = _("Nobody trained yet.")
         empty = [
             f'<text x="{GROWTH_W // 2}" y="{GROWTH_H // 2}" text-anchor="middle" font-size="13" fill="{INK}">'
-            f"{escape(_('Nobody trained yet.'))}</text>"
+            f"{escape(nobody)}</text>"
         ]
         return _svg(
             width=GROWTH_W, height=GROWTH_H, title=title, desc=_("Nobody trained yet."), body=empty, label_id="growth"
@@ -443,10 +447,10 @@ def growth_svg(points: Sequence[GrowthPoint]) -> SafeString:
                 f'font-size="11" fill="{INK}">{month}</text>'
             )
     body.append(f'<g fill="{GENERATION_COLOURS[1]}">{"".join(dots)}</g>')
+    month_label, people_label = _("month"), _("people")
     body.append(
-        f'<text x="{PLOT_LEFT}" y="{GROWTH_H - 2}" font-size="10" fill="{INK}">{escape(_("month"))}</text>'
-        f'<text x="4" y="12" font-size="10" fill="{INK}">'
-        f"{escape(_('people'))}</text>"
+        f'<text x="{PLOT_LEFT}" y="{GROWTH_H - 2}" font-size="10" fill="{INK}">{escape(month_label)}</text>'
+        f'<text x="4" y="12" font-size="10" fill="{INK}">{escape(people_label)}</text>'
     )
     desc = _("From %(first)s to %(last)s: %(total)s people reached in all, %(recent)s of them in the last month.") % {
         "first": points[0].month.strftime("%Y-%m"),

@@ -26,6 +26,7 @@ class SessionForm(forms.Form):
     mode = forms.ChoiceField(
         label=_("How you met"),
         choices=MentoringSession.Mode.choices,
+        initial=MentoringSession.Mode.IN_PERSON,
         widget=forms.RadioSelect(attrs={"class": "inline-choices"}),
     )
     minutes = forms.IntegerField(label=_("Length (minutes)"), min_value=5, max_value=600, initial=60)

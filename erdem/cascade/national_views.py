@@ -403,7 +403,7 @@ def _reassignment_choices(
             for suggestion in suggestions
         ]
         choices += [
-            (other.person_id, f"{other.person.full_name} — {_('not suggested')}")
+            (other.person_id, _("%(name)s — not suggested") % {"name": other.person.full_name})
             for other in others
             if other.person_id not in suggested
             and other.person_id != pair.mentee_id

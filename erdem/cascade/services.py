@@ -139,24 +139,32 @@ def lineage_move(*, programme: Programme, person: Person, trainer: Person | None
 # --- appointments --------------------------------------------------------------------------------------------------
 
 
+def prerequisite_label(check: dict[str, Any]) -> str:
+    """A check's requirement in the reader's language (stored as a code, so a record reads in either language);
+    an override's label is the reason as written."""
+    from erdem.credentials.models import Achievement
+
+    labels: dict[str, str] = {
+        Achievement.Kind.TRAINER_CERTIFICATION: _("a trainer certification of the programme"),
+        Achievement.Kind.MICRO_CERTIFICATE: _("a micro-certificate of the programme"),
+    }
+    return labels.get(str(check.get("requirement", "")), str(check.get("label", "")))
+
+
 def appointment_prerequisites(*, programme: Programme, person: Person, tier: str) -> list[dict[str, Any]]:
     """What an appointment to `tier` requires of `person`, each with whether it is met: a master teacher
     holds a trainer certification; a regional trainer and a mentor hold a micro-certificate of the programme."""
     from erdem.credentials.models import Achievement, Credential
 
     kind = Achievement.Kind.TRAINER_CERTIFICATION if tier == Tier.MASTER_TEACHER else Achievement.Kind.MICRO_CERTIFICATE
-    label = (
-        _("holds a trainer certification of the programme")
-        if kind == Achievement.Kind.TRAINER_CERTIFICATION
-        else _("holds a micro-certificate of the programme")
-    )
     held = Credential.objects.filter(
         person=person,
         achievement__programme=programme,
         achievement__kind=kind,
         status=Credential.Status.ACTIVE,
     ).exists()
-    return [{"requirement": kind, "label": label, "met": held}]
+    check = {"requirement": kind, "met": held}
+    return [check | {"label": prerequisite_label(check)}]
 
 
 def appointment_create(
@@ -189,8 +197,8 @@ def appointment_create(
     missing = [check for check in checks if not check["met"]]
     if missing and not override_reason:
         raise CascadeError(
-            _("%(person)s does not meet the prerequisites: %(missing)s.")
-            % {"person": person.full_name, "missing": "; ".join(check["label"] for check in missing)},
+            _("The prerequisites are not met (%(person)s). Missing: %(missing)s.")
+            % {"person": person.full_name, "missing": "; ".join(prerequisite_label(check) for check in missing)},
             field="person",
             details=missing,
         )
@@ -289,6 +297,22 @@ def nomination_create(
     statement = _text(statement, required=True, what=_("why you nominate this person"))
     if nominee.pk == nominated_by.pk:
         raise CascadeError(_("You cannot nominate yourself."), field="nominee")
+    trains = (
+        Appointment.objects.filter(
+            programme=programme,
+            person=nominee,
+            tier__in=[Tier.MASTER_TEACHER, Tier.REGIONAL_TRAINER],
+            ended_at__isnull=True,
+        )
+        .values_list("tier", flat=True)
+        .first()
+    )
+    if trains is not None:
+        raise CascadeError(
+            _("%(person)s is already a trainer of the programme (%(tier)s).")
+            % {"person": nominee.full_name, "tier": Tier(trains).label},
+            field="nominee",
+        )
     try:
         with transaction.atomic():
             nomination = Nomination.objects.create(
@@ -320,6 +344,16 @@ def nomination_decide(
             raise CascadeError(_("This nomination has already been decided."))
         if approve:
             today = timezone.localdate()
+            # A nomination names the regions to train in; without them, the nominator's, else where the
+            # nominee works: a regional trainer always covers a region.
+            regions = list(locked.regions.all())
+            if not regions:
+                nominator = Appointment.objects.filter(
+                    programme=locked.programme, person=locked.nominated_by, ended_at__isnull=True
+                ).first()
+                regions = list(nominator.regions.all()) if nominator is not None else []
+            if not regions and locked.nominee.institution is not None:
+                regions = [locked.nominee.institution.region]
             appointment_create(
                 programme=locked.programme,
                 person=locked.nominee,
@@ -327,7 +361,7 @@ def nomination_decide(
                 starts_on=today,
                 term_ends_on=term_ends_on or today.replace(year=today.year + 2),
                 appointed_by=actor,
-                regions=locked.regions.all(),
+                regions=regions,
                 reason=reason,
                 override_reason=override_reason,
                 nomination=locked,

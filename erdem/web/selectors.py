@@ -367,6 +367,9 @@ def _educator_data(section: HomeSection, person: Person) -> None:
         "institution": institution,
         "completeness": profile_completeness(person=person),
         "latest_enrolment": enrolment_latest(person=person, language=active_language()),
+        "mentor_pair": MentorAssignment.objects.filter(mentee_id=person.pk, ended_at__isnull=True)
+        .select_related("mentor")
+        .first(),
     }
 
 
@@ -435,11 +438,8 @@ def navigation_for(person: Any) -> Any:
                 )
         if any(grants.has(role) for role in (Role.MASTER_TEACHER, Role.TRAINER, Role.MENTOR)):
             items.append({"url": reverse("cascade:mine"), "label": _("My cascade")})
-        # Mentors from their role; a mentee from their current pair (one query, only for educators).
-        if grants.has(Role.MENTOR) or (
-            grants.has(Role.EDUCATOR)
-            and MentorAssignment.objects.filter(mentee_id=person.pk, ended_at__isnull=True).exists()
-        ):
+        # Mentors from their role (no query); a mentee finds their mentor on their home page.
+        if grants.has(Role.MENTOR):
             items.append({"url": reverse("cascade:mentoring"), "label": _("Mentoring")})
         if grants.is_national_admin or coordinated:
             items.append({"url": reverse("jobs:list"), "label": _("My jobs")})

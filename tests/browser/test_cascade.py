@@ -125,7 +125,7 @@ def test_the_national_centre_appoints_a_trainer_where_there_is_none(page: Page) 
     # Not certified yet: refused until the national centre says why it appoints anyway.
     override = page.get_by_label(re.compile("Appoint anyway"))
     expect(override).to_be_visible()
-    expect(page.get_by_text("does not meet the prerequisites", exact=False).first).to_be_visible()
+    expect(page.get_by_text("The prerequisites are not met", exact=False).first).to_be_visible()
     assert not Appointment.objects.filter(person=candidate).exists()
     screenshot(page, "cascade-appoint-refused")
     assert_accessible(page)

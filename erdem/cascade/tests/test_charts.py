@@ -161,7 +161,9 @@ def test_region_grid_marks_gaps_and_regions_without_educators():
     dornod = next(text for text in texts if text.startswith("Dornod"))
     assert "no educators" in dornod and "a gap" in dornod
     assert svg.count('fill="url(#cascade-gap-hatch)"') == 2 + 1  # two gaps and the legend
-    assert "a gap: no active trainer, or nobody reached" in [element.text for element in root.iter(f"{SVG}text")]
+    assert "a gap: teachers here but no active trainer, or nobody reached" in [
+        element.text for element in root.iter(f"{SVG}text")
+    ]
 
 
 @pytest.mark.django_db

@@ -20,6 +20,7 @@ from erdem.cascade.services import (
 from erdem.cascade.tests.factories import appoint
 from erdem.credentials.models import Achievement
 from erdem.credentials.tests.factories import achievement_create, credential_create
+from erdem.organisations.tests.factories import region as region_of
 from erdem.people.tests.factories import make_person
 from erdem.programmes.tests.factories import ProgrammeFactory
 
@@ -55,7 +56,7 @@ def test_prerequisites_met_need_no_reason():
         appointed_by=None,
     )  # fmt: skip
     assert trainer.prerequisites == [
-        {"requirement": "micro_certificate", "label": "holds a micro-certificate of the programme", "met": True}
+        {"requirement": "micro_certificate", "label": "a micro-certificate of the programme", "met": True}
     ]
     master = make_person()
     certification = achievement_create(programme=programme, code="TRAINER", kind=Achievement.Kind.TRAINER_CERTIFICATION)
@@ -142,3 +143,17 @@ def test_nominations_are_approved_into_appointments_or_declined_with_a_reason():
     assert Appointment.objects.get(person=nominee).nomination == decided
     with pytest.raises(CascadeError):
         nomination_decide(nomination=decided, actor=admin, approve=False, reason="Too late")
+
+
+def test_a_trainer_cannot_be_nominated_and_a_nomination_without_regions_takes_the_nominators():
+    programme = ProgrammeFactory()
+    uvs = region_of("MN-046")
+    master = appoint(programme=programme, tier=Tier.MASTER_TEACHER).person
+    trainer = appoint(programme=programme, regions=[uvs], trained_by=master).person
+    with pytest.raises(CascadeError) as refused:
+        nomination_create(programme=programme, nominee=master, nominated_by=trainer, statement="Senior.")
+    assert "already a trainer" in refused.value.message
+    nominee = make_person()
+    nomination = nomination_create(programme=programme, nominee=nominee, nominated_by=trainer, statement="Keen.")
+    nomination_decide(nomination=nomination, actor=make_person(), approve=True, reason="", override_reason="Pilot.")
+    assert list(Appointment.objects.get(person=nominee).regions.all()) == [uvs]
