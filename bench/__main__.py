@@ -7,7 +7,7 @@ verify."""
 import argparse
 
 from bench import cascade_reach, credentials_crypto, credentials_issuance, credentials_pdf, lesson_weight, pages
-from bench.harness import demo_environment
+from bench.harness import demo_environment, empty_database
 
 
 def main() -> None:
@@ -31,10 +31,10 @@ def main() -> None:
         credentials_crypto.django_setup()
         raise SystemExit(0 if credentials_crypto.run(seconds=args.crypto_seconds) else 1)
     if args.only == "issuance":  # its own throwaway database, without the demo; only when asked for
-        with credentials_issuance.issuance_database():
+        with empty_database(credentials_issuance.ISSUANCE_DATABASE):
             raise SystemExit(0 if credentials_issuance.run(count=args.issuance_count) else 1)
     if args.only == "cascade":  # its own throwaway database with a generated cascade; only when asked for
-        with cascade_reach.cascade_database():
+        with empty_database(cascade_reach.CASCADE_DATABASE):
             raise SystemExit(0 if cascade_reach.run(educators=args.cascade_educators) else 1)
     with demo_environment(args.educators) as environment:
         if args.only in (None, "weight"):

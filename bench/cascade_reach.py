@@ -24,16 +24,12 @@ import argparse
 import datetime as dt
 import os
 import random
-import shutil
 import statistics
-import subprocess
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
-from bench.harness import manage, postgres_available
+from bench.harness import empty_database
 
 CASCADE_DATABASE = "erdem_bench_cascade"
 BATCH_SIZE = 5000
@@ -56,36 +52,6 @@ def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--cascade-educators", type=int, default=100_000, help="educators in the cascade benchmark's programme"
     )
-
-
-@contextmanager
-def cascade_database() -> Iterator[str]:
-    """A migrated, empty database and Django set up in this process; removed afterwards."""
-    data_dir = tempfile.mkdtemp(prefix="erdem-bench-cascade-")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "ERDEM_DATA_DIR": data_dir}
-    throwaway_postgres = "DATABASE_URL" not in os.environ and postgres_available()
-    if throwaway_postgres:
-        subprocess.run(["dropdb", "--if-exists", CASCADE_DATABASE], check=True, capture_output=True)
-        subprocess.run(["createdb", CASCADE_DATABASE], check=True)
-        env["DATABASE_URL"] = f"postgres:///{CASCADE_DATABASE}"
-    database = "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
-    django_ready = False
-    try:
-        manage(env, "migrate", "--no-input", "--verbosity", "0")
-        os.environ.update(env)
-        import django
-
-        django.setup()
-        django_ready = True
-        yield database
-    finally:
-        if django_ready:
-            from django.db import connections
-
-            connections.close_all()
-        if throwaway_postgres:
-            subprocess.run(["dropdb", "--if-exists", CASCADE_DATABASE], check=False)
-        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def _moment(rng: random.Random, generation: int) -> dt.datetime:
@@ -490,7 +456,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     arguments(parser)
     args = parser.parse_args()
-    with cascade_database():
+    with empty_database(CASCADE_DATABASE):
         ok = run(educators=args.cascade_educators)
     raise SystemExit(0 if ok else 1)
 

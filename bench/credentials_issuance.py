@@ -18,15 +18,10 @@ database is used and must hold no programme yet.
 
 import argparse
 import os
-import shutil
-import subprocess
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-from bench.harness import manage, postgres_available
+from bench.harness import empty_database
 
 ISSUANCE_DATABASE = "erdem_bench_issuance"
 BATCH_SIZE = 2000
@@ -53,36 +48,6 @@ def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--issuance-count", type=int, default=10_000, help="credentials issued by the issuance benchmark"
     )
-
-
-@contextmanager
-def issuance_database() -> Iterator[str]:
-    """A migrated, empty database and Django set up in this process; removed afterwards."""
-    data_dir = tempfile.mkdtemp(prefix="erdem-bench-issuance-")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "ERDEM_DATA_DIR": data_dir}
-    throwaway_postgres = "DATABASE_URL" not in os.environ and postgres_available()
-    if throwaway_postgres:
-        subprocess.run(["dropdb", "--if-exists", ISSUANCE_DATABASE], check=True, capture_output=True)
-        subprocess.run(["createdb", ISSUANCE_DATABASE], check=True)
-        env["DATABASE_URL"] = f"postgres:///{ISSUANCE_DATABASE}"
-    database = "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
-    django_ready = False
-    try:
-        manage(env, "migrate", "--no-input", "--verbosity", "0")
-        os.environ.update(env)
-        import django
-
-        django.setup()
-        django_ready = True
-        yield database
-    finally:
-        if django_ready:
-            from django.db import connections
-
-            connections.close_all()
-        if throwaway_postgres:
-            subprocess.run(["dropdb", "--if-exists", ISSUANCE_DATABASE], check=False)
-        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def learners_prepare(count: int) -> tuple[int, list[int], int]:
@@ -299,7 +264,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     arguments(parser)
     args = parser.parse_args()
-    with issuance_database():
+    with empty_database(ISSUANCE_DATABASE):
         ok = run(count=args.issuance_count)
     raise SystemExit(0 if ok else 1)
 

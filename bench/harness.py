@@ -51,6 +51,38 @@ def manage(env: dict[str, str], *args: str) -> str:
 
 
 @contextmanager
+def empty_database(name: str) -> Iterator[str]:
+    """A migrated, empty database with Django set up in this process, removed afterwards: a throwaway
+    PostgreSQL database `name` on the local server when DATABASE_URL is not set and one is reachable,
+    else DATABASE_URL's, else SQLite in a temporary data directory. Yields "PostgreSQL" or "SQLite"."""
+    data_dir = tempfile.mkdtemp(prefix=f"{name}-")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "ERDEM_DATA_DIR": data_dir}
+    throwaway_postgres = "DATABASE_URL" not in os.environ and postgres_available()
+    if throwaway_postgres:
+        subprocess.run(["dropdb", "--if-exists", name], check=True, capture_output=True)
+        subprocess.run(["createdb", name], check=True)
+        env["DATABASE_URL"] = f"postgres:///{name}"
+    database = "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    django_ready = False
+    try:
+        manage(env, "migrate", "--no-input", "--verbosity", "0")
+        os.environ.update(env)
+        import django
+
+        django.setup()
+        django_ready = True
+        yield database
+    finally:
+        if django_ready:
+            from django.db import connections
+
+            connections.close_all()
+        if throwaway_postgres:
+            subprocess.run(["dropdb", "--if-exists", name], check=False)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@contextmanager
 def demo_environment(educators: int) -> Iterator[Environment]:
     """A fresh database holding the demo programme with `educators` educators, collected static
     files, and Django set up in this process; everything is removed afterwards."""
