@@ -2,12 +2,14 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from erdem.access.models import Role, RoleAssignment
-from erdem.access.policy import grants_for
+from erdem.access.policy import can, grants_for, require
 from erdem.core.i18n import mongolian_order
 from erdem.organisations.models import Institution, Region
 from erdem.programmes.models import Programme
+from erdem.programmes.selectors import programme_current
 
 
 def people_visible_to(person: Any) -> QuerySet[Any]:
@@ -86,3 +88,24 @@ def role_assignment_administered_by(person: Any, pk: int) -> RoleAssignment | No
         .select_related("person", "programme", "institution", "region", "granted_by")
         .first()
     )
+
+
+def programme_for_action(person: Any, action: Any) -> Programme | None:
+    """The programme a page acting with `action` is about: the current programme, or else the latest active
+    programme (of the twenty latest) in which `person` may do `action`. Falls back to the current programme
+    (None when there is none), so that the caller's `require` refuses with the usual 403."""
+    current = programme_current()
+    if current is not None and can(person, action, current):
+        return current
+    latest = Programme.objects.filter(is_active=True).select_related("national_centre").order_by("-starts_on", "-pk")
+    return next((programme for programme in latest[:20] if can(person, action, programme)), current)
+
+
+def programme_required(person: Any, action: Any) -> Programme:
+    """`programme_for_action`, refused with 403 when the person may not do `action` there, 404 when there is
+    no programme at all (a superuser passes `require` without one)."""
+    programme = programme_for_action(person, action)
+    require(person, action, programme)
+    if programme is None:
+        raise Http404
+    return programme

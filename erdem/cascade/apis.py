@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from erdem.access.policy import Action, can
+from erdem.access.selectors import programme_for_action
 from erdem.api.auth import caller
 from erdem.api.errors import ApiProblem, Forbidden, NotFound
 from erdem.api.schemas import ErrorOut, ValidationErrorOut
@@ -24,7 +25,6 @@ from erdem.cascade.services import CascadeError, session_log
 from erdem.cascade.trainer_views import direct_trainees, may_view_trainer, programme_for
 from erdem.people.models import Person
 from erdem.programmes.models import Programme
-from erdem.programmes.selectors import programme_current
 
 router = Router(tags=["cascade"])
 
@@ -120,14 +120,10 @@ class SessionOut(Schema):
 
 def _programme(person: Any, action: Action) -> Programme:
     """The current programme, else the latest active one in which the caller may do `action` (403 when none)."""
-    current = programme_current()
-    if current is None:
-        raise NotFound(_("There is no active programme."))
-    if can(person, action, current):
-        return current
-    latest = Programme.objects.filter(is_active=True).order_by("-starts_on", "-pk")[:20]
-    programme = next((candidate for candidate in latest if can(person, action, candidate)), None)
+    programme = programme_for_action(person, action)
     if programme is None:
+        raise NotFound(_("There is no active programme."))
+    if not can(person, action, programme):
         raise Forbidden()
     return programme
 

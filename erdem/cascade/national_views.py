@@ -16,13 +16,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from erdem.access.policy import Action, can, require
+from erdem.access.selectors import programme_required
 from erdem.cascade import charts, selectors
 from erdem.cascade.forms import (
     AppointmentEndForm,
@@ -39,7 +40,6 @@ from erdem.cascade.services import appointment_create as appointment_create_serv
 from erdem.organisations.models import Region
 from erdem.people.models import Person
 from erdem.programmes.models import Programme
-from erdem.programmes.selectors import programme_current
 
 APPOINTMENTS_PER_PAGE = 50
 NOMINATIONS_PER_PAGE = 50
@@ -50,16 +50,7 @@ OTHER_MENTORS_SHOWN = 30
 
 
 def _programme(request: HttpRequest, action: Action) -> Programme:
-    """The current programme, else the latest active one in which the person may do `action`; 403 otherwise."""
-    programme = programme_current()
-    if programme is None or not can(request.user, action, programme):
-        latest = Programme.objects.filter(is_active=True).select_related("national_centre")
-        latest = latest.order_by("-starts_on", "-pk")[:20]
-        programme = next((candidate for candidate in latest if can(request.user, action, candidate)), programme)
-    require(request.user, action, programme)
-    if programme is None:  # a superuser passes `require` without a programme: there is nothing to show
-        raise Http404
-    return programme
+    return programme_required(request.user, action)
 
 
 def _person(request: HttpRequest) -> Person:

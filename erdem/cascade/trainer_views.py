@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from erdem.access.models import Role, RoleAssignment
-from erdem.access.policy import Action, can, grants_for, require
+from erdem.access.policy import Action, can, grants_for
+from erdem.access.selectors import programme_required
 from erdem.cascade import selectors
 from erdem.cascade.charts import sunburst_svg
 from erdem.cascade.models import LineageNode, Nomination
@@ -35,16 +36,8 @@ NOMINATIONS_SHOWN = 50
 
 
 def cascade_programme(person: Any, action: Action) -> Programme:
-    """The programme the page is about: the current one, else the latest active programme in which the
-    person may do `action`; PermissionDenied when there is none (404 when there is no programme at all)."""
-    programme = programme_current()
-    if programme is None or not can(person, action, programme):
-        latest = Programme.objects.filter(is_active=True).order_by("-starts_on", "-pk")[:20]
-        programme = next((candidate for candidate in latest if can(person, action, candidate)), programme)
-    require(person, action, programme)
-    if programme is None:
-        raise Http404
-    return programme
+    """The programme the page is about; PermissionDenied when the person may not, 404 without any programme."""
+    return programme_required(person, action)
 
 
 def programme_for(person: Any) -> Programme | None:

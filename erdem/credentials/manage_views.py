@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from erdem.access.policy import Action, can, require
+from erdem.access.policy import Action, require
+from erdem.access.selectors import programme_required
 from erdem.core.i18n import active_language
 from erdem.credentials import selectors
 from erdem.credentials.forms import (
@@ -64,7 +65,6 @@ from erdem.credentials.templatetags.credentials_manage import person_name_text
 from erdem.people.imports import HEADER_LOOKUP, read_table
 from erdem.people.models import Person
 from erdem.programmes.models import Programme
-from erdem.programmes.selectors import programme_current
 
 CREDENTIALS_PER_PAGE = 50
 EVENTS_PER_PAGE = 50
@@ -75,17 +75,8 @@ _BULK_SESSION_KEY = "credentials-bulk"
 
 
 def _programme(request: HttpRequest, action: Action) -> Programme:
-    """The programme the page is about: the current one, else the latest active programme in which
-    the person may do `action` (as the workshop and cohort pages choose); 403 when there is none."""
-    programme = programme_current()
-    if programme is None or not can(request.user, action, programme):
-        latest = Programme.objects.filter(is_active=True).select_related("national_centre")
-        latest = latest.order_by("-starts_on", "-pk")[:20]
-        programme = next((candidate for candidate in latest if can(request.user, action, candidate)), programme)
-    require(request.user, action, programme)
-    if programme is None:  # a superuser passes `require` without a programme; there is nothing to manage
-        raise Http404
-    return programme
+    """The programme the page is about (as the workshop and cohort pages choose); 403 when the person may not."""
+    return programme_required(request.user, action)
 
 
 def _achievement(request: HttpRequest, action: Action, public_id: Any) -> tuple[Programme, Achievement]:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from erdem.access.models import Role
 from erdem.access.policy import Action, can, grants_for, require
+from erdem.access.selectors import programme_for_action
 from erdem.catalog.models import Course, Lesson, LessonTranslation, TranslationStatus
 from erdem.core.i18n import active_language
 from erdem.learning.forms import CohortEnrolForm, CohortForm, FeedbackForm
@@ -42,7 +43,6 @@ from erdem.learning.services import (
 from erdem.organisations.models import Institution
 from erdem.people.models import Person
 from erdem.programmes.models import Programme
-from erdem.programmes.selectors import programme_current
 
 
 @login_required
@@ -96,11 +96,8 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 def _programme_for_cohorts(person: Any) -> Programme | None:
     """The programme a new cohort belongs to: the current one, else the latest active programme in
     which `person` may create cohorts; None when they may create none."""
-    current = programme_current()
-    if current is not None and can(person, Action.COHORT_MANAGE, current):
-        return current
-    latest = Programme.objects.filter(is_active=True).order_by("-starts_on", "-pk")[:20]
-    return next((programme for programme in latest if can(person, Action.COHORT_MANAGE, programme)), None)
+    programme = programme_for_action(person, Action.COHORT_MANAGE)
+    return programme if can(person, Action.COHORT_MANAGE, programme) else None
 
 
 def _cohort_form(request: HttpRequest, programme: Programme, cohort: Cohort | None) -> CohortForm:

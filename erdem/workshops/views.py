@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from erdem.access.models import Role
 from erdem.access.policy import Action, can, grants_for, require
+from erdem.access.selectors import programme_for_action
 from erdem.catalog.models import Course, CourseTranslation, TranslationStatus
 from erdem.catalog.translations import translation_pick
 from erdem.core.i18n import active_language
@@ -91,11 +92,7 @@ def _person(request: HttpRequest) -> Person:
 def _programme_to_schedule(person: Any) -> Programme | None:
     """The programme a new workshop belongs to: the current one, or else the latest active
     programme in which `person` may schedule workshops."""
-    current = programme_current()
-    if current is None or can(person, Action.WORKSHOP_CREATE, current):
-        return current
-    latest = Programme.objects.filter(is_active=True).order_by("-starts_on", "-pk")[:20]
-    return next((p for p in latest if can(person, Action.WORKSHOP_CREATE, p)), current)
+    return programme_for_action(person, Action.WORKSHOP_CREATE)
 
 
 def _course_choices(programme: Programme | None) -> tuple[Any, dict[int, str]]:
