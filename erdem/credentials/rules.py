@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Max
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from erdem.catalog.translations import READER_STATUSES, translation_pick
-from erdem.core.i18n import localized
+from erdem.core.i18n import active_language, localized
 from erdem.credentials.models import Achievement, AchievementRule, Credential
 
 
@@ -41,13 +40,16 @@ class Qualification:
         return [outcome for outcome in self.outcomes if not outcome.met]
 
 
-def _title(unit: Any) -> str:
+# What an administrator reads of a unit's texts: drafts too, since rules are named before texts are published.
+AUTHOR_STATUSES = READER_STATUSES | {"draft", "review"}
+
+
+def unit_title(unit: Any) -> str:
     """The title of a course, lesson or practical task in the active language (drafts included:
     an administrator names the rules before the texts are published)."""
     if unit is None:
         return ""
-    statuses = READER_STATUSES | {"draft", "review"}
-    picked = translation_pick(unit.translations.all(), language=get_language() or "mn", statuses=statuses)
+    picked = translation_pick(unit.translations.all(), language=active_language(), statuses=AUTHOR_STATUSES)
     return picked.translation.title if picked else ""
 
 
@@ -63,21 +65,21 @@ def achievement_rules(achievement: Achievement) -> list[AchievementRule]:
 def rule_label(rule: AchievementRule) -> str:
     kind = AchievementRule.Kind
     if rule.kind == kind.COURSE_COMPLETED:
-        return _("Complete the course “%(course)s”") % {"course": _title(rule.course)}
+        return _("Complete the course “%(course)s”") % {"course": unit_title(rule.course)}
     if rule.kind == kind.QUIZ_SCORE:
         return _("Score at least %(score)s%% in the quiz of “%(lesson)s”") % {
             "score": rule.threshold,
-            "lesson": _title(rule.quiz.lesson if rule.quiz else None),
+            "lesson": unit_title(rule.quiz.lesson if rule.quiz else None),
         }
     if rule.kind == kind.WORKSHOPS_ATTENDED:
         if rule.course is not None:
             return _("Attend at least %(count)s workshops of “%(course)s”") % {
                 "count": rule.threshold,
-                "course": _title(rule.course),
+                "course": unit_title(rule.course),
             }
         return _("Attend at least %(count)s workshops") % {"count": rule.threshold}
     if rule.kind == kind.ASSIGNMENT_APPROVED:
-        return _("Have the practical task “%(task)s” approved") % {"task": _title(rule.assignment)}
+        return _("Have the practical task “%(task)s” approved") % {"task": unit_title(rule.assignment)}
     return _("Hold the credential “%(achievement)s”") % {"achievement": localized(rule.required_achievement, "name")}
 
 

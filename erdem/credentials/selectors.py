@@ -12,14 +12,12 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from erdem.catalog.models import Course, CourseTranslation
-from erdem.catalog.translations import READER_STATUSES, translation_pick
-from erdem.core.i18n import active_language
+from erdem.core.i18n import localized
 from erdem.credentials.models import Achievement, AchievementRule, Credential, CredentialEvent, IssuerKey
-from erdem.credentials.rules import Qualification, RuleOutcome, rules_evaluate
+from erdem.credentials.rules import Qualification, RuleOutcome, rules_evaluate, unit_title
 from erdem.programmes.models import Programme
 
 # What a manager may see of texts that are not published yet: a rule can point at a course in review.
-_MANAGER_STATUSES = READER_STATUSES | {"draft", "review"}
 CURRENT_STATUSES = (Credential.Status.ACTIVE, Credential.Status.SUSPENDED)
 
 
@@ -138,11 +136,6 @@ def credential_held_cycle(*, achievement: Achievement, required: Achievement) ->
 # --- what a rule may point at ----------------------------------------------------------------------------
 
 
-def _title(translations: Iterable[Any], attribute: str = "title") -> str:
-    picked = translation_pick(translations, language=active_language(), statuses=_MANAGER_STATUSES)
-    return getattr(picked.translation, attribute) if picked else ""
-
-
 @dataclass
 class RuleTargets:
     """The programme's courses, quizzes, practical tasks and achievements as (pk, label) choices."""
@@ -161,7 +154,7 @@ def rule_targets(*, programme: Programme, achievement: Achievement) -> RuleTarge
     targets = RuleTargets()
     courses = Course.objects.filter(programme=programme).prefetch_related("translations").order_by("code")
     for course in courses:
-        targets.courses.append((course.pk, _title(course.translations.all()) or course.code))
+        targets.courses.append((course.pk, unit_title(course) or course.code))
     lesson_related = ("lesson__module__course",)
     lesson_prefetch = ("lesson__translations", "lesson__module__course__translations")
     quizzes = (
@@ -173,8 +166,8 @@ def rule_targets(*, programme: Programme, achievement: Achievement) -> RuleTarge
     for quiz in quizzes:
         lesson = quiz.lesson
         course = lesson.module.course
-        course_title = _title(course.translations.all()) or course.code
-        targets.quizzes.append((quiz.pk, f"{course_title} › {_title(lesson.translations.all())}"))
+        course_title = unit_title(course) or course.code
+        targets.quizzes.append((quiz.pk, f"{course_title} › {unit_title(lesson)}"))
     assignments = (
         Assignment.objects.filter(lesson__module__course__programme=programme)
         .select_related(*lesson_related)
@@ -183,11 +176,11 @@ def rule_targets(*, programme: Programme, achievement: Achievement) -> RuleTarge
     )
     for assignment in assignments:
         course = assignment.lesson.module.course
-        course_title = _title(course.translations.all()) or course.code
-        task_title = _title(assignment.translations.all()) or _title(assignment.lesson.translations.all())
+        course_title = unit_title(course) or course.code
+        task_title = unit_title(assignment) or unit_title(assignment.lesson)
         targets.assignments.append((assignment.pk, f"{course_title} › {task_title}"))
     for other in Achievement.objects.filter(programme=programme).exclude(pk=achievement.pk).order_by("code"):
-        name = other.name_en if active_language() == "en" and other.name_en else other.name_mn or other.name_en
+        name = localized(other, "name")
         targets.achievements.append((other.pk, f"{name} ({other.code})"))
     return targets
 
@@ -354,4 +347,4 @@ def course_titles(*, programme: Programme) -> dict[int, str]:
     courses = Course.objects.filter(programme=programme).prefetch_related(
         Prefetch("translations", queryset=CourseTranslation.objects.all())
     )
-    return {course.pk: _title(course.translations.all()) or course.code for course in courses}
+    return {course.pk: unit_title(course) or course.code for course in courses}
