@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "erdem.authoring",
     "erdem.credentials",
     "erdem.cascade",
+    "erdem.insights",
     "erdem.jobs",
     "erdem.web",
     "erdem.api",
@@ -242,3 +243,8 @@ ERDEM_OB3_SCHEMA_PATH = os.environ.get("ERDEM_OB3_SCHEMA_PATH", "")
 # The verifier may fetch other issuers' DID documents and status lists over https; off, it says
 # plainly what it could not check.
 ERDEM_VERIFIER_FETCH = _env_bool("ERDEM_VERIFIER_FETCH", True)
+
+# Dashboards read a monthly rollup of the raw records (erdem.insights.rollups); a page that finds
+# it older than this many seconds queues a refresh. `manage.py insights_refresh` from cron keeps it
+# fresh between visits.
+ERDEM_INSIGHTS_MAX_AGE = int(os.environ.get("ERDEM_INSIGHTS_MAX_AGE", "600"))

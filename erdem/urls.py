@@ -14,6 +14,7 @@ urlpatterns = [
     path("authoring/", include("erdem.authoring.urls")),
     path("credentials/", include("erdem.credentials.urls")),
     path("cascade/", include("erdem.cascade.urls")),
+    path("insights/", include("erdem.insights.urls")),
     path(".well-known/did.json", credential_views.did_json, name="did_document"),
     path(".well-known/jwks.json", credential_views.jwks_json, name="jwks"),
     path("jobs/", include("erdem.jobs.urls")),

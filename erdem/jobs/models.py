@@ -23,6 +23,9 @@ class Job(models.Model):
         STAFF_INVITATION = "staff_invitation", _("staff invitation")
         CREDENTIAL_ISSUANCE = "credential_issuance", _("bulk credential issuance")
         CERTIFICATE_ARCHIVE = "certificate_archive", _("certificates of a cohort")
+        INSIGHTS_REFRESH = "insights_refresh", _("figures refresh")
+        NATIONAL_REPORT = "national_report", _("national report")
+        SURVEY_SENDING = "survey_sending", _("follow-up survey invitations")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=60, choices=Kind.choices)
