@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -59,6 +60,8 @@ from erdem.credentials.models import (
 )
 from erdem.credentials.services import credential_show_name_set, credential_suspend
 from erdem.credentials.tests.factories import achievement_create, credential_create
+from erdem.insights.models import Report, Survey, SurveyInvitation, SurveyQuestion, SurveyResponse
+from erdem.insights.surveys import question_save, survey_activate, survey_create, survey_token
 from erdem.jobs.models import Job
 from erdem.learning.models import Cohort, CourseFeedback, Enrolment, LessonProgress
 from erdem.learning.services import cohort_enrol
@@ -226,6 +229,7 @@ def build_world() -> World:
     matrix_workshop_create(course=published, cohort=cohort, trainer=people["trainer"], institution=inst_a)
     _matrix_credentials_create(programme=programme, course=published, educator=people["educator"])
     _matrix_cascade_create(programme=programme, people=people)
+    _matrix_insights_create(programme=programme, people=people)
     world = World(
         programme=programme,
         programme_2=programme_2,
@@ -278,6 +282,34 @@ def _matrix_cascade_create(*, programme: Programme, people: dict[str, Person]) -
     nomination_create(
         programme=programme, nominee=people["coordinator"], nominated_by=trainer, statement="Matrix nomination."
     )
+
+
+def _matrix_insights_create(*, programme: Programme, people: dict[str, Person]) -> None:
+    """An active follow-up survey the educator was invited to, and a national report ready to download."""
+    survey = survey_create(
+        programme=programme, created_by=people["national_admin"], title_mn="Судалгаа", title_en="matrix survey"
+    )
+    question_save(
+        survey=survey,
+        kind=SurveyQuestion.Kind.CHOICE,
+        text_mn="Хэрэглэж байна уу?",
+        text_en="Do you use it?",
+        choices_mn=["Тийм", "Үгүй"],
+        choices_en=["Yes", "No"],
+        integrating=[0],
+    )
+    survey_activate(survey=survey)
+    now = timezone.now()
+    SurveyInvitation.objects.create(
+        survey=survey, person=people["educator"], certified_at=now, due_at=now, sent_at=now, last_sent_at=now
+    )
+    month = timezone.localdate().replace(day=1)
+    report = Report.objects.create(
+        programme=programme, first_month=month, last_month=month, status=Report.Status.READY, finished_at=now
+    )
+    report.file_mn.save("matrix-mn.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    report.file_en.save("matrix-en.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    report.save()
 
 
 @pytest.fixture(scope="module")
@@ -372,6 +404,16 @@ TARGETS: dict[str, Callable[[World], Any]] = {
     "credential": lambda w: Credential.objects.get(achievement__code="matrix-achievement"),
     "credential_hidden": lambda w: Credential.objects.get(achievement__code="matrix-hidden"),
     "suspended_credential": lambda w: Credential.objects.get(achievement__code="matrix-suspended"),
+    "inst_a_csv": lambda w: {"pk": w.inst_a.pk, "fmt": "csv"},
+    "survey": lambda w: Survey.objects.get(title_en="matrix survey"),
+    "survey_question": lambda w: {
+        "pk": Survey.objects.get(title_en="matrix survey").pk,
+        "question_id": SurveyQuestion.objects.get(survey__title_en="matrix survey").pk,
+    },
+    "survey_token": lambda w: {
+        "token": survey_token(invitation=SurveyInvitation.objects.get(person=w.people["educator"]))
+    },
+    "report": lambda w: {"pk": Report.objects.get(programme=w.programme).pk, "language": "mn"},
     **{
         f"{prefix}{name}": (lambda w, code=code, name=name: _lesson_content_arguments(code, name))
         for prefix, code in (("", "matrix-published"), ("draft_", "matrix-draft"))
@@ -469,6 +511,14 @@ def payload_for(name: str, world: World) -> tuple[Any, str | None]:
         "checkin_code": lambda: {"code": "000000"},
         "sign_in_sheet": lambda: {"file": SimpleUploadedFile("sheet.csv", MATRIX_SHEET)},
         "feedback": lambda: {"rating": "5", "usefulness": "4", "comment": "Useful"},
+        "report_period": lambda: {"first": "2025-03", "last": "2025-05"},
+        "survey_form": lambda: {
+            "title_mn": "Шинэ судалгаа",
+            "title_en": "New survey",
+            "months_after": "6",
+            "reminder_days": "14",
+            "reminders_max": "2",
+        },
         "cohort_enrol": lambda: {"emails": educator.email},
         "cohort_form": lambda: {
             "name": "matrix cohort, changed",
@@ -617,6 +667,11 @@ def snapshot() -> dict[str, Any]:
         "mentor_pairs": list(MentorAssignment.objects.order_by("pk").values_list("pk", "mentor_id", "ended_at")),
         "mentoring_sessions": MentoringSession.objects.count(),
         "mentoring_feedback": list(MentoringFeedback.objects.order_by("pk").values_list("pk", "rating")),
+        "surveys": list(Survey.objects.order_by("pk").values_list("pk", "status", "title_en")),
+        "survey_questions": list(SurveyQuestion.objects.order_by("pk").values_list("pk", "position", "text_en")),
+        "survey_invitations": list(SurveyInvitation.objects.order_by("pk").values_list("pk", "sent_at")),
+        "survey_responses": SurveyResponse.objects.count(),
+        "reports": Report.objects.count(),
         "outbox": len(mail.outbox),
     }
 
@@ -712,6 +767,10 @@ WRITING_ROWS = {
     "POST api:role_create @programme_2",
     "DELETE api:role_delete @assignment",
     "DELETE api:role_delete @assignment_p2",
+    "POST insights:reports",
+    "POST insights:refresh",
+    "POST insights:survey_create",
+    "POST insights:survey_send @survey",
 }
 WRITE_CASES = [
     pytest.param(row, role, id=f"{row.label} | {role}") for row, role in UNSAFE_ALLOWED if row.label in WRITING_ROWS

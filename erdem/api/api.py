@@ -17,6 +17,7 @@ from erdem.api.errors import install_error_handlers
 from erdem.cascade.apis import router as cascade_router
 from erdem.catalog.apis import router as courses_router
 from erdem.credentials.apis import router as credentials_router
+from erdem.insights.apis import router as insights_router
 from erdem.jobs.apis import router as jobs_router
 from erdem.learning.apis import router as learning_router
 from erdem.organisations.apis import institutions_router, regions_router
@@ -61,3 +62,4 @@ api.add_router("/learning/", learning_router)
 api.add_router("/workshops/", workshops_router)
 api.add_router("/credentials/", credentials_router)
 api.add_router("/cascade/", cascade_router)
+api.add_router("/insights/", insights_router)

@@ -9,13 +9,14 @@ same figures, which is what is read by anyone who cannot see the picture.
 """
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from erdem.cascade.selectors import BranchTree, GrowthPoint, RegionRow, TreeNode
+from erdem.core.charts import INK, clip, nice_ceiling, num, svg
 from erdem.core.i18n import active_language, localized
 
 # Generations, from the trainer at the centre outwards: dark to light, each with a readable text colour.
@@ -27,39 +28,6 @@ SHARE_COLOURS = ("#eef5ea", "#c9e3b8", "#94c97d", "#529f4a", "#2a6a2c")
 SHARE_TEXT = ("#17301a", "#17301a", "#17301a", "#ffffff", "#ffffff")
 NO_EDUCATORS = "#e4e4e4"
 GAP_STROKE = "#b3261e"
-INK = "#1d2a33"
-FONT = 'font-family="system-ui,sans-serif"'
-
-
-def _attr(value: object) -> str:
-    return str(escape(str(value)))
-
-
-def _num(value: float) -> str:
-    """A coordinate, short: one decimal, no trailing zero."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
-def _svg(*, width: int, height: int, title: str, desc: str, body: Iterable[str], label_id: str) -> SafeString:
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'preserveAspectRatio="xMidYMid meet" role="img" aria-labelledby="{label_id}-t {label_id}-d" '
-        f'style="max-width:{width}px;height:auto" {FONT}>',
-        f'<title id="{label_id}-t">{escape(title)}</title>',
-        f'<desc id="{label_id}-d">{escape(desc)}</desc>',
-        *body,
-        "</svg>",
-    ]
-    return mark_safe("".join(parts))  # noqa: S308  # every text above and in `body` is escaped
-
-
-def _clip(text: str, chars: int) -> str:
-    if chars < 2:
-        return ""
-    return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
-
-
 # --- the sunburst -------------------------------------------------------------------------------------------------
 
 SUN_SIZE = 340
@@ -84,10 +52,10 @@ def _segment(inner: float, outer: float, start: float, end: float) -> str:
     x2, y2 = _point(outer, end)
     x3, y3 = _point(inner, end)
     x4, y4 = _point(inner, start)
-    o, i = _num(outer), _num(inner)
+    o, i = num(outer), num(inner)
     return (
-        f"M{_num(x1)} {_num(y1)}A{o} {o} 0 {large} 1 {_num(x2)} {_num(y2)}"
-        f"L{_num(x3)} {_num(y3)}A{i} {i} 0 {large} 0 {_num(x4)} {_num(y4)}Z"
+        f"M{num(x1)} {num(y1)}A{o} {o} 0 {large} 1 {num(x2)} {num(y2)}"
+        f"L{num(x3)} {num(y3)}A{i} {i} 0 {large} 0 {num(x4)} {num(y4)}Z"
     )
 
 
@@ -102,11 +70,11 @@ def sunburst_svg(tree: BranchTree) -> SafeString:
     name = root.label if root is not None else ""
     if root is None or root.reach == 0:
         body = [
-            f'<circle cx="{_num(SUN_CENTRE)}" cy="{_num(SUN_CENTRE)}" r="{SUN_HOLE}" fill="{GENERATION_COLOURS[0]}"/>',
-            f'<text x="{_num(SUN_CENTRE)}" y="{_num(SUN_CENTRE + SUN_HOLE + 24)}" text-anchor="middle" '
+            f'<circle cx="{num(SUN_CENTRE)}" cy="{num(SUN_CENTRE)}" r="{SUN_HOLE}" fill="{GENERATION_COLOURS[0]}"/>',
+            f'<text x="{num(SUN_CENTRE)}" y="{num(SUN_CENTRE + SUN_HOLE + 24)}" text-anchor="middle" '
             f'font-size="13" fill="{INK}">{escape(_("Nobody trained yet."))}</text>',
         ]
-        return _svg(
+        return svg(
             width=SUN_SIZE,
             height=SUN_SIZE,
             title=_("Cascade: %(name)s") % {"name": name} if name else _("Cascade"),
@@ -139,10 +107,10 @@ def sunburst_svg(tree: BranchTree) -> SafeString:
             room = min(span * middle_radius, ring * 1.6)
             if span * middle_radius >= 26 and ring >= 16:
                 x, y = _point(middle_radius, start + span / 2)
-                short = _clip(text, int(room / 5.6))
+                short = clip(text, int(room / 5.6))
                 if short:
                     labels.append(
-                        f'<text x="{_num(x)}" y="{_num(y + 3)}" text-anchor="middle" font-size="9" '
+                        f'<text x="{num(x)}" y="{num(y + 3)}" text-anchor="middle" font-size="9" '
                         f'fill="{colour}" aria-hidden="true">{escape(short)}</text>'
                     )
 
@@ -170,13 +138,13 @@ def sunburst_svg(tree: BranchTree) -> SafeString:
         body.append(f'<g fill="{colour}" stroke="#ffffff" stroke-width="0.8">{"".join(layers[depth])}</g>')
     centre = _reached_text(root.label, root.reach)
     body.append(
-        f'<circle cx="{_num(SUN_CENTRE)}" cy="{_num(SUN_CENTRE)}" r="{SUN_HOLE - 2}" fill="{GENERATION_COLOURS[0]}">'
+        f'<circle cx="{num(SUN_CENTRE)}" cy="{num(SUN_CENTRE)}" r="{SUN_HOLE - 2}" fill="{GENERATION_COLOURS[0]}">'
         f"<title>{escape(centre)}</title></circle>"
     )
     body.append(
-        f'<text x="{_num(SUN_CENTRE)}" y="{_num(SUN_CENTRE - 2)}" text-anchor="middle" font-size="10" '
-        f'fill="#ffffff" aria-hidden="true">{escape(_clip(root.label, 14))}</text>'
-        f'<text x="{_num(SUN_CENTRE)}" y="{_num(SUN_CENTRE + 14)}" text-anchor="middle" font-size="15" '
+        f'<text x="{num(SUN_CENTRE)}" y="{num(SUN_CENTRE - 2)}" text-anchor="middle" font-size="10" '
+        f'fill="#ffffff" aria-hidden="true">{escape(clip(root.label, 14))}</text>'
+        f'<text x="{num(SUN_CENTRE)}" y="{num(SUN_CENTRE + 14)}" text-anchor="middle" font-size="15" '
         f'font-weight="bold" fill="#ffffff" aria-hidden="true">{root.reach}</text>'
     )
     body.extend(labels)
@@ -198,7 +166,7 @@ def sunburst_svg(tree: BranchTree) -> SafeString:
     ) % {"count": root.reach, "generations": generations}
     if tree.hidden:
         desc += " " + _("%(count)s people further down are counted but not drawn.") % {"count": tree.hidden}
-    return _svg(
+    return svg(
         width=SUN_SIZE,
         height=height,
         title=_("Cascade: %(name)s") % {"name": root.label},
@@ -324,7 +292,7 @@ def region_grid_svg(rows: Sequence[RegionRow]) -> SafeString:
             )
         tile.append(
             f'<text x="{x + TILE_W / 2:g}" y="{y + 20}" text-anchor="middle" font-size="11" fill="{ink}" '
-            f'aria-hidden="true">{escape(_clip(_short_region(row), 10))}</text>'
+            f'aria-hidden="true">{escape(clip(_short_region(row), 10))}</text>'
             f'<text x="{x + TILE_W / 2:g}" y="{y + 38}" text-anchor="middle" font-size="13" font-weight="bold" '
             f'fill="{ink}" aria-hidden="true">{escape(figure)}</text></g>'
         )
@@ -360,7 +328,7 @@ def region_grid_svg(rows: Sequence[RegionRow]) -> SafeString:
         "The %(count)s regions placed roughly as on the map, west to east and north to south, each shaded by "
         "the share of its educators reached by the cascade; %(gaps)s regions are gaps."
     ) % {"count": len(rows), "gaps": gaps}
-    return _svg(
+    return svg(
         width=width,
         height=gap_y + 18,
         title=_("Educators reached, by region"),
@@ -376,17 +344,6 @@ GROWTH_W, GROWTH_H = 560, 230
 PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 46, 12, 24, 34
 
 
-def _nice_ceiling(value: int) -> int:
-    """A round top for the vertical axis, at least `value`, that divides into four round steps."""
-    if value <= 4:
-        return 4
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 1.2, 1.6, 2, 2.4, 3, 4, 5, 6, 8, 10):
-        if step * power >= value:
-            return math.ceil(step * power / 4) * 4
-    return 10 * power
-
-
 def growth_svg(points: Sequence[GrowthPoint]) -> SafeString:
     """People reached in all, month by month: an area under a line, with the months along the bottom and
     the number of people up the side."""
@@ -397,10 +354,10 @@ def growth_svg(points: Sequence[GrowthPoint]) -> SafeString:
             f'<text x="{GROWTH_W // 2}" y="{GROWTH_H // 2}" text-anchor="middle" font-size="13" fill="{INK}">'
             f"{escape(nobody)}</text>"
         ]
-        return _svg(
+        return svg(
             width=GROWTH_W, height=GROWTH_H, title=title, desc=_("Nobody trained yet."), body=empty, label_id="growth"
         )
-    top = _nice_ceiling(points[-1].cumulative)
+    top = nice_ceiling(points[-1].cumulative)
     plot_w = GROWTH_W - PLOT_LEFT - PLOT_RIGHT
     plot_h = GROWTH_H - PLOT_TOP - PLOT_BOTTOM
     step = plot_w / max(len(points) - 1, 1)
@@ -416,14 +373,14 @@ def growth_svg(points: Sequence[GrowthPoint]) -> SafeString:
         value = top * tick // 4
         y = y_of(value)
         body.append(
-            f'<line x1="{PLOT_LEFT}" y1="{_num(y)}" x2="{GROWTH_W - PLOT_RIGHT}" y2="{_num(y)}" stroke="#d5dbe0" '
+            f'<line x1="{PLOT_LEFT}" y1="{num(y)}" x2="{GROWTH_W - PLOT_RIGHT}" y2="{num(y)}" stroke="#d5dbe0" '
             f'stroke-width="{1 if tick else 1.4}"/>'
-            f'<text x="{PLOT_LEFT - 6}" y="{_num(y + 4)}" text-anchor="end" font-size="11" fill="{INK}">{value}</text>'
+            f'<text x="{PLOT_LEFT - 6}" y="{num(y + 4)}" text-anchor="end" font-size="11" fill="{INK}">{value}</text>'
         )
-    line = " ".join(f"{_num(x_of(i))},{_num(y_of(p.cumulative))}" for i, p in enumerate(points))
-    baseline = _num(y_of(0))
+    line = " ".join(f"{num(x_of(i))},{num(y_of(p.cumulative))}" for i, p in enumerate(points))
+    baseline = num(y_of(0))
     body.append(
-        f'<polygon points="{_num(x_of(0))},{baseline} {line} {_num(x_of(len(points) - 1))},{baseline}" '
+        f'<polygon points="{num(x_of(0))},{baseline} {line} {num(x_of(len(points) - 1))},{baseline}" '
         f'fill="{GENERATION_COLOURS[3]}" fill-opacity="0.35"/>'
         f'<polyline points="{line}" fill="none" stroke="{GENERATION_COLOURS[1]}" stroke-width="2.2"/>'
     )
@@ -437,13 +394,13 @@ def growth_svg(points: Sequence[GrowthPoint]) -> SafeString:
             "total": point.cumulative,
         }
         dots.append(
-            f'<circle cx="{_num(x_of(index))}" cy="{_num(y_of(point.cumulative))}" r="3.2">'
+            f'<circle cx="{num(x_of(index))}" cy="{num(y_of(point.cumulative))}" r="3.2">'
             f"<title>{escape(text)}</title></circle>"
         )
         if (len(points) - 1 - index) % every == 0:  # counted back from the latest month, which is always named
             anchor = "end" if index == len(points) - 1 and len(points) > 1 else "middle"
             body.append(
-                f'<text x="{_num(x_of(index))}" y="{GROWTH_H - PLOT_BOTTOM + 16}" text-anchor="{anchor}" '
+                f'<text x="{num(x_of(index))}" y="{GROWTH_H - PLOT_BOTTOM + 16}" text-anchor="{anchor}" '
                 f'font-size="11" fill="{INK}">{month}</text>'
             )
     body.append(f'<g fill="{GENERATION_COLOURS[1]}">{"".join(dots)}</g>')
@@ -458,4 +415,4 @@ def growth_svg(points: Sequence[GrowthPoint]) -> SafeString:
         "total": points[-1].cumulative,
         "recent": points[-1].new,
     }
-    return _svg(width=GROWTH_W, height=GROWTH_H, title=title, desc=desc, body=body, label_id="growth")
+    return svg(width=GROWTH_W, height=GROWTH_H, title=title, desc=desc, body=body, label_id="growth")

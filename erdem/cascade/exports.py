@@ -3,21 +3,18 @@
 The scope follows the reader: national admins get the whole programme, coordinators the people of
 their institutions, master teachers, trainers and mentors their own branch (everyone whose path starts
 with theirs). `?institution=<id>` narrows to one institution (within the reader's scope). E-mail
-addresses are included only for national admins and coordinators. CSV is streamed (with a UTF-8 BOM
-so spreadsheet programs read Mongolian); Excel is written row by row to a temporary file. A cell
-starting with = + - @ is prefixed with an apostrophe so no spreadsheet runs it as a formula.
+addresses are included only for national admins and coordinators. The file is written by
+`core.tables` (CSV streamed, Excel row by row, formulas defused).
 """
 
-import csv
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, StreamingHttpResponse
+from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,11 +24,11 @@ from erdem.access.models import Role
 from erdem.access.policy import Action, can, grants_for
 from erdem.cascade.models import LineageNode
 from erdem.cascade.trainer_views import certified_exists, programme_for
+from erdem.core.tables import FORMATS, table_response
+from erdem.core.tables import neutralise as neutralise  # the lineage tests check it here
 from erdem.people.models import Person
 from erdem.programmes.models import Programme
 
-FORMATS = ("csv", "xlsx")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ROWS_PER_CHUNK = 500
 
 
@@ -42,12 +39,6 @@ class Scope:
     nodes: QuerySet[LineageNode]
     with_email: bool
     name: str
-
-
-def neutralise(value: Any) -> str:
-    """The cell's text, with an apostrophe before a leading formula character."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def lineage_scope(person: Any, programme: Programme, *, institution_id: int | None = None) -> Scope:
@@ -87,9 +78,8 @@ def _header(with_email: bool) -> list[str]:
     return columns
 
 
-def lineage_rows(scope: Scope, programme: Programme) -> Iterator[list[str]]:
-    """The header, then one row per person (neutralised), read in chunks."""
-    yield [neutralise(cell) for cell in _header(scope.with_email)]
+def lineage_rows(scope: Scope, programme: Programme) -> Iterator[list[Any]]:
+    """One row per person, read in chunks."""
     nodes = (
         scope.nodes.select_related("person__institution__region", "trainer", "root")
         .annotate(is_certified=certified_exists(programme))
@@ -112,32 +102,7 @@ def lineage_rows(scope: Scope, programme: Programme) -> Iterator[list[str]]:
             timezone.localtime(node.trained_at).date().isoformat(),
             yes if node.is_certified else no,
         ]
-        yield [neutralise(cell) for cell in row]
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_stream(rows: Iterable[list[str]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    for row in rows:
-        yield writer.writerow(row)
-
-
-def _xlsx_file(rows: Iterable[list[str]]) -> Any:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Lineage")[:31])
-    for row in rows:
-        sheet.append(row)
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it, which removes it)
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+        yield row
 
 
 def _institution_param(request: HttpRequest) -> int | None:
@@ -159,15 +124,10 @@ def lineage_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if programme is None:
         raise Http404
     scope = lineage_scope(person, programme, institution_id=_institution_param(request))
-    rows = lineage_rows(scope, programme)
-    filename = f"lineage-{programme.slug}-{scope.name}-{timezone.localdate().isoformat()}"
-    if fmt == "csv":
-        response = StreamingHttpResponse(_csv_stream(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
-    return FileResponse(
-        _xlsx_file(rows),
-        as_attachment=True,
-        filename=f"{filename}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return table_response(
+        header=_header(scope.with_email),
+        rows=lineage_rows(scope, programme),
+        fmt=fmt,
+        filename=f"lineage-{programme.slug}-{scope.name}-{timezone.localdate().isoformat()}",
+        sheet_title=_("Lineage"),
     )

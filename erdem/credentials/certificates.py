@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import cast
 
 import segno
@@ -32,15 +32,10 @@ from django.utils.translation import pgettext
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
-# Debian's fonts-noto-core; settings.ERDEM_FONTS_DIR overrides it.
-DEFAULT_FONTS_DIR = "/usr/share/fonts/truetype/noto"
-FONT_FILES = {
-    ("serif", ""): "NotoSerif-Regular.ttf",
-    ("serif", "B"): "NotoSerif-Bold.ttf",
-    ("sans", ""): "NotoSans-Regular.ttf",
-    ("sans", "B"): "NotoSans-Bold.ttf",
-    ("mongolian", ""): "NotoSansMongolian-Regular.ttf",
-}
+# FONT_FILES and fonts_dir are named here too for the certificate tests and benchmark that read the fonts.
+from erdem.core.pdf import FONT_FILES as FONT_FILES
+from erdem.core.pdf import fonts_add
+from erdem.core.pdf import fonts_dir as fonts_dir
 
 MAX_PDF_BYTES = 10 * 1024 * 1024  # refused before parsing
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # all embedded files of one PDF, decompressed
@@ -96,10 +91,6 @@ class CertificateData:
     # What the credential no longer is, per language ({"mn": "ХҮЧИНГҮЙ", "en": "REVOKED"}), drawn
     # across the page so that a copy of a revoked, suspended or replaced credential never looks valid.
     status_note: dict[str, str] | None = None
-
-
-def fonts_dir() -> Path:
-    return Path(getattr(settings, "ERDEM_FONTS_DIR", DEFAULT_FONTS_DIR))
 
 
 # Labels ---------------------------------------------------------------------------------------
@@ -212,10 +203,7 @@ class _Page:
         pdf = FPDF(orientation="L", unit="mm", format="A4")
         pdf.set_auto_page_break(False)
         pdf.set_margins(0, 0, 0)
-        directory = fonts_dir()
-        for (family, style), file_name in FONT_FILES.items():
-            if family != "mongolian" or traditional_script:  # fpdf2 embeds every font added
-                pdf.add_font(family, style, directory / file_name)
+        fonts_add(pdf, ("serif", "sans", "mongolian") if traditional_script else ("serif", "sans"))
         pdf.add_page()
         self.pdf = pdf
         self.measuring = False  # when true, line() and paragraph() only measure

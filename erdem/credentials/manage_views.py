@@ -6,7 +6,6 @@ achievement or credential of another programme is not found. Thin: reads in sele
 services, and every refusal of a service is shown next to the field it concerns.
 """
 
-import csv
 import datetime as dt
 import secrets
 from collections.abc import Iterator
@@ -16,18 +15,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from erdem.access.policy import Action, require
 from erdem.access.selectors import programme_required
-from erdem.core.i18n import active_language
+from erdem.core.tables import table_response
 from erdem.credentials import selectors
 from erdem.credentials.forms import (
     AchievementForm,
@@ -587,47 +586,33 @@ def keys(request: HttpRequest) -> HttpResponse:
 # --- the audit log ------------------------------------------------------------------------------------------
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+def _log_header() -> list[str]:
+    return [
+        _("When (UTC)"),
+        _("Action"),
+        _("Achievement"),
+        _("Holder"),
+        _("Holder's e-mail"),
+        _("Credential"),
+        _("By"),
+        _("Reason"),
+    ]
 
 
-def _log_rows(events: Any, *, language: str) -> Iterator[str]:
-    """The CSV, row by row; in the reader's language even though it is written after the view returned."""
-    writer = csv.writer(_Echo())
-    with translation.override(language):
-        yield "\ufeff"  # Excel reads UTF-8 only after a byte order mark
-        yield writer.writerow(
-            [
-                _("When (UTC)"),
-                _("Action"),
-                _("Achievement"),
-                _("Holder"),
-                _("Holder's e-mail"),
-                _("Credential"),
-                _("By"),
-                _("Reason"),
-            ]
-        )
-        for event in events.iterator(chunk_size=1000):
-            credential = event.credential
-            yield writer.writerow(
-                [
-                    event.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
-                    event.get_action_display(),
-                    credential.achievement.code,
-                    _csv_safe(person_name_text(credential.person)),
-                    _csv_safe(credential.person.email),
-                    str(credential.public_id),
-                    _csv_safe(event.actor.email) if event.actor else "",
-                    _csv_safe(event.reason),
-                ]
-            )
-
-
-def _csv_safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def _log_rows(events: Any) -> Iterator[list[str]]:
+    """The log's rows, read in chunks (in the reader's language: `core.tables` writes them in it)."""
+    for event in events.iterator(chunk_size=1000):
+        credential = event.credential
+        yield [
+            event.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            event.get_action_display(),
+            credential.achievement.code,
+            person_name_text(credential.person),
+            credential.person.email,
+            str(credential.public_id),
+            event.actor.email if event.actor else "",
+            event.reason,
+        ]
 
 
 @login_required
@@ -648,12 +633,13 @@ def audit_log(request: HttpRequest) -> HttpResponseBase:
         }
     events = selectors.credential_events(programme=programme, **criteria)
     if request.GET.get("format") == "csv" and not filters.errors:
-        response = StreamingHttpResponse(
-            _log_rows(events, language=active_language()), content_type="text/csv; charset=utf-8"
+        return table_response(
+            header=_log_header(),
+            rows=_log_rows(events),
+            fmt="csv",
+            filename=f"credential-log-{timezone.now():%Y%m%d-%H%M}",
+            sheet_title=_("Audit log of credentials"),
         )
-        stamp = timezone.now().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="credential-log-{stamp}.csv"'
-        return response
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     csv_query = request.GET.copy()
     csv_query.pop("page", None)

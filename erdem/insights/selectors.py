@@ -458,29 +458,35 @@ def ranking(
     rank), beside the previous period and its rank: two queries and the names."""
     if by not in (Dimension.INSTITUTION, Dimension.REGION):
         raise ValueError(by)
+    step = core_course_count(programme=programme) if measure == Measure.CORE_STEP else 0
     before = period.previous()
     now = _sums_by(programme, period, scope, by)
     then = _sums_by(programme, before, scope, by)
-    keys = [key for key in {*now, *then} if now.get(key, {}).get((measure, 0)) or then.get(key, {}).get((measure, 0))]
+    keys = [key for key in {*now, *then} if now.get(key, {}).get((measure, step)) or then.get(key, {}).get((measure, step))]
     labels = dimension_labels(programme=programme, by=by, keys=keys)
 
     def ranks(values: dict[Any, int]) -> dict[Any, int]:
-        ordered = sorted(values.values(), reverse=True)
-        return {key: ordered.index(value) + 1 for key, value in values.items()}
+        """Highest first, equal counts sharing a rank; nothing counted, no rank."""
+        ordered = sorted((value for value in values.values() if value), reverse=True)
+        return {key: ordered.index(value) + 1 for key, value in values.items() if value}
 
-    current = {key: now.get(key, {}).get((measure, 0), 0) for key in keys}
-    previous = {key: then.get(key, {}).get((measure, 0), 0) for key in keys}
+    current = {key: now.get(key, {}).get((measure, step), 0) for key in keys}
+    previous = {key: then.get(key, {}).get((measure, step), 0) for key in keys}
     hide = scope.suppress
-    shown_now = {key: value for key, value in current.items() if not (hide and small(value))}
-    shown_then = {key: value for key, value in previous.items() if not (hide and small(value))}
+    # Hidden with complementary suppression: the headline shows the total, which would give a single
+    # hidden count back by subtraction.
+    hidden_now = dict(zip(keys, hidden_cells([current[key] for key in keys]), strict=True)) if hide else {}
+    hidden_then = dict(zip(keys, hidden_cells([previous[key] for key in keys]), strict=True)) if hide else {}
+    shown_now = {key: value for key, value in current.items() if not hidden_now.get(key)}
+    shown_then = {key: value for key, value in previous.items() if not hidden_then.get(key)}
     rank_now, rank_then = ranks(shown_now), ranks(shown_then)
     rows = [
         RankRow(
             rank_now.get(key),
             key,
             labels[key],
-            count_cell(current[key], suppress=hide),
-            count_cell(previous[key], suppress=hide),
+            count_cell(current[key], suppress=hide, hidden=hidden_now.get(key, False)),
+            count_cell(previous[key], suppress=hide, hidden=hidden_then.get(key, False)),
             rank_then.get(key),
         )
         for key in keys

@@ -409,9 +409,14 @@ def navigation_for(person: Any) -> Any:
             items.append({"url": reverse("access:list"), "label": _("Roles")})
             items.append({"url": reverse("credentials:manage"), "label": _("Credentials")})
             items.append({"url": reverse("cascade:overview"), "label": _("Cascade")})
+            items.append({"url": reverse("insights:dashboard"), "label": _("National figures")})
+            items.append({"url": reverse("insights:surveys"), "label": _("Impact surveys")})
+            items.append({"url": reverse("insights:reports"), "label": _("Reports")})
         elif grants.has(Role.MINISTRY_VIEWER):
             items.append({"url": f"{home}#ministry-regions", "label": _("Regions")})
             items.append({"url": reverse("cascade:regions"), "label": _("Cascade")})
+            items.append({"url": reverse("insights:dashboard"), "label": _("National figures")})
+            items.append({"url": reverse("insights:reports"), "label": _("Reports")})
         coordinated = grants.institution_ids(Role.COORDINATOR)
         if coordinated and not grants.is_national_admin:
             institutions = list(Institution.objects.filter(pk__in=coordinated).order_by("name_en")[:4])
@@ -436,8 +441,16 @@ def navigation_for(person: Any) -> Any:
                         "label": _("Cascade") if single else _("Cascade of %(institution)s") % names,
                     }
                 )
+                items.append(
+                    {
+                        "url": reverse("insights:institution", args=[institution.pk]),
+                        "label": _("Figures") if single else _("Figures of %(institution)s") % names,
+                    }
+                )
         if any(grants.has(role) for role in (Role.MASTER_TEACHER, Role.TRAINER, Role.MENTOR)):
             items.append({"url": reverse("cascade:mine"), "label": _("My cascade")})
+        if grants.has(Role.MASTER_TEACHER) or grants.has(Role.TRAINER):
+            items.append({"url": reverse("insights:trainer"), "label": _("My cohorts' figures")})
         # Mentors from their role (no query); a mentee finds their mentor on their home page.
         if grants.has(Role.MENTOR):
             items.append({"url": reverse("cascade:mentoring"), "label": _("Mentoring")})

@@ -48,6 +48,13 @@ EXPECTED_PATHS = {
     "/api/v1/cascade/trainers/{person_id}": {"get"},
     "/api/v1/cascade/mentoring/pairs": {"get"},
     "/api/v1/cascade/mentoring/pairs/{pk}/sessions": {"post"},
+    "/api/v1/insights/open/definitions": {"get"},
+    "/api/v1/insights/open/figures": {"get"},
+    "/api/v1/insights/open/breakdown": {"get"},
+    "/api/v1/insights/open/ranking": {"get"},
+    "/api/v1/insights/open/trend": {"get"},
+    "/api/v1/insights/institutions/{code}/figures": {"get"},
+    "/api/v1/insights/institutions/{code}/breakdown": {"get"},
 }
 
 
