@@ -8,12 +8,14 @@ final quiz of the third course, its practical task approved, and at least two wo
 third course attended: the two days of a regional certification seminar, where candidates
 present their practical task. The records before this step never give anyone two workshops of
 the third course (one regional workshop per region and course; the cohorts follow the first two
-courses), so the certified set is decided up front, exactly `demo_certified_target` educators
-(CERTIFIED_SHARE of the registered educators) drawn among those who meet every other rule, and
-the seminars are written for them: they attend both days; a few other candidates registered and
-did not come. The credentials are then issued through the real service (rules checked, signed,
+courses), so the certified set is decided up front, drawn among those who meet every other rule,
+and the seminars are written for them: they attend both days; a few other candidates registered
+and did not come. The credentials are then issued through the real service (rules checked, signed,
 status entries allocated), dated when the last rule was met, and a few are revoked or suspended
-by the national admin. Every holder meets every rule and nobody else meets them all.
+by the national admin. The set is as many more than `demo_certified_target` (CERTIFIED_SHARE of
+the registered educators) as are revoked or suspended, so that exactly that many hold an active
+micro-certificate, the programme's "certified" figure. Every holder meets every rule and nobody
+else meets them all.
 
 Each master teacher holds the trainer certification, issued by hand by the national admin when
 they were appointed after the national training of trainers: it predates the courses, so no rule
@@ -223,7 +225,10 @@ def demo_credentials_create(*, run: "DemoRun") -> None:
     )
     evaluated = rules_evaluate(micro, educators, rules=[rule for rule in rules if rule is not seminar_rule])
     candidates = [person_id for person_id, qualification in evaluated.items() if qualification.qualifies]
-    certified = sorted(rng.sample(candidates, min(demo_certified_target(run.size.educators), len(candidates))))
+    # A few of those issued are revoked or suspended below: issue that many more, so that exactly
+    # `target` people hold an active micro-certificate in the end.
+    target, withdrawn = demo_certified_target(run.size.educators), len(REVOCATIONS) + 1
+    certified = sorted(rng.sample(candidates, min(target + withdrawn, len(candidates))))
     _seminars_create(run, rng, final_course, certified, sorted(set(candidates) - set(certified)))
 
     qualifications = rules_evaluate(micro, certified, rules=rules)
@@ -242,7 +247,7 @@ def demo_credentials_create(*, run: "DemoRun") -> None:
     ]
     logins = set(run.logins.values())
     changeable = [credential for credential in issued if credential.person.email not in logins]
-    chosen = rng.sample(changeable, min(len(REVOCATIONS) + 1, len(changeable)))
+    chosen = rng.sample(changeable, min(withdrawn, len(changeable), max(0, len(issued) - target)))
     for credential, reason in zip(chosen, REVOCATIONS, strict=False):
         credential_revoke(credential=credential, actor=run.granted_by, reason=reason)
     if len(chosen) > len(REVOCATIONS):
@@ -265,7 +270,8 @@ def demo_credentials_create(*, run: "DemoRun") -> None:
         )
     run.counts["achievements"] = 2
     run.counts["credentials"] = Credential.objects.filter(achievement__programme=programme).count()
-    run.counts["credentials_certified"] = len(issued)
+    run.counts["credentials_certified"] = len(issued)  # revoked and suspended ones included
+    run.counts["certified"] = len(issued) - len(chosen)  # holding an active micro-certificate
     run.counts["credentials_revoked"] = min(len(REVOCATIONS), len(chosen))
 
 

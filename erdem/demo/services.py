@@ -31,6 +31,7 @@ from erdem.catalog.demo import demo_courses_create
 from erdem.credentials.demo import demo_credentials_create
 from erdem.demo import data
 from erdem.demo.names import FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, transliterate
+from erdem.insights.demo import demo_insights_create
 from erdem.learning.demo import demo_enrolments_create
 from erdem.organisations.models import Institution, Region
 from erdem.people.models import Person
@@ -342,6 +343,7 @@ DEMO_STEPS: tuple[Step, ...] = (
     demo_workshops_create,  # after the enrolments: cohort attendance follows completions
     demo_credentials_create,  # issued from the completions, approvals and attendance
     demo_cascade_create,  # after the credentials: appointments check them; the lineage follows attendance
+    demo_insights_create,  # last: the follow-up survey of the certified, then the rollup of every record
 )
 
 

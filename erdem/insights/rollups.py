@@ -222,15 +222,22 @@ def rollup_refresh(*, programme: Programme) -> int:
         ProgrammeInsights.objects.get_or_create(programme=programme)
         ProgrammeInsights.objects.select_for_update().filter(programme=programme).first()
         Fact.objects.filter(programme=programme).delete()
-        # Plain executemany: the ORM's bulk_create spends most of a rebuild preparing field values.
+        # Raw SQL: the ORM's bulk_create spends most of a rebuild preparing field values.
         table = connection.ops.quote_name(Fact._meta.db_table)
         names = ", ".join(connection.ops.quote_name(column) for column in _COLUMNS)
         insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})"  # noqa: S608
         rows = _fact_rows(programme, counts)
         with connection.cursor() as cursor:
-            while batch := list(itertools.islice(rows, BATCH_SIZE)):
-                cursor.executemany(insert, batch)
-                written += len(batch)
+            if connection.vendor == "postgresql":
+                # COPY is several times faster than multi-row INSERTs for tens of thousands of rows.
+                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                        written += 1
+            else:
+                while batch := list(itertools.islice(rows, BATCH_SIZE)):
+                    cursor.executemany(insert, batch)
+                    written += len(batch)
         ProgrammeInsights.objects.filter(programme=programme).update(
             refreshed_at=timezone.now(), refresh_queued_at=None
         )

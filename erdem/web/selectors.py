@@ -370,7 +370,16 @@ def _educator_data(section: HomeSection, person: Person) -> None:
         "mentor_pair": MentorAssignment.objects.filter(mentee_id=person.pk, ended_at__isnull=True)
         .select_related("mentor")
         .first(),
+        "survey_link": _survey_link(person),
     }
+
+
+def _survey_link(person: Person) -> str:
+    """The address of the follow-up survey the person was sent and has not answered yet, or ""."""
+    from erdem.insights.surveys import survey_pending_for, survey_token
+
+    invitation = survey_pending_for(person=person)
+    return reverse("insights:survey_answer", args=[survey_token(invitation=invitation)]) if invitation else ""
 
 
 _SECTION_DATA = {

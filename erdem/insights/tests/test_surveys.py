@@ -12,7 +12,7 @@ from django.db import OperationalError
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from erdem.access.models import Role
+from erdem.access.models import Role, RoleAssignment
 from erdem.access.tests.factories import person_with_role
 from erdem.core.tests.concurrency import at_once
 from erdem.credentials.models import Achievement, Credential
@@ -572,6 +572,19 @@ def test_the_pending_invitation_is_the_sent_unanswered_one_of_an_active_survey(i
         language_code="mn",
     )
     assert surveys.survey_pending_for(person=person) is None
+
+
+def test_the_home_page_links_the_invited_educator_to_the_survey_until_answered(invited: SurveyInvitation) -> None:
+    person = invited.person
+    RoleAssignment.objects.get_or_create(person=person, programme=invited.survey.programme, role=Role.EDUCATOR)
+    page = signed_in(person).get(reverse("web:home")).content.decode()
+    link = page.split('href="/insights/s/', 1)[1].split('"', 1)[0]
+    assert surveys.invitation_from_token(token=link.rstrip("/")) == invited
+    choice, scale, _text = questions(invited.survey)
+    surveys.response_submit(
+        invitation=invited, answers={choice.pk: choice.choices.all()[0].pk, scale.pk: 2}, language_code="mn"
+    )
+    assert "/insights/s/" not in signed_in(person).get(reverse("web:home")).content.decode()
 
 
 # --- results ----------------------------------------------------------------------------------------------------
