@@ -2,14 +2,18 @@
 
 A count of 1 to 4 people is hidden ("<5"). Where a column also shows its total, hiding a single
 cell would let a reader subtract it back, so the next smallest non-zero cell is hidden too
-(complementary suppression). A share is hidden when its numerator or denominator is hidden or
-small. Zero is shown: it singles nobody out.
+(complementary suppression); it reads "hidden", not "<5", since it is not small. A share is hidden
+when its numerator or denominator is hidden or small. Zero is shown: it singles nobody out.
 """
 
 from collections.abc import Sequence
 
+from django.utils.translation import gettext_lazy as _
+
 THRESHOLD = 5
 HIDDEN_TEXT = "<5"
+# A cell of 5 or more hidden so that a small one cannot be recovered from the total.
+HIDDEN_OTHER = _("hidden")
 
 
 def small(count: int | None) -> bool:

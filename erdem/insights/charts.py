@@ -32,8 +32,11 @@ def _shown(cell: Cell | None) -> float:
     return float(cell.value)
 
 
-def _empty(*, width: int, height: int, title: str, label_id: str) -> SafeString:
-    text = _("No data in this period.")
+def _empty(*, width: int, height: int, title: str, label_id: str, hidden: bool = False) -> SafeString:
+    if hidden:
+        text = _("Only counts of fewer than 5 people, not drawn: see the table.")
+    else:
+        text = _("No data in this period.")
     body = [
         f'<text x="{width // 2}" y="{height // 2}" text-anchor="middle" font-size="13" fill="{INK}">'
         f"{escape(text)}</text>"
@@ -53,7 +56,8 @@ def trend_svg(
     number, just before) as a dashed line over the same places."""
     drawn = [point for point in [*points, *(previous or [])] if _shown(point.values.get(measure))]
     if not points or not drawn:
-        return _empty(width=TREND_W, height=TREND_H, title=title, label_id=label_id)
+        hidden = any(point.values[measure].hidden for point in points if measure in point.values)
+        return _empty(width=TREND_W, height=TREND_H, title=title, label_id=label_id, hidden=hidden)
     before = list(previous or [])[-len(points) :] if previous else []
     highest = max(
         [_shown(point.values.get(measure)) for point in points]
@@ -141,7 +145,8 @@ LABEL_W = 170
 def _bars(rows: Sequence[tuple[str, Cell, str]], *, title: str, desc: str, label_id: str, colour: str) -> SafeString:
     """One horizontal bar per (label, count, what its <title> says), labels on the left, counts at the end."""
     if not rows or not any(_shown(cell) for _label, cell, _text in rows):
-        return _empty(width=BARS_W, height=80, title=title, label_id=label_id)
+        hidden = any(cell.hidden for _label, cell, _text in rows)
+        return _empty(width=BARS_W, height=80, title=title, label_id=label_id, hidden=hidden)
     top = max(_shown(cell) for _label, cell, _text in rows)
     room = BARS_W - LABEL_W - 60
     body = []

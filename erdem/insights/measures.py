@@ -102,6 +102,7 @@ FUNNEL_DEFINITION = _(
     "stage that has not reached this one."
 )
 SUPPRESSION_NOTE = _(
-    "Counts of fewer than 5 people are shown as “<5”, and one more cell is hidden where a total would "
-    "reveal it, so that nobody can be singled out."
+    "Counts of fewer than 5 people are shown as “<5”, and where a total would reveal such a count one "
+    "more cell is hidden (“hidden”), so that nobody can be singled out. A share is hidden when it rests on "
+    "fewer than 5 people."
 )

@@ -142,7 +142,8 @@ def dashboard_context(
 
 
 def _top(rows: list[selectors.RankRow]) -> list[selectors.RankRow]:
-    return [row for row in rows if row.rank is not None][:TOP_SHOWN]
+    """The first rows of a ranking; rows hidden for the ministry (no rank) come after the ranked ones."""
+    return rows[:TOP_SHOWN]
 
 
 @login_required

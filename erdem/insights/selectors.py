@@ -18,7 +18,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from erdem.core.i18n import localized
-from erdem.core.privacy import HIDDEN_TEXT, hidden_cells, share_hidden, small
+from erdem.core.privacy import HIDDEN_OTHER, HIDDEN_TEXT, hidden_cells, share_hidden, small
 from erdem.insights.measures import DEFINITIONS, PER_COURSE, Dimension, Measure
 from erdem.insights.models import Fact, ProgrammeInsights
 from erdem.insights.periods import Period
@@ -52,9 +52,14 @@ class Cell:
     is_share: bool = False
 
     @property
+    def small(self) -> bool:
+        """A count of 1 to 4 people; hidden cells that are not small were hidden to protect another."""
+        return not self.is_share and small(int(self.value)) if self.value is not None else False
+
+    @property
     def text(self) -> str:
         if self.hidden:
-            return HIDDEN_TEXT
+            return HIDDEN_TEXT if self.small else str(HIDDEN_OTHER)
         if self.value is None:
             return "—"
         if self.is_share:
@@ -65,7 +70,7 @@ class Cell:
     def export(self) -> str:
         """The cell in a file: a plain number (a share with one decimal), "<5" or empty."""
         if self.hidden:
-            return HIDDEN_TEXT
+            return HIDDEN_TEXT if self.small else str(HIDDEN_OTHER)
         if self.value is None:
             return ""
         return f"{self.value * 100:.1f}" if self.is_share else str(self.value)
@@ -180,12 +185,14 @@ def headline(*, programme: Programme, period: Period, scope: Scope) -> list[Figu
     sums = totals(programme=programme, period=period, scope=scope)
     core = core_course_count(programme=programme)
     hide = scope.suppress
+    # A previous period wholly before the programme began has nothing to compare with.
+    compare = period.previous().last >= programme.starts_on.replace(day=1)
 
     def count(measure: str, *, step: int = 0, cumulative: bool = False) -> tuple[Cell, Cell, Cell | None]:
         key = (measure, step)
         return (
             count_cell(sums.current.get(key, 0), suppress=hide),
-            count_cell(sums.previous.get(key, 0), suppress=hide),
+            count_cell(sums.previous.get(key, 0), suppress=hide) if compare else Cell(None),
             count_cell(sums.to_date.get(key, 0), suppress=hide) if cumulative else None,
         )
 
@@ -193,7 +200,9 @@ def headline(*, programme: Programme, period: Period, scope: Scope) -> list[Figu
         top, bottom = (numerator, 0), (denominator, 0)
         return (
             share_cell(sums.current.get(top, 0), sums.current.get(bottom, 0), suppress=hide),
-            share_cell(sums.previous.get(top, 0), sums.previous.get(bottom, 0), suppress=hide),
+            share_cell(sums.previous.get(top, 0), sums.previous.get(bottom, 0), suppress=hide)
+            if compare
+            else Cell(None, is_share=True),
             share_cell(sums.to_date.get(top, 0), sums.to_date.get(bottom, 0), suppress=hide),
         )
 
@@ -213,7 +222,7 @@ def headline(*, programme: Programme, period: Period, scope: Scope) -> list[Figu
             _("Institutions with at least one registered educator by the end of the period (and of the previous one)."),
             (
                 count_cell(sums.institutions, suppress=False),
-                count_cell(sums.institutions_before, suppress=False),
+                count_cell(sums.institutions_before, suppress=False) if compare else Cell(None),
                 None,
             ),
         ),
@@ -462,7 +471,8 @@ def ranking(
     before = period.previous()
     now = _sums_by(programme, period, scope, by)
     then = _sums_by(programme, before, scope, by)
-    keys = [key for key in {*now, *then} if now.get(key, {}).get((measure, step)) or then.get(key, {}).get((measure, step))]
+    counted = (measure, step)
+    keys = [key for key in {*now, *then} if now.get(key, {}).get(counted) or then.get(key, {}).get(counted)]
     labels = dimension_labels(programme=programme, by=by, keys=keys)
 
     def ranks(values: dict[Any, int]) -> dict[Any, int]:
