@@ -6,7 +6,15 @@ verify."""
 
 import argparse
 
-from bench import cascade_reach, credentials_crypto, credentials_issuance, credentials_pdf, lesson_weight, pages
+from bench import (
+    cascade_reach,
+    credentials_crypto,
+    credentials_issuance,
+    credentials_pdf,
+    insights_dashboard,
+    lesson_weight,
+    pages,
+)
 from bench.harness import demo_environment, empty_database
 
 
@@ -14,7 +22,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="bench/run", description=__doc__)
     parser.add_argument("--educators", type=int, default=2054)
     parser.add_argument(
-        "--only", choices=["pages", "weight", "pdf", "crypto", "issuance", "cascade"], help="run one of them"
+        "--only",
+        choices=["pages", "weight", "pdf", "crypto", "issuance", "cascade", "insights"],
+        help="run one of them",
     )
     pages.arguments(parser)
     lesson_weight.arguments(parser)
@@ -22,6 +32,7 @@ def main() -> None:
     credentials_crypto.arguments(parser)
     credentials_issuance.arguments(parser)
     cascade_reach.arguments(parser)
+    insights_dashboard.arguments(parser)
     args = parser.parse_args()
     ok = True
     if args.only == "pdf":
@@ -36,6 +47,10 @@ def main() -> None:
     if args.only == "cascade":  # its own throwaway database with a generated cascade; only when asked for
         with empty_database(cascade_reach.CASCADE_DATABASE):
             raise SystemExit(0 if cascade_reach.run(educators=args.cascade_educators) else 1)
+    if args.only == "insights":  # its own throwaway database with a large demo; only when asked for
+        with empty_database(insights_dashboard.INSIGHTS_DATABASE):
+            ok = insights_dashboard.run(educators=args.insights_educators, repeats=args.insights_repeats)
+            raise SystemExit(0 if ok else 1)
     with demo_environment(args.educators) as environment:
         if args.only in (None, "weight"):
             ok &= lesson_weight.run(environment, profile_name=args.profile, runs=args.runs)

@@ -248,3 +248,6 @@ ERDEM_VERIFIER_FETCH = _env_bool("ERDEM_VERIFIER_FETCH", True)
 # it older than this many seconds queues a refresh. `manage.py insights_refresh` from cron keeps it
 # fresh between visits.
 ERDEM_INSIGHTS_MAX_AGE = int(os.environ.get("ERDEM_INSIGHTS_MAX_AGE", "600"))
+# Reads of the rollup are kept in each process's cache until the rollup is rebuilt (the key holds the
+# time it was computed), at most this many seconds; 0 turns that off.
+ERDEM_INSIGHTS_CACHE_SECONDS = int(os.environ.get("ERDEM_INSIGHTS_CACHE_SECONDS", "3600"))

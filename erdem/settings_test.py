@@ -9,3 +9,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests rebuild and read rollups many times a second with reused primary keys (SQLite); reads are not
+# cached except where a test turns the cache on to check it.
+ERDEM_INSIGHTS_CACHE_SECONDS = 0

@@ -23,12 +23,11 @@ from erdem.cascade import selectors
 from erdem.cascade.models import LineageNode, MentorAssignment, MentoringSession
 from erdem.cascade.services import CascadeError, session_log
 from erdem.cascade.trainer_views import direct_trainees, may_view_trainer, programme_for
+from erdem.core.privacy import small
 from erdem.people.models import Person
 from erdem.programmes.models import Programme
 
 router = Router(tags=["cascade"])
-
-SMALL_CELL = 5  # counts from 1 to 4 people are suppressed for the ministry
 
 
 class BadRequest(ApiProblem):
@@ -146,10 +145,6 @@ def _reach_out(reach: selectors.Reach) -> ReachOut:
     )
 
 
-def _small(value: int) -> bool:
-    return 0 < value < SMALL_CELL
-
-
 # --- endpoints ----------------------------------------------------------------------------------------------------
 
 
@@ -174,9 +169,9 @@ def cascade_regions(request: HttpRequest) -> list[RegionRowOut]:
             "reached": row.reached,
             "active_trainers": row.active_trainers,
         }
-        hidden = suppress and any(_small(value) for value in counts.values() if value is not None)
+        hidden = suppress and any(small(value) for value in counts.values() if value is not None)
         if suppress:
-            counts = {key: None if value is not None and _small(value) else value for key, value in counts.items()}
+            counts = {key: None if value is not None and small(value) else value for key, value in counts.items()}
         share = row.reached_share if counts["teachers"] is not None and counts["reached"] is not None else None
         rows.append(
             RegionRowOut(

@@ -37,6 +37,7 @@ from erdem.cascade.models import Appointment, MentorAssignment, Nomination, Tier
 from erdem.cascade.selectors import RegionRow
 from erdem.cascade.services import CascadeError, appointment_end, appointment_prerequisites, nomination_decide
 from erdem.cascade.services import appointment_create as appointment_create_service
+from erdem.core.privacy import HIDDEN_TEXT, THRESHOLD, small
 from erdem.organisations.models import Region
 from erdem.people.models import Person
 from erdem.programmes.models import Programme
@@ -45,7 +46,6 @@ APPOINTMENTS_PER_PAGE = 50
 NOMINATIONS_PER_PAGE = 50
 ENDING_SOON_DAYS = 60
 ENDING_SOON_SHOWN = 20
-SMALL_CELL = 5  # the ministry sees counts of people below this as "<5"
 OTHER_MENTORS_SHOWN = 30
 
 
@@ -125,7 +125,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class RegionLine:
-    """A row of the region table as shown: for the ministry, counts of people below SMALL_CELL are None
+    """A row of the region table as shown: for the ministry, counts of people below THRESHOLD are None
     (shown as "<5"). The map draws the same row with those counts as "<5" in its labels."""
 
     row: Any
@@ -137,15 +137,11 @@ class RegionLine:
 PEOPLE_COUNTS = ("teachers", "reached", "active_trainers")
 
 
-def _small(value: int) -> bool:
-    return 0 < value < SMALL_CELL
-
-
 def _region_lines(rows: list[Any], *, private: bool) -> list[RegionLine]:
     return [
         RegionLine(
             row=row,
-            **{name: None if private and _small(getattr(row, name)) else getattr(row, name) for name in PEOPLE_COUNTS},
+            **{name: None if private and small(getattr(row, name)) else getattr(row, name) for name in PEOPLE_COUNTS},
         )
         for row in rows
     ]
@@ -153,7 +149,7 @@ def _region_lines(rows: list[Any], *, private: bool) -> list[RegionLine]:
 
 @dataclass(frozen=True)
 class PrivateRegionRow:
-    """A RegionRow for the ministry's map: counts of people below SMALL_CELL read "<5" in its labels."""
+    """A RegionRow for the ministry's map: counts of people below THRESHOLD read "<5" in its labels."""
 
     region: Any
     institutions: int
@@ -166,13 +162,13 @@ class PrivateRegionRow:
 
 
 def _private_rows(rows: list[Any]) -> list[PrivateRegionRow]:
-    hidden = f"<{SMALL_CELL}"
+    hidden = HIDDEN_TEXT
     names = [field.name for field in dataclasses.fields(PrivateRegionRow)]
     private = []
     for row in rows:
         values: dict[str, Any] = {name: getattr(row, name) for name in names}
         for name in PEOPLE_COUNTS:
-            if _small(values[name]):
+            if small(values[name]):
                 values[name] = hidden
         private.append(PrivateRegionRow(**values))
     return private
@@ -183,10 +179,10 @@ def _private_rows(rows: list[Any]) -> list[PrivateRegionRow]:
 REGION_SORTS: dict[str, Any] = {
     "region": lambda line: str(line.row.region.name).casefold(),
     "institutions": lambda line: line.row.institutions,
-    "teachers": lambda line: SMALL_CELL / 2 if line.teachers is None else line.teachers,
-    "reached": lambda line: SMALL_CELL / 2 if line.reached is None else line.reached,
+    "teachers": lambda line: THRESHOLD / 2 if line.teachers is None else line.teachers,
+    "reached": lambda line: THRESHOLD / 2 if line.reached is None else line.reached,
     "share": lambda line: -1.0 if line.row.reached_share is None else line.row.reached_share,
-    "trainers": lambda line: SMALL_CELL / 2 if line.active_trainers is None else line.active_trainers,
+    "trainers": lambda line: THRESHOLD / 2 if line.active_trainers is None else line.active_trainers,
     "without": lambda line: line.row.institutions_without_trainer,
     "gap": lambda line: line.row.gap,
 }
@@ -236,7 +232,7 @@ def regions(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "map": charts.region_grid_svg(rows if national else cast(list[RegionRow], _private_rows(rows))),
         "gaps": sum(1 for row in rows if row.gap),
-        "small_cell": SMALL_CELL,
+        "small_cell": THRESHOLD,
     }
     return _page(request, "regions", "regions", context)
 

@@ -140,6 +140,7 @@ def trend_svg(
 BARS_W = 440
 ROW_H = 26
 LABEL_W = 170
+LABEL_CHARS = 22  # what fits in LABEL_W at 11 px, in Cyrillic capitals too
 
 
 def _bars(rows: Sequence[tuple[str, Cell, str]], *, title: str, desc: str, label_id: str, colour: str) -> SafeString:
@@ -156,7 +157,7 @@ def _bars(rows: Sequence[tuple[str, Cell, str]], *, title: str, desc: str, label
         body.append(
             f"<g><title>{escape(text)}</title>"
             f'<text x="{LABEL_W - 6}" y="{y + 15}" text-anchor="end" font-size="11" fill="{INK}" aria-hidden="true">'
-            f"{escape(clip(label, 28))}</text>"
+            f"{escape(clip(label, LABEL_CHARS))}</text>"
             f'<rect x="{LABEL_W}" y="{y + 3}" width="{num(max(width, 0.5))}" height="{ROW_H - 8}" fill="{colour}"/>'
             f'<text x="{num(LABEL_W + width + 5)}" y="{y + 15}" font-size="11" fill="{INK}" aria-hidden="true">'
             f"{escape(cell.text)}</text></g>"

@@ -31,9 +31,9 @@ from erdem.access.selectors import programme_required
 from erdem.cascade.trainer_views import programme_for
 from erdem.core.tables import FORMATS, Sheet, table_response
 from erdem.insights import staff
-from erdem.insights.measures import DEFINITIONS, SUPPRESSION_NOTE, Dimension, Measure
+from erdem.insights.measures import DEFINITIONS, FUNNEL_DEFINITION, SUPPRESSION_NOTE, Dimension, Measure
 from erdem.insights.periods import Period, period_from_params
-from erdem.insights.selectors import Scope, breakdown, ranking, refreshed_at
+from erdem.insights.selectors import Scope, breakdown, funnel, ranking, refreshed_at
 from erdem.learning.selectors import cohorts_trained_by
 from erdem.organisations.models import Institution
 from erdem.programmes.models import Programme
@@ -124,6 +124,8 @@ def table_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
             institution.name,
         )
     period = period_from_params(programme, request.GET).period
+    if request.GET.get("by") == FUNNEL:
+        return _funnel_export(programme=programme, period=period, scope=scope, name=name, subject=subject, fmt=fmt)
     by = _choice(request, "by", Dimension.values, Dimension.INSTITUTION)
     table = breakdown(programme=programme, period=period, scope=scope, by=by)
     definitions = [(column.label, str(DEFINITIONS[Measure(column.measure)])) for column in table.columns]
@@ -134,6 +136,36 @@ def table_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         filename=f"{programme.slug}-{name}-by-{by}-{_stamp(period)}",
         sheet_title=_("Figures"),
         sheets=[_about(programme=programme, period=period, scope=scope, definitions=definitions, subject=subject)],
+    )
+
+
+FUNNEL = "funnel"
+
+
+def _funnel_export(
+    *, programme: Programme, period: Period, scope: Scope, name: str, subject: str, fmt: str
+) -> HttpResponseBase:
+    """The dashboard's funnel as a table: each stage, its people and the share of the previous stage."""
+    header = [_("Stage"), _("People"), _("Share of the previous stage"), _("Drop")]
+    lines = (
+        [stage.label, _number(stage.people.export), _number(stage.of_previous.export), _number(stage.drop.export)]
+        for stage in funnel(programme=programme, period=period, scope=scope)
+    )
+    return table_response(
+        header=header,
+        rows=lines,
+        fmt=fmt,
+        filename=f"{programme.slug}-{name}-funnel-{_stamp(period)}",
+        sheet_title=_("Funnel"),
+        sheets=[
+            _about(
+                programme=programme,
+                period=period,
+                scope=scope,
+                definitions=[(_("Funnel"), str(FUNNEL_DEFINITION))],
+                subject=subject,
+            )
+        ],
     )
 
 

@@ -39,8 +39,10 @@ class CoreCoursesForm(forms.Form):
     core_courses = CourseChoiceField(
         label=_("Core courses"),
         queryset=Course.objects.none(),
-        required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one core course: the programme's completion figures count them.")
+        },
         help_text=_(
             "The courses whose completion, all together, the programme reports (for example the three AI courses)."
         ),

@@ -45,5 +45,6 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context["institution"] = institution
     context["export_query"] = f"{context['export_query']}&institution={institution.pk}"
+    context["export_base"] = f"{context['export_base']}&institution={institution.pk}"
     context.update(staff.staff_context(request=request, programme=programme, institution=institution))
     return render(request, "insights/institution.html", context)

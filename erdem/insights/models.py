@@ -3,8 +3,9 @@
 `Fact` is a materialised rollup of the programme's raw records (docs/insights.md, docs/decisions/
 0017): one row per measure, month, course, core-course step, institution (with its region) and, for
 the person's discipline, gender and language, one marginal row per value beside the total row
-(dimension ""). `rollups.rollup_refresh` rebuilds a programme's rows from the raw records in one
-transaction; `ProgrammeInsights` says when, and which courses are the programme's core courses.
+(dimension ""), and the same rows summed over all institutions (`national`). `rollups.rollup_refresh`
+rebuilds a programme's rows from the raw records in one transaction; `ProgrammeInsights` says when,
+and which courses are the programme's core courses.
 
 A `Survey` is sent some months after certification (`SurveyInvitation`, one per survey and
 person); its questions (`SurveyQuestion`: choice, scale or text, in both languages) have choices,
@@ -56,10 +57,15 @@ class Fact(models.Model):
     region = models.ForeignKey("organisations.Region", on_delete=models.CASCADE, null=True, related_name="+")
     dimension = models.CharField(max_length=12, blank=True)  # "" (total), discipline, gender, language
     value = models.CharField(max_length=40, blank=True)
+    # The same counts summed over every institution (institution and region empty): what national figures
+    # read, a few dozen times fewer rows than the per-institution ones.
+    national = models.BooleanField(default=False)
     count = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["programme", "dimension", "measure", "month"], name="fact_read_idx")]
+        indexes = [
+            models.Index(fields=["programme", "national", "dimension", "measure", "month"], name="fact_read_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.measure} {self.month} {self.count}"

@@ -114,7 +114,8 @@ def dashboard_context(
                 "empty": not any(point.values[measure].value or point.values[measure].hidden for point in points),
             }
         )
-    stages = selectors.funnel(programme=programme, period=period, scope=scope)
+    sums = selectors.totals(programme=programme, period=period, scope=scope)
+    stages = selectors.funnel(programme=programme, period=period, scope=scope, sums=sums)
     table = selectors.breakdown(programme=programme, period=period, scope=scope, by=by)
     query = period_query(period)
     return {
@@ -125,7 +126,7 @@ def dashboard_context(
         "period_form": PeriodForm(initial={"from": request.GET.get("from", ""), "to": request.GET.get("to", "")}),
         "presets": list(PRESETS.items()),
         "period_query": query,
-        "figures": selectors.headline(programme=programme, period=period, scope=scope),
+        "figures": selectors.headline(programme=programme, period=period, scope=scope, sums=sums),
         "funnel": stages,
         "funnel_chart": charts.funnel_svg(stages),
         "funnel_definition": FUNNEL_DEFINITION,
@@ -134,6 +135,7 @@ def dashboard_context(
         "by": by,
         "dimensions": [(value, Dimension(value).label) for value in dimensions],
         "export_query": f"{query}&by={by}",
+        "export_base": query,
         "keep": [("by", by)],
         "suppressed": scope.suppress,
         "suppression_note": SUPPRESSION_NOTE,

@@ -95,7 +95,7 @@ def parse_month(value: str) -> dt.date | None:
     if len(value) != 7 or value[4] != "-" or not (value[:4].isdigit() and value[5:].isdigit()):
         return None
     year, month = int(value[:4]), int(value[5:])
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+    if not (1900 <= year <= 2200 and 1 <= month <= 12):
         return None
     return dt.date(year, month, 1)
 
@@ -110,7 +110,7 @@ def period_from_params(programme: Programme, params: Any) -> PeriodChoice:
     """The period a request asks for, with a sentence saying what was wrong when it could not be read."""
     raw_first, raw_last = params.get("from", ""), params.get("to", "")
     if raw_first or raw_last:
-        first, last = parse_month(raw_first), parse_month(raw_last or raw_first)
+        first, last = parse_month(raw_first or raw_last), parse_month(raw_last or raw_first)
         if first is None or last is None:
             return PeriodChoice(
                 programme_months(programme), _("Months are written as year-month, for example 2025-03.")

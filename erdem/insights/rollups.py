@@ -186,19 +186,23 @@ _COLUMNS = (
     "region_id",
     "dimension",
     "value",
+    "national",
     "count",
 )
 
 
 def _fact_rows(programme: Programme, counts: Counter[CellKey]) -> Iterator[tuple[Any, ...]]:
-    """The total row and the marginal rows (discipline, gender, language) of every counted cell, as
-    tuples in _COLUMNS order."""
+    """The total row and the marginal rows (discipline, gender, language) of every counted cell, per
+    institution and summed over institutions (`national`), as tuples in _COLUMNS order."""
     rows: Counter[tuple[Any, ...]] = Counter()
     for (measure, month, course_id, step, cell), count in counts.items():
-        base = (measure, month, course_id, step, cell.institution_id, cell.region_id)
-        rows[(*base, "", "")] += count
-        for dimension in MARGINALS:
-            rows[(*base, dimension.value, getattr(cell, dimension.value))] += count
+        for base, national in (
+            ((measure, month, course_id, step, cell.institution_id, cell.region_id), False),
+            ((measure, month, course_id, step, None, None), True),  # summed over institutions
+        ):
+            rows[(*base, "", "", national)] += count
+            for dimension in MARGINALS:
+                rows[(*base, dimension.value, getattr(cell, dimension.value), national)] += count
     for key, count in rows.items():
         yield (programme.pk, *key, count)
 

@@ -8,11 +8,14 @@ show themselves, so templates, CSV files and the PDF report print the same text.
 """
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -24,6 +27,8 @@ from erdem.insights.models import Fact, ProgrammeInsights
 from erdem.insights.periods import Period
 from erdem.programmes.models import Programme
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -34,8 +39,13 @@ class Scope:
     region_id: int | None = None
     suppress: bool = False
 
-    def facts(self, programme: Programme, dimension: str = "") -> QuerySet[Fact]:
+    def facts(self, programme: Programme, dimension: str = "", *, per_institution: bool = False) -> QuerySet[Fact]:
+        """The rollup rows this scope reads: the rows summed over institutions for the whole programme
+        unless `per_institution` (grouped by institution or region), else the institution's or region's."""
         rows = Fact.objects.filter(programme=programme, dimension=dimension)
+        if self.institution_id is None and self.region_id is None and not per_institution:
+            return rows.filter(national=True)
+        rows = rows.filter(national=False)
         if self.institution_id is not None:
             rows = rows.filter(institution_id=self.institution_id)
         if self.region_id is not None:
@@ -146,8 +156,24 @@ def core_course_count(*, programme: Programme) -> int:
     return ProgrammeInsights.core_courses.through.objects.filter(programmeinsights__programme=programme).count()
 
 
+def _rollup_cached(programme: Programme, parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """`compute()`, kept in the cache for as long as the rollup it read is current: the key holds the time
+    the rollup was computed, so a refresh makes every older entry unreachable. One query to learn that time;
+    nothing is cached before the first refresh or when ERDEM_INSIGHTS_CACHE_SECONDS is 0."""
+    seconds = settings.ERDEM_INSIGHTS_CACHE_SECONDS
+    stamp = refreshed_at(programme=programme) if seconds else None
+    if stamp is None:
+        return compute()
+    key = "erdem:insights:" + hashlib.sha256(repr((programme.pk, stamp.isoformat(), *parts)).encode()).hexdigest()
+    return cast(T, cache.get_or_set(key, compute, seconds))
+
+
 def totals(*, programme: Programme, period: Period, scope: Scope) -> Totals:
-    """Two queries: the sums per measure and the institutions with registered educators."""
+    """Two queries (cached with the rollup): the sums per measure and the institutions with registered educators."""
+    return _rollup_cached(programme, ("totals", period, scope), lambda: _totals_read(programme, period, scope))
+
+
+def _totals_read(programme: Programme, period: Period, scope: Scope) -> Totals:
     before = period.previous()
     rows = (
         scope.facts(programme)
@@ -169,7 +195,7 @@ def totals(*, programme: Programme, period: Period, scope: Scope) -> Totals:
         result.to_date[key] = row["to_date"] or 0
         result.to_previous_end[key] = row["to_previous_end"] or 0
     institutions = (
-        scope.facts(programme)
+        scope.facts(programme, per_institution=True)
         .filter(measure=Measure.REGISTERED, month__lte=period.last)
         .aggregate(
             now=Count("institution", distinct=True),
@@ -180,9 +206,9 @@ def totals(*, programme: Programme, period: Period, scope: Scope) -> Totals:
     return result
 
 
-def headline(*, programme: Programme, period: Period, scope: Scope) -> list[Figure]:
+def headline(*, programme: Programme, period: Period, scope: Scope, sums: Totals | None = None) -> list[Figure]:
     """The dashboard's figures with their definitions: three queries."""
-    sums = totals(programme=programme, period=period, scope=scope)
+    sums = sums or totals(programme=programme, period=period, scope=scope)
     core = core_course_count(programme=programme)
     hide = scope.suppress
     # A previous period wholly before the programme began has nothing to compare with.
@@ -226,6 +252,10 @@ def headline(*, programme: Programme, period: Period, scope: Scope) -> list[Figu
                 None,
             ),
         ),
+    ]
+    if scope.institution_id is not None:
+        figures = [figure_ for figure_ in figures if figure_.key != "institutions"]
+    figures += [
         figure("enrolled", _("Enrolments"), str(DEFINITIONS[Measure.ENROLLED]), count(Measure.ENROLLED)),
         figure("completed", _("Course completions"), str(DEFINITIONS[Measure.COMPLETED]), count(Measure.COMPLETED)),
     ]
@@ -265,22 +295,23 @@ def headline(*, programme: Programme, period: Period, scope: Scope) -> list[Figu
     return figures
 
 
-def funnel(*, programme: Programme, period: Period, scope: Scope) -> list[FunnelStage]:
-    """People at each stage by the end of the period: registered, enrolled, each core course, certified."""
-    sums = totals(programme=programme, period=period, scope=scope).to_date
+def funnel(*, programme: Programme, period: Period, scope: Scope, sums: Totals | None = None) -> list[FunnelStage]:
+    """People at each stage by the end of the period: registered, enrolled, each core course, certified.
+    `sums`: the period's totals when the caller already has them (one query less)."""
+    reached = (sums or totals(programme=programme, period=period, scope=scope)).to_date
     core = core_course_count(programme=programme)
     stages: list[tuple[str, int]] = [
-        (_("Registered"), sums.get((Measure.REGISTERED, 0), 0)),
-        (_("Enrolled in a course"), sums.get((Measure.FIRST_ENROLLED, 0), 0)),
+        (_("Registered"), reached.get((Measure.REGISTERED, 0), 0)),
+        (_("Enrolled in a course"), reached.get((Measure.FIRST_ENROLLED, 0), 0)),
     ]
     for step in range(1, core + 1):
         stages.append(
             (
                 _("Completed %(count)s of %(total)s core courses") % {"count": step, "total": core},
-                sums.get((Measure.CORE_STEP, step), 0),
+                reached.get((Measure.CORE_STEP, step), 0),
             )
         )
-    stages.append((_("Certified"), sums.get((Measure.CERTIFIED, 0), 0)))
+    stages.append((_("Certified"), reached.get((Measure.CERTIFIED, 0), 0)))
     result, before = [], None
     for label, people in stages:
         of_previous = (
@@ -360,28 +391,39 @@ def _group_field(by: str) -> tuple[str, str]:
     }[Dimension(by)]
 
 
-def _sums_by(programme: Programme, period: Period, scope: Scope, by: str) -> dict[Any, dict[tuple[str, int], int]]:
+def _sums_by(
+    programme: Programme, period: Period, scope: Scope, by: str, measures: Sequence[str] = ()
+) -> dict[Any, dict[tuple[str, int], int]]:
+    """{row key: {(measure, step): count}} over the period; only `measures` when given, which keeps the
+    rows read few (the rollup's index starts with the dimension and the measure). Cached with the rollup."""
+    parts = ("sums", period, scope, by, tuple(measures))
+    return _rollup_cached(programme, parts, lambda: _sums_read(programme, period, scope, by, measures))
+
+
+def _sums_read(
+    programme: Programme, period: Period, scope: Scope, by: str, measures: Sequence[str]
+) -> dict[Any, dict[tuple[str, int], int]]:
     dimension, group = _group_field(by)
-    rows = (
-        scope.facts(programme, dimension)
-        .filter(month__gte=period.first, month__lte=period.last)
-        .values(group, "measure", "step")
-        .annotate(n=Sum("count"))
-        .order_by()
+    per_institution = by in (Dimension.INSTITUTION, Dimension.REGION)
+    rows = scope.facts(programme, dimension, per_institution=per_institution).filter(
+        month__gte=period.first, month__lte=period.last
     )
+    if measures:
+        rows = rows.filter(measure__in=list(measures))
+    rows = rows.values(group, "measure", "step").annotate(n=Sum("count")).order_by()
     sums: dict[Any, dict[tuple[str, int], int]] = defaultdict(dict)
     for row in rows:
         if by == Dimension.COURSE and row[group] is None:
             continue
         sums[row[group]][(row["measure"], row["step"])] = row["n"]
-    return sums
+    return dict(sums)
 
 
 def dimension_labels(*, programme: Programme, by: str, keys: Iterable[Any]) -> dict[Any, str]:
     """What each row of a breakdown is called in the active language."""
     from erdem.credentials.selectors import course_titles
     from erdem.organisations.models import Institution, Region
-    from erdem.people.models import Discipline, Gender, Language
+    from erdem.people.models import Discipline, Gender
 
     keys = list(keys)
     if by == Dimension.INSTITUTION:
@@ -395,7 +437,11 @@ def dimension_labels(*, programme: Programme, by: str, keys: Iterable[Any]) -> d
         return {key: titles.get(key, str(key)) for key in keys}
     if by == Dimension.MONTH:
         return {key: date_format(key, "YEAR_MONTH_FORMAT") for key in keys}
-    choices = {Dimension.DISCIPLINE: Discipline, Dimension.GENDER: Gender, Dimension.LANGUAGE: Language}[Dimension(by)]
+    if by == Dimension.LANGUAGE:
+        # The languages' own names (Монгол, English) serve the language switch; a table names them in the reader's.
+        languages = {"mn": _("Mongolian"), "en": _("English")}
+        return {key: languages.get(key, _("not given")) for key in keys}
+    choices = {Dimension.DISCIPLINE: Discipline, Dimension.GENDER: Gender}[Dimension(by)]
     labels = dict(choices.choices)
     return {key: str(labels.get(key, _("not given"))) if key else _("not given") for key in keys}
 
@@ -469,8 +515,8 @@ def ranking(
         raise ValueError(by)
     step = core_course_count(programme=programme) if measure == Measure.CORE_STEP else 0
     before = period.previous()
-    now = _sums_by(programme, period, scope, by)
-    then = _sums_by(programme, before, scope, by)
+    now = _sums_by(programme, period, scope, by, measures=[measure])
+    then = _sums_by(programme, before, scope, by, measures=[measure])
     counted = (measure, step)
     keys = [key for key in {*now, *then} if now.get(key, {}).get(counted) or then.get(key, {}).get(counted)]
     labels = dimension_labels(programme=programme, by=by, keys=keys)
@@ -515,7 +561,7 @@ def trend(*, programme: Programme, period: Period, scope: Scope, measures: Seque
     """Per month of the period (every month, empty ones as zero), the count of each measure (the final
     core step for CORE_STEP): one query."""
     core = core_course_count(programme=programme) if Measure.CORE_STEP in measures else 0
-    sums = _sums_by(programme, period, scope, Dimension.MONTH)
+    sums = _sums_by(programme, period, scope, Dimension.MONTH, measures=measures)
     points = []
     for month in period.month_list():
         values = {}

@@ -38,6 +38,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from erdem.access.models import Role, RoleAssignment
+from erdem.core.i18n import mongolian_order
 from erdem.insights.selectors import Cell, share_cell
 from erdem.learning.models import Cohort, Enrolment
 from erdem.organisations.models import Institution
@@ -133,7 +134,7 @@ def institution_staff(
             ),
             answered_at=Subquery(answers),
         )
-        .order_by("family_name", "given_name", "pk")
+        .order_by(mongolian_order("family_name"), mongolian_order("given_name"), "pk")
     )
 
 
@@ -293,7 +294,7 @@ def cohort_members(*, cohort_ids: list[int]) -> QuerySet[Enrolment]:
             attended=_count(attendance, "person", "person_id"),
             rating=Subquery(CourseFeedback.objects.filter(enrolment=OuterRef("pk")).values("rating")[:1]),
         )
-        .order_by("cohort_id", "person__family_name", "person__given_name", "pk")
+        .order_by("cohort_id", mongolian_order("person__family_name"), mongolian_order("person__given_name"), "pk")
     )
 
 
@@ -339,7 +340,11 @@ def trainer_cohorts(*, person: Any, language: str) -> list[TrainerCohort]:
             position=Window(
                 RowNumber(),
                 partition_by=F("cohort_id"),
-                order_by=[F("person__family_name").asc(), F("person__given_name").asc(), F("pk").asc()],
+                order_by=[
+                    mongolian_order("person__family_name"),
+                    mongolian_order("person__given_name"),
+                    F("pk").asc(),
+                ],
             )
         )
         for enrolment in ranked.filter(position__lte=MEMBERS_SHOWN):

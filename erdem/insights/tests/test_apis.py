@@ -31,15 +31,10 @@ def month(text: str) -> dt.date:
 
 
 def fact(world: "World", institution: Any, measure: str, when: str, count: int, **fields: Any) -> None:
-    Fact.objects.create(
-        programme=world.programme,
-        measure=measure,
-        month=month(when),
-        institution=institution,
-        region=institution.region,
-        count=count,
-        **fields,
-    )
+    """The institution's rollup row and its share of the row summed over institutions, as the rollup writes."""
+    common = {"programme": world.programme, "measure": measure, "month": month(when), "count": count, **fields}
+    Fact.objects.create(institution=institution, region=institution.region, **common)
+    Fact.objects.create(national=True, **common)
 
 
 @dataclass

@@ -83,6 +83,15 @@ def test_the_ministry_sees_small_counts_hidden_and_never_an_institutions_table(w
     assert refused.status_code == 403
 
 
+def test_the_funnel_exports_as_a_table_of_stages(world: SimpleNamespace) -> None:
+    header, *stages = csv_rows(get(world.admin, "insights:table_export", ["csv"], by="funnel", **PERIOD))
+
+    assert header == ["Stage", "People", "Share of the previous stage", "Drop"]
+    assert stages[0][:2] == ["Registered", "4"] and stages[-1][0] == "Certified"
+    hidden = csv_rows(get(world.ministry, "insights:table_export", ["csv"], by="funnel", **PERIOD))
+    assert hidden[1][:2] == ["Registered", "<5"]
+
+
 def test_a_coordinator_exports_their_own_institutions_table_only(world: SimpleNamespace) -> None:
     own = csv_rows(get(world.coordinator, "insights:table_export", ["csv"], institution=str(world.inst_a.pk), **PERIOD))
     assert [row[0] for row in own[1:]] == ["Alpha University", "Total"]
