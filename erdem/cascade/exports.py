@@ -24,7 +24,7 @@ from erdem.access.models import Role
 from erdem.access.policy import Action, can, grants_for
 from erdem.cascade.models import LineageNode
 from erdem.cascade.trainer_views import certified_exists, programme_for
-from erdem.core.tables import FORMATS, table_response
+from erdem.core.tables import FORMATS, id_param, table_response
 from erdem.core.tables import neutralise as neutralise  # the lineage tests check it here
 from erdem.people.models import Person
 from erdem.programmes.models import Programme
@@ -105,15 +105,6 @@ def lineage_rows(scope: Scope, programme: Programme) -> Iterator[list[Any]]:
         yield row
 
 
-def _institution_param(request: HttpRequest) -> int | None:
-    raw = request.GET.get("institution", "")
-    if not raw:
-        return None
-    if not raw.isdigit() or len(raw) > 12:
-        raise Http404
-    return int(raw)
-
-
 @login_required
 @require_GET
 def lineage_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
@@ -123,7 +114,7 @@ def lineage_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     programme = programme_for(person)
     if programme is None:
         raise Http404
-    scope = lineage_scope(person, programme, institution_id=_institution_param(request))
+    scope = lineage_scope(person, programme, institution_id=id_param(request, "institution"))
     return table_response(
         header=_header(scope.with_email),
         rows=lineage_rows(scope, programme),

@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone, translation
 
@@ -123,3 +123,14 @@ def table_response(
         filename=name,
         content_type=XLSX_CONTENT_TYPE,
     )
+
+
+def id_param(request: HttpRequest, name: str) -> int | None:
+    """An id in the query string that narrows a table (`?institution=12`); None when absent, 404 when it is
+    not a number."""
+    raw = request.GET.get(name, "")
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 12:
+        raise Http404
+    return int(raw)

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET
 from erdem.access.policy import Action, can, require
 from erdem.access.selectors import programme_required
 from erdem.cascade.trainer_views import programme_for
-from erdem.core.tables import FORMATS, Sheet, table_response
+from erdem.core.tables import FORMATS, Sheet, id_param, table_response
 from erdem.insights import staff
 from erdem.insights.measures import DEFINITIONS, FUNNEL_DEFINITION, SUPPRESSION_NOTE, Dimension, Measure
 from erdem.insights.periods import Period, period_from_params
@@ -60,15 +60,6 @@ def _number(text: str) -> int | float | str:
 def _numbers(rows: Iterable[list[str]]) -> Iterator[list[Any]]:
     for label, *cells in rows:
         yield [label, *(_number(cell) for cell in cells)]
-
-
-def _institution_param(request: HttpRequest) -> int | None:
-    raw = request.GET.get("institution", "")
-    if not raw:
-        return None
-    if not raw.isdigit() or len(raw) > 12:
-        raise Http404
-    return int(raw)
 
 
 def _choice(request: HttpRequest, name: str, allowed: Iterable[str], default: str) -> str:
@@ -105,7 +96,7 @@ def _stamp(period: Period) -> str:
 def table_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     fmt = _format(fmt)
     person = request.user
-    institution_id = _institution_param(request)
+    institution_id = id_param(request, "institution")
     subject = ""
     if institution_id is None:
         programme = programme_required(person, Action.AGGREGATES_VIEW)

@@ -23,7 +23,7 @@ from erdem.access.selectors import programme_required
 from erdem.insights import charts, rollups, selectors
 from erdem.insights.forms import CoreCoursesForm, PeriodForm
 from erdem.insights.measures import DEFINITIONS, FUNNEL_DEFINITION, SUPPRESSION_NOTE, Dimension, Measure
-from erdem.insights.periods import PRESETS, Period, period_from_params
+from erdem.insights.periods import PRESETS, Period, PeriodChoice, period_from_params
 from erdem.insights.selectors import Scope, TrendPoint
 from erdem.insights.services import InsightsError, insights_settings_save
 from erdem.people.models import Person
@@ -78,6 +78,19 @@ def _trend_rows(points: list[TrendPoint], before: list[TrendPoint], measure: str
     return rows
 
 
+def _period_context(request: HttpRequest, *, programme: Programme, choice: PeriodChoice) -> dict[str, Any]:
+    """The period a page shows, the previous one, and the form and presets that choose another."""
+    return {
+        "programme": programme,
+        "period": choice.period,
+        "previous_period": choice.period.previous(),
+        "period_error": choice.error,
+        "period_form": PeriodForm(initial={"from": request.GET.get("from", ""), "to": request.GET.get("to", "")}),
+        "presets": list(PRESETS.items()),
+        "period_query": period_query(choice.period),
+    }
+
+
 def dashboard_context(
     request: HttpRequest,
     *,
@@ -119,13 +132,7 @@ def dashboard_context(
     table = selectors.breakdown(programme=programme, period=period, scope=scope, by=by)
     query = period_query(period)
     return {
-        "programme": programme,
-        "period": period,
-        "previous_period": period.previous(),
-        "period_error": choice.error,
-        "period_form": PeriodForm(initial={"from": request.GET.get("from", ""), "to": request.GET.get("to", "")}),
-        "presets": list(PRESETS.items()),
-        "period_query": query,
+        **_period_context(request, programme=programme, choice=choice),
         "figures": selectors.headline(programme=programme, period=period, scope=scope, sums=sums),
         "funnel": stages,
         "funnel_chart": charts.funnel_svg(stages),
@@ -207,13 +214,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
         )
     query = period_query(period)
     context = {
-        "programme": programme,
-        "period": period,
-        "previous_period": period.previous(),
-        "period_error": choice.error,
-        "period_form": PeriodForm(initial={"from": request.GET.get("from", ""), "to": request.GET.get("to", "")}),
-        "presets": list(PRESETS.items()),
-        "period_query": query,
+        **_period_context(request, programme=programme, choice=choice),
         "measure": measure,
         "measure_label": measure_label,
         "measure_definition": DEFINITIONS[Measure(measure)],
