@@ -800,7 +800,7 @@ ROWS = [
     row("insights:settings",            "GET", "",
         LOGIN, E403,  E403,  E403,  E403,  E403,  E403,  E403,  OK,    OK),
     row("insights:settings",            "POST", "",
-        LOGIN, E403,  E403,  E403,  E403,  E403,  E403,  E403,  GO,    GO, payload="empty"),
+        LOGIN, E403,  E403,  E403,  E403,  E403,  E403,  E403,  OK,    OK, payload="empty"),
     row("insights:refresh",             "GET", "",
         LOGIN, E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405),
     row("insights:refresh",             "POST", "",
