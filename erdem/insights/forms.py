@@ -10,6 +10,11 @@ from erdem.catalog.models import Course
 from erdem.programmes.models import Programme
 
 
+def month_input(example: str) -> forms.TextInput:
+    """A year-month field: the browser's month picker where it has one, else text like `example`."""
+    return forms.TextInput(attrs={"type": "month", "placeholder": example, "pattern": r"\d{4}-\d{2}", "size": 8})
+
+
 class PeriodForm(forms.Form):
     """`?from=YYYY-MM&to=YYYY-MM`; a month input where the browser has one, else text with an example."""
 
@@ -20,9 +25,7 @@ class PeriodForm(forms.Form):
                 label=label,
                 required=False,
                 max_length=7,
-                widget=forms.TextInput(
-                    attrs={"type": "month", "placeholder": "2025-03", "pattern": r"\d{4}-\d{2}", "size": 8}
-                ),
+                widget=month_input("2025-03"),
             )
 
 

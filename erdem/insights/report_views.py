@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from erdem.access.policy import Action, can, require
 from erdem.access.selectors import programme_required
 from erdem.core.uploads import file_response
+from erdem.insights.forms import month_input
 from erdem.insights.models import Report
 from erdem.insights.periods import MAX_MONTHS, Period, months_between, parse_month
 from erdem.insights.reports import (
@@ -48,13 +49,13 @@ class ReportRequestForm(forms.Form):
         label=gettext_lazy("From (year-month)"),
         required=False,
         max_length=7,
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2025-01", "pattern": r"\d{4}-\d{2}", "size": 8}),
+        widget=month_input("2025-01"),
     )
     last = forms.CharField(
         label=gettext_lazy("To (year-month)"),
         required=False,
         max_length=7,
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2025-03", "pattern": r"\d{4}-\d{2}", "size": 8}),
+        widget=month_input("2025-03"),
     )
 
     def clean(self) -> dict[str, Any]:
