@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "erdem.credentials",
     "erdem.cascade",
     "erdem.insights",
+    "erdem.recognition",
+    "erdem.portfolio",
     "erdem.jobs",
     "erdem.web",
     "erdem.api",

@@ -15,6 +15,8 @@ urlpatterns = [
     path("credentials/", include("erdem.credentials.urls")),
     path("cascade/", include("erdem.cascade.urls")),
     path("insights/", include("erdem.insights.urls")),
+    path("recognition/", include("erdem.recognition.urls")),
+    path("portfolio/", include("erdem.portfolio.urls")),
     path(".well-known/did.json", credential_views.did_json, name="did_document"),
     path(".well-known/jwks.json", credential_views.jwks_json, name="jwks"),
     path("jobs/", include("erdem.jobs.urls")),

@@ -59,6 +59,16 @@ class Action(StrEnum):
     MENTOR_ASSIGN = "mentor.assign"
     MENTORING_PAIR_VIEW = "mentoring.pair.view"
     MENTORING_SESSION_LOG = "mentoring.session.log"
+    STANDARDS_MANAGE = "standards.manage"
+    PATHWAY_MANAGE = "pathway.manage"
+    DEGREE_CREATE = "degree.create"
+    DEGREE_MANAGE = "degree.manage"
+    DEGREE_OFFICE = "degree.office"
+    RECOGNITION_REQUEST = "recognition.request"
+    PORTFOLIO_KEEP = "portfolio.keep"
+    PORTFOLIO_REVIEW = "portfolio.review"
+    ENTRY_VIEW = "portfolio.entry.view"
+    ENDORSEMENT_ANSWER = "endorsement.answer"
 
 
 @dataclass(frozen=True)
@@ -368,6 +378,60 @@ def _mentoring_session_log(grants: Grants, person: Person, pair: Any) -> bool:
     )
 
 
+def _degree_create(grants: Grants, person: Person, institution: Any) -> bool:
+    """Degree programmes are set up by the institution's coordinators (and national admins)."""
+    return institution is not None and _institution_staff(grants, person, institution)
+
+
+def _degree_manage(grants: Grants, person: Person, degree: Any) -> bool:
+    return _degree_create(grants, person, degree.institution) or _degree_office(grants, person, degree)
+
+
+def _degree_office(grants: Grants, person: Person, degree: Any) -> bool:
+    """The programme office decides credit requests: the people named on the degree programme and the
+    coordinators of its institution."""
+    if degree.institution_id in grants.institution_ids(Role.COORDINATOR):
+        return True
+    return degree.office.filter(pk=person.pk).exists()
+
+
+def _recognition_request(grants: Grants, person: Person, degree: Any) -> bool:
+    return degree.is_active and grants.has(Role.EDUCATOR)
+
+
+def _portfolio_keep(grants: Grants, person: Person, _obj: Any) -> bool:
+    """Every educator (and anyone with a role in a programme) keeps a portfolio."""
+    return bool(grants.grants)
+
+
+def _portfolio_review(grants: Grants, person: Person, owner: Any) -> bool:
+    """A coordinator of the owner's institution reads the whole portfolio only while the owner consents."""
+    if owner.pk == person.pk:
+        return False
+    portfolio = getattr(owner, "portfolio", None)
+    if portfolio is None or portfolio.review_consent_at is None:
+        return False
+    return owner.institution_id is not None and owner.institution_id in grants.institution_ids(Role.COORDINATOR)
+
+
+def _entry_view(grants: Grants, person: Person, entry: Any) -> bool:
+    """The owner; an endorser asked about the entry; the owner's institution for entries shared with it; a
+    coordinator reviewing with consent. Public entries are read through the public link, signed in or not."""
+    if entry.person_id == person.pk:
+        return True
+    if entry.visibility in ("institution", "public") and (
+        person.institution_id is not None and person.institution_id == entry.person.institution_id
+    ):
+        return True
+    if entry.endorsements.filter(endorser_id=person.pk).exclude(status="withdrawn").exists():
+        return True
+    return _portfolio_review(grants, person, entry.person)
+
+
+def _endorsement_answer(grants: Grants, person: Person, endorsement: Any) -> bool:
+    return endorsement.endorser_id == person.pk and endorsement.status == "requested"
+
+
 RULES: dict[Action, Rule] = {
     Action.PROGRAMME_MANAGE: _programme_admin,
     Action.ROLES_ASSIGN: _programme_admin,
@@ -412,6 +476,19 @@ RULES: dict[Action, Rule] = {
     Action.MENTOR_ASSIGN: _mentor_assign,
     Action.MENTORING_PAIR_VIEW: _mentoring_pair_view,
     Action.MENTORING_SESSION_LOG: _mentoring_session_log,
+    # Recognition (obj: the programme for standards and pathways; the institution for creating a degree
+    # programme; the degree programme otherwise).
+    Action.STANDARDS_MANAGE: _programme_admin,
+    Action.PATHWAY_MANAGE: _programme_admin,
+    Action.DEGREE_CREATE: _degree_create,
+    Action.DEGREE_MANAGE: _degree_manage,
+    Action.DEGREE_OFFICE: _degree_office,
+    Action.RECOGNITION_REQUEST: _recognition_request,
+    # The Faculty AI Portfolio (obj: none; the owner for a review; the entry; the endorsement).
+    Action.PORTFOLIO_KEEP: _portfolio_keep,
+    Action.PORTFOLIO_REVIEW: _portfolio_review,
+    Action.ENTRY_VIEW: _entry_view,
+    Action.ENDORSEMENT_ANSWER: _endorsement_answer,
 }
 
 

@@ -1,7 +1,9 @@
 """The JSON-LD contexts credentials are signed and verified with, from local files only.
 
-The files come from npm packages at setup time (contexts/package.json, contexts/export.mjs);
-nothing is fetched over the network at run time. Each file must match the SHA-256 pinned
+The files come from npm packages at setup time (contexts/package.json, contexts/export.mjs), and the
+CLR 2.0 context, which no npm package holds, from the package data of the pinned Python package
+openbadgeslib (read as a file; none of its code is imported); nothing is fetched over the network at
+run time. Each file must match the SHA-256 pinned
 below: a changed context changes what a signed credential means, so a file that differs
 is refused rather than used.
 """
@@ -19,6 +21,10 @@ OB_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
 DID_V1 = "https://www.w3.org/ns/did/v1"
+CLR_V2 = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
+
+# Contexts read from an installed Python distribution's files: URL -> (distribution, path inside it).
+PACKAGE_CONTEXTS = {CLR_V2: ("openbadgeslib", "openbadgeslib/ob3/contexts/clr_context_2.0.1.json")}
 
 # SHA-256 of each context document's canonical JSON (sorted keys, no spaces, UTF-8).
 PINNED_SHA256 = {
@@ -56,6 +62,8 @@ PINNED_SHA256 = {
     "https://w3id.org/security/suites/ed25519-2020/v1": (
         "fb517f09d990829aed734c9bad8cbbb2ac3d5063b865c7e3d81f246074bf5691"
     ),
+    # openbadgeslib 4.6.3 (package data)
+    CLR_V2: "7defe702c102faf14108579b7d65ef39ecf4c3bbef925b803e15bd77cd6e3394",
 }
 
 
@@ -91,10 +99,30 @@ def canonical_sha256(document: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _package_file(url: str) -> Path:
+    import importlib.metadata
+
+    distribution, inner = PACKAGE_CONTEXTS[url]
+    try:
+        return Path(str(importlib.metadata.distribution(distribution).locate_file(inner)))
+    except importlib.metadata.PackageNotFoundError as error:
+        raise UnknownContext(
+            url, f"The JSON-LD context {url!r} comes with the Python package {distribution}, which is not installed."
+        ) from error
+
+
 def _load(url: str) -> dict[str, Any]:
     pinned = PINNED_SHA256.get(url)
     if pinned is None:
         raise UnknownContext(url)
+    if url in PACKAGE_CONTEXTS:
+        try:
+            document = json.loads(_package_file(url).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise UnknownContext(url, f"The local copy of the JSON-LD context {url!r} is missing: {error}") from error
+        if not isinstance(document, dict) or canonical_sha256(document) != pinned:
+            raise UnknownContext(url, f"The local copy of the JSON-LD context {url!r} does not match its pinned SHA-256.")
+        return document
     directory = contexts_directory()
     try:
         index = json.loads((directory / "index.json").read_text(encoding="utf-8"))
