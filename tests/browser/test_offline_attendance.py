@@ -133,7 +133,15 @@ def test_a_trainer_takes_attendance_offline_and_it_syncs(
     assert not Attendance.objects.exists()
 
     Workshop.objects.filter(pk=workshop.pk).update(place="Улаангом")  # the server's page changes meanwhile
-    page.reload()  # still offline: the saved copy, with the marks waiting on the phone
+    # Later, still offline, the trainer opens the roster again: the saved copy, with the marks waiting on
+    # the phone. A new tab rather than a reload: Chromium applies its offline emulation to a new tab before
+    # it loads anything, whereas a reloaded document may run its first script before the emulation reaches
+    # it, and that script's sync would then go out.
+    page.close()
+    page = phone.new_page()
+    page.wait_for_function("() => navigator.onLine === false")
+    page.goto(roster)
+    status = page.locator(".roster-sync")
     expect(page.get_by_role("heading", level=1)).to_have_text("Roster")
     expect(page.locator(".lead")).to_contain_text("Ховд")
     expect(status).to_contain_text("waiting to sync: 3.")
