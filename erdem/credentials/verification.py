@@ -44,7 +44,9 @@ MAX_JSON_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_STATUS_ENTRIES = 4
-CREDENTIAL_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
+CREDENTIAL_TYPES = {"OpenBadgeCredential", "AchievementCredential", "EndorsementCredential"}
+# The official schema erdem holds is the one for achievement credentials; endorsements have their own.
+ACHIEVEMENT_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
 VC_CONTEXTS = {"https://www.w3.org/ns/credentials/v2", "https://www.w3.org/2018/credentials/v1"}
 DID_ACCEPT = "application/did+json, application/did+ld+json, application/ld+json, application/json"
 CREDENTIAL_ACCEPT = "application/ld+json, application/json"
@@ -706,6 +708,12 @@ def _dates_check(result: Verification, credential: dict[str, Any], now: dt.datet
 
 
 def _schema_check(result: Verification, credential: dict[str, Any]) -> Check:
+    if not {str(kind) for kind in _as_list(credential.get("type"))} & ACHIEVEMENT_TYPES:
+        return _check(
+            "schema",
+            NOT_CHECKED,
+            _("Not checked: this server holds the official schema of achievement credentials only."),
+        )
     try:
         schema = ob3_schema()
     except (OSError, ValueError):

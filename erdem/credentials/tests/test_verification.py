@@ -19,6 +19,7 @@ from erdem.credentials.fetch import FetchError, did_web_url
 from erdem.credentials.identity import credential_url, issuer_did, verification_method_id
 from erdem.credentials.keys import key_active, key_private, key_rotate
 from erdem.credentials.models import Achievement, Credential
+from erdem.credentials.proofs.contexts import CREDENTIALS_V2, OB_V3
 from erdem.credentials.proofs.data_integrity import document_sign
 from erdem.credentials.proofs.jwt import jwt_encode
 from erdem.credentials.proofs.multikey import did_key, ed25519_public_multibase
@@ -352,6 +353,36 @@ def test_a_did_key_credential_verifies_without_any_request():
     assert message(result, "status") == "This issuer publishes no status for it (it cannot be revoked online)."
     assert result.ours is None
     assert token_result.verdict == "valid", token_result.checks
+
+
+def test_an_endorsement_credential_verifies_and_its_schema_is_not_claimed():
+    private_key = Ed25519PrivateKey.generate()
+    issuer = did_key(private_key.public_key())
+    endorsement = {
+        "@context": [CREDENTIALS_V2, OB_V3],
+        "id": "urn:uuid:6f1c2a52-6a4f-4f0e-9d55-0f3a6a0c2b11",
+        "type": ["VerifiableCredential", "EndorsementCredential"],
+        "name": "Endorsement of a lesson plan",
+        "issuer": {"id": issuer, "type": ["Profile"], "name": "Example centre"},
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {
+            "id": "https://example.org/portfolio/entries/1",
+            "type": ["EndorsementSubject"],
+            "endorsementComment": "A careful use of AI feedback in class.",
+        },
+    }
+    signed = document_sign(
+        endorsement,
+        private_key=private_key,
+        verification_method=f"{issuer}#{issuer.removeprefix('did:key:')}",
+        created=NOW,
+    )
+
+    result = credential_verify(signed, now=NOW)
+
+    assert result.verdict == "valid", result.checks
+    assert statuses(result)["schema"] == "not-checked"
+    assert result.achievement_name == "Endorsement of a lesson plan"
 
 
 def test_signed_by_someone_other_than_the_named_issuer():
