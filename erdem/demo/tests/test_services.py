@@ -15,7 +15,21 @@ from erdem.demo.names import FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, transliterate
 from erdem.demo.services import DEMO_PASSWORD, DemoSize, demo_load
 from erdem.organisations.models import Institution
 from erdem.people.models import Person
+from erdem.portfolio.models import CareerReview, Endorsement, Entry, Portfolio
 from erdem.programmes.models import Programme
+from erdem.recognition.models import (
+    DegreeModule,
+    DegreeProgramme,
+    Pathway,
+    PathwayMilestone,
+    PathwayStep,
+    QualificationLevel,
+    QualificationStandard,
+    RecognitionRequest,
+    RecognitionRule,
+    RequestCredential,
+    StandardDescriptor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +55,13 @@ def people_snapshot() -> list[tuple[str, ...]]:
 
 
 def demo_delete() -> None:
+    # Recognition and portfolio rows protect the credentials, achievements, people and institutions they name.
+    for model in (CareerReview, Endorsement, Entry, Portfolio, RequestCredential, RecognitionRequest):
+        model.objects.all().delete()
+    for model in (RecognitionRule, DegreeModule, DegreeProgramme, PathwayMilestone, PathwayStep, Pathway):
+        model.objects.all().delete()
+    for model in (StandardDescriptor, QualificationStandard, QualificationLevel):
+        model.objects.all().delete()
     # The credential audit log refuses delete(); starting the demo over is the one exception.
     CredentialEvent.objects.all()._raw_delete(CredentialEvent.objects.db)
     Credential.objects.all().delete()
