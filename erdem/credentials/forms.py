@@ -222,7 +222,9 @@ class RuleForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["kind"]).choices = [
-            (value, capfirst(label)) for value, label in AchievementRule.Kind.choices
+            (value, capfirst(label))
+            for value, label in AchievementRule.Kind.choices
+            if value != AchievementRule.Kind.CREDENTIALS_HELD_ANY  # kept by a stackable pathway's page
         ]
         for name in ("course", "quiz", "assignment", "required_achievement"):
             field = cast(LabelledChoiceField, self.fields[name])

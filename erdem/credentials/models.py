@@ -123,6 +123,8 @@ class AchievementRule(models.Model):
         WORKSHOPS_ATTENDED = "workshops_attended", _("workshops attended at least")
         ASSIGNMENT_APPROVED = "assignment_approved", _("practical task approved")
         CREDENTIAL_HELD = "credential_held", _("another credential held")
+        # Kept by a stackable pathway (erdem.recognition.pathway_services): its electives.
+        CREDENTIALS_HELD_ANY = "credentials_held_any", _("some of several credentials held")
 
     achievement = models.ForeignKey(
         Achievement, on_delete=models.CASCADE, related_name="rules", verbose_name=_("achievement")
@@ -150,8 +152,14 @@ class AchievementRule(models.Model):
         related_name="required_by",
         verbose_name=_("credential required"),
     )
+    any_of = models.ManyToManyField(
+        Achievement, blank=True, related_name="required_among", verbose_name=_("credentials counted")
+    )
     threshold = models.PositiveSmallIntegerField(
-        _("at least"), null=True, blank=True, help_text=_("Score in per cent, or number of workshops.")
+        _("at least"),
+        null=True,
+        blank=True,
+        help_text=_("Score in per cent, number of workshops, or number of the credentials counted."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -168,6 +176,7 @@ class AchievementRule(models.Model):
                     | Q(kind="workshops_attended", threshold__isnull=False, threshold__gte=1)
                     | Q(kind="assignment_approved", assignment__isnull=False)
                     | Q(kind="credential_held", required_achievement__isnull=False)
+                    | Q(kind="credentials_held_any", threshold__isnull=False, threshold__gte=1)
                 ),
             )
         ]

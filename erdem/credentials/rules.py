@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Prefetch
 from django.utils.translation import gettext as _
 
 from erdem.catalog.translations import READER_STATUSES, translation_pick
@@ -54,11 +54,16 @@ def unit_title(unit: Any) -> str:
 
 
 def achievement_rules(achievement: Achievement) -> list[AchievementRule]:
-    """The rules with what their labels need, in three queries."""
+    """The rules with what their labels need, in a handful of queries whatever their number."""
     return list(
         achievement.rules.select_related(
             "course", "quiz__lesson", "assignment", "required_achievement"
-        ).prefetch_related("course__translations", "quiz__lesson__translations", "assignment__translations")
+        ).prefetch_related(
+            "course__translations",
+            "quiz__lesson__translations",
+            "assignment__translations",
+            Prefetch("any_of", queryset=Achievement.objects.order_by("code")),
+        )
     )
 
 
@@ -80,6 +85,12 @@ def rule_label(rule: AchievementRule) -> str:
         return _("Attend at least %(count)s workshops") % {"count": rule.threshold}
     if rule.kind == kind.ASSIGNMENT_APPROVED:
         return _("Have the practical task “%(task)s” approved") % {"task": unit_title(rule.assignment)}
+    if rule.kind == kind.CREDENTIALS_HELD_ANY:
+        names = ", ".join(f"“{localized(achievement, 'name')}”" for achievement in rule.any_of.all())
+        return _("Hold at least %(count)s of these credentials: %(achievements)s") % {
+            "count": rule.threshold,
+            "achievements": names,
+        }
     return _("Hold the credential “%(achievement)s”") % {"achievement": localized(rule.required_achievement, "name")}
 
 
@@ -118,6 +129,17 @@ def _rule_values(rule: AchievementRule, person_ids: list[int]) -> dict[int, int]
             assignment_id=assignment_id, person_id__in=person_ids, status=Submission.Status.APPROVED
         )
         return dict.fromkeys(approved.values_list("person_id", flat=True), 1)
+    if rule.kind == kind.CREDENTIALS_HELD_ANY:
+        # How many different credentials of the list each person holds (one query, the list as a subquery).
+        counted = AchievementRule.any_of.through.objects.filter(achievementrule_id=rule.pk).values("achievement_id")
+        held_among = (
+            Credential.objects.filter(
+                achievement_id__in=counted, person_id__in=person_ids, status=Credential.Status.ACTIVE
+            )
+            .values("person_id")
+            .annotate(count=Count("achievement_id", distinct=True))
+        )
+        return {row["person_id"]: row["count"] for row in held_among}
     held = Credential.objects.filter(
         achievement_id=required_id, person_id__in=person_ids, status=Credential.Status.ACTIVE
     )
@@ -135,6 +157,10 @@ def _outcome(rule: AchievementRule, label: str, value: int | None) -> RuleOutcom
     if rule.kind == kind.WORKSHOPS_ATTENDED:
         count = value or 0
         detail = _("Attended %(count)s of %(needed)s.") % {"count": count, "needed": rule.threshold}
+        return RuleOutcome(rule, count >= (rule.threshold or 1), label, detail)
+    if rule.kind == kind.CREDENTIALS_HELD_ANY:
+        count = value or 0
+        detail = _("Holds %(count)s of the %(needed)s needed.") % {"count": count, "needed": rule.threshold}
         return RuleOutcome(rule, count >= (rule.threshold or 1), label, detail)
     met = bool(value)
     messages = {

@@ -105,12 +105,18 @@ def credential_revoked(*, achievement: Achievement, person: Any) -> Credential |
 
 
 def credential_held_requirements(*, programme: Programme) -> dict[int, set[int]]:
-    """For each achievement of the programme, the achievements its credential_held rules require."""
+    """For each achievement of the programme, the achievements its credential rules require or count
+    (credential_held, and every credential an "at least N of these" rule counts: a loop through one of
+    them is refused too, even when the others could still be held)."""
     edges: dict[int, set[int]] = {}
     rows = AchievementRule.objects.filter(
         achievement__programme=programme, kind=AchievementRule.Kind.CREDENTIAL_HELD
     ).values_list("achievement_id", "required_achievement_id")
-    for source, target in rows:
+    counted = AchievementRule.any_of.through.objects.filter(
+        achievementrule__achievement__programme=programme,
+        achievementrule__kind=AchievementRule.Kind.CREDENTIALS_HELD_ANY,
+    ).values_list("achievementrule__achievement_id", "achievement_id")
+    for source, target in [*rows, *counted]:
         edges.setdefault(source, set()).add(target)
     return edges
 

@@ -198,6 +198,8 @@ def credential_issue(
         raise IssuanceError(_("%(person)s already holds this credential.") % {"person": person.full_name}) from exc
     if notify:
         transaction.on_commit(lambda: _issued_notify(credential))
+    if method == Credential.Method.MANUAL:
+        progress_changed(person_id=person.pk)  # a credential that stacks on this one may now be due
     return credential
 
 
@@ -479,6 +481,7 @@ def _issue_to_qualifying(
                 already += 1  # issued meanwhile (automatically, or by a parallel run)
                 continue
             issued += 1
+            progress_changed(person_id=person_id)  # a credential that stacks on this one may now be due
         if job is not None:
             job_progress(job=job, done=min(start + BULK_CHUNK, len(person_ids)))
     return {"issued": issued, "already_held": already, "not_qualified": skipped}
@@ -639,12 +642,17 @@ def achievement_rule_add(
     assignment: Any = None,
     required_achievement: Achievement | None = None,
     threshold: int | None = None,
+    any_of: list[Achievement] | None = None,
 ) -> AchievementRule:
-    """Add a rule; refused when its target is missing or outside the programme, or when it would close a loop."""
+    """Add a rule; refused when its target is missing or outside the programme, or when it would close a loop.
+
+    `any_of` with `threshold` N is the "at least N of these credentials held" rule a stackable pathway keeps
+    for its electives (erdem.recognition.pathway_services); the achievement pages do not offer it."""
     from erdem.credentials.selectors import credential_held_cycle
 
     kinds = AchievementRule.Kind
     programme_id = achievement.programme_id
+    counted = _any_of_clean(achievement=achievement, kind=kind, any_of=any_of, threshold=threshold)
     needed = {
         kinds.COURSE_COMPLETED: ("course", course, _("Choose the course.")),
         kinds.QUIZ_SCORE: ("quiz", quiz, _("Choose the quiz.")),
@@ -689,6 +697,8 @@ def achievement_rule_add(
         values.update(course=course, threshold=threshold)
     elif kind == kinds.ASSIGNMENT_APPROVED:
         values["assignment"] = assignment
+    elif kind == kinds.CREDENTIALS_HELD_ANY:
+        values["threshold"] = threshold
     else:
         values["required_achievement"] = required_achievement
     with transaction.atomic():
@@ -698,10 +708,50 @@ def achievement_rule_add(
             achievement=achievement, required=required_achievement
         ):
             raise AchievementError(_("This would make a loop of required credentials."), field="required_achievement")
+        if any(credential_held_cycle(achievement=achievement, required=other) for other in counted):
+            raise AchievementError(_("This would make a loop of required credentials."), field="any_of")
         last = achievement.rules.order_by("-position").values_list("position", flat=True).first()
         rule = AchievementRule.objects.create(achievement=achievement, kind=kind, position=(last or 0) + 1, **values)
+        if counted:
+            rule.any_of.set(counted)
         achievement_award_existing(achievement=achievement)
         return rule
+
+
+def _any_of_clean(
+    *, achievement: Achievement, kind: str, any_of: list[Achievement] | None, threshold: int | None
+) -> list[Achievement]:
+    """The credentials an "at least N of these" rule counts, checked; empty for the other kinds."""
+    from erdem.credentials.selectors import credential_held_cycle
+
+    if kind != AchievementRule.Kind.CREDENTIALS_HELD_ANY:
+        return []
+    if any_of is None:
+        raise AchievementError(
+            _("This kind of rule is kept by a stackable pathway: define the electives on the pathway's page."),
+            field="kind",
+        )
+    counted = list({other.pk: other for other in any_of}.values())
+    if not counted:
+        raise AchievementError(_("Choose the credentials that count."), field="any_of")
+    if threshold is None or not 1 <= threshold <= len(counted):
+        raise AchievementError(
+            _("Give how many of the credentials are needed: from 1 to %(count)s.") % {"count": len(counted)},
+            field="threshold",
+        )
+    for other in counted:
+        if other.programme_id != achievement.programme_id:
+            raise AchievementError(_("This is not part of the programme."), field="any_of")
+        if credential_held_cycle(achievement=achievement, required=other):
+            raise AchievementError(
+                _(
+                    "This would make a loop: “%(required)s” already requires this achievement (directly or "
+                    "through others), so nobody could ever earn either."
+                )
+                % {"required": other.code},
+                field="any_of",
+            )
+    return counted
 
 
 def achievement_rule_remove(*, rule: AchievementRule) -> None:

@@ -1,5 +1,5 @@
-from django.urls import path
+from erdem.portfolio import endorsement_urls, entry_urls
 
 app_name = "portfolio"
 
-urlpatterns: list = []
+urlpatterns = [*entry_urls.urlpatterns, *endorsement_urls.urlpatterns]

@@ -1,5 +1,5 @@
-from django.urls import path
+from erdem.recognition import framework_urls, request_urls
 
 app_name = "recognition"
 
-urlpatterns: list = []
+urlpatterns = [*request_urls.urlpatterns, *framework_urls.urlpatterns]

@@ -408,6 +408,10 @@ def navigation_for(person: Any) -> Any:
         if grants.has(Role.EDUCATOR):
             items.insert(1, {"url": reverse("learning:list"), "label": _("My courses")})
         items.append({"url": reverse("credentials:mine"), "label": _("My credentials")})
+        if grants.grants:
+            items.append({"url": reverse("portfolio:mine"), "label": _("My portfolio")})
+        if grants.has(Role.EDUCATOR):
+            items.append({"url": reverse("recognition:mine"), "label": _("Credit recognition")})
         if grants.is_national_admin:
             items.append({"url": reverse("authoring:list"), "label": _("Courses to edit")})
         if any(grants.has(role) for role in (Role.NATIONAL_ADMIN, Role.MENTOR, Role.TRAINER, Role.MASTER_TEACHER)):
@@ -421,6 +425,9 @@ def navigation_for(person: Any) -> Any:
             items.append({"url": reverse("insights:dashboard"), "label": _("National figures")})
             items.append({"url": reverse("insights:surveys"), "label": _("Impact surveys")})
             items.append({"url": reverse("insights:reports"), "label": _("Reports")})
+            items.append({"url": reverse("recognition:pathways"), "label": _("Pathways")})
+            items.append({"url": reverse("recognition:standards"), "label": _("Qualification standards")})
+            items.append({"url": reverse("recognition:degrees"), "label": _("Degree programmes")})
         elif grants.has(Role.MINISTRY_VIEWER):
             items.append({"url": f"{home}#ministry-regions", "label": _("Regions")})
             items.append({"url": reverse("cascade:regions"), "label": _("Cascade")})
@@ -456,6 +463,12 @@ def navigation_for(person: Any) -> Any:
                         "label": _("Figures") if single else _("Figures of %(institution)s") % names,
                     }
                 )
+        if coordinated:
+            items.append({"url": reverse("portfolio:reviews"), "label": _("Career reviews")})
+            if not grants.is_national_admin:
+                items.append({"url": reverse("recognition:degrees"), "label": _("Degree programmes")})
+        if coordinated:  # the other members of a programme office find the queue on their credit page
+            items.append({"url": reverse("recognition:office"), "label": _("Credit requests to decide")})
         if any(grants.has(role) for role in (Role.MASTER_TEACHER, Role.TRAINER, Role.MENTOR)):
             items.append({"url": reverse("cascade:mine"), "label": _("My cascade")})
         if grants.has(Role.MASTER_TEACHER) or grants.has(Role.TRAINER):

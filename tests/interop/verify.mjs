@@ -1,7 +1,9 @@
 // An independent verifier for erdem's credentials, built on Digital Bazaar's JavaScript stack
 // (@digitalbazaar/vc, data-integrity, eddsa-rdfc-2022-cryptosuite). Offline: the document
 // loader serves only the contexts bundled in node_modules and the controller document given.
-// Usage: node verify.mjs <credential.json> <controller-document.json>
+// Usage: node verify.mjs <credential.json> <controller-document.json> [<contexts.json>]
+// The optional contexts file maps further context URLs to their documents (for example the CLR 2.0
+// context, which no pinned npm package holds), so they too are served locally.
 // Prints {"verified": true|false, "error": "..."}; exits 0 when verified, 1 otherwise.
 import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
@@ -19,9 +21,9 @@ function report(verified, error) {
 }
 
 async function main() {
-  const [credentialPath, controllerPath] = process.argv.slice(2);
+  const [credentialPath, controllerPath, contextsPath] = process.argv.slice(2);
   if (!credentialPath || !controllerPath) {
-    report(false, 'usage: node verify.mjs <credential.json> <controller-document.json>');
+    report(false, 'usage: node verify.mjs <credential.json> <controller-document.json> [<contexts.json>]');
   }
   const credential = JSON.parse(readFileSync(credentialPath, 'utf8'));
   const controller = JSON.parse(readFileSync(controllerPath, 'utf8'));
@@ -36,6 +38,11 @@ async function main() {
       if (/^https?:\/\//.test(url)) {
         loader.addStatic(url, document);
       }
+    }
+  }
+  if (contextsPath) {
+    for (const [url, document] of Object.entries(JSON.parse(readFileSync(contextsPath, 'utf8')))) {
+      loader.addStatic(url, document);
     }
   }
   // The controller document, and each of its verification methods by id.

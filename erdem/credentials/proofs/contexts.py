@@ -121,7 +121,9 @@ def _load(url: str) -> dict[str, Any]:
         except (OSError, ValueError) as error:
             raise UnknownContext(url, f"The local copy of the JSON-LD context {url!r} is missing: {error}") from error
         if not isinstance(document, dict) or canonical_sha256(document) != pinned:
-            raise UnknownContext(url, f"The local copy of the JSON-LD context {url!r} does not match its pinned SHA-256.")
+            raise UnknownContext(
+                url, f"The local copy of the JSON-LD context {url!r} does not match its pinned SHA-256."
+            )
         return document
     directory = contexts_directory()
     try:

@@ -1,0 +1,266 @@
+"""Forms of the degree programme and credit request pages. They parse input only; the rules (what a rule needs,
+double counting, verification) are the services'."""
+
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from erdem.core.i18n import localized
+from erdem.core.uploads import upload_check
+from erdem.credentials.models import Achievement, Credential
+from erdem.organisations.models import Institution
+from erdem.people.models import Person
+from erdem.recognition.models import DegreeModule, DegreeProgramme, RecognitionRule
+from erdem.recognition.selectors import rule_needs
+from erdem.recognition.services import rule_snapshot
+
+EXTERNAL_FILE_MAX_BYTES = 1024 * 1024
+MESSAGE_MAX_LENGTH = 4000
+REASON_MAX_LENGTH = 4000
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class InstitutionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return localized(obj, "name")
+
+
+class DegreeForm(forms.ModelForm):
+    class Meta:
+        model = DegreeProgramme
+        fields = [
+            "code",
+            "name_mn",
+            "name_en",
+            "level",
+            "total_credits",
+            "description_mn",
+            "description_en",
+            "is_active",
+        ]
+        widgets = {
+            "description_mn": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"total_credits": _("A master's programme has about 30 to 32 credits.")}
+
+    def __init__(self, *args: Any, institutions: QuerySet[Institution] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if institutions is not None:
+            self.fields["institution"] = InstitutionChoiceField(
+                label=_("Institution"), queryset=institutions, empty_label=None
+            )
+            self.order_fields(["institution"])
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ModuleForm(forms.ModelForm):
+    class Meta:
+        model = DegreeModule
+        fields = ["code", "name_mn", "name_en", "credits", "is_elective", "position"]
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ModuleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} {localized(obj, 'name')} ({obj.credits})"
+
+
+class AchievementChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code}: {localized(obj, 'name')}"
+
+
+class RuleForm(forms.ModelForm):
+    module = ModuleChoiceField(label=_("Module"), queryset=DegreeModule.objects.none(), empty_label=None)
+    achievements = AchievementChoiceField(
+        label=_("erdem credentials required (all of them)"),
+        queryset=Achievement.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    approved_by_email = forms.EmailField(
+        label=_("Approved by (e-mail address)"),
+        help_text=_("The person who approved the rule, for example the council's chair."),
+    )
+
+    class Meta:
+        model = RecognitionRule
+        fields = [
+            "module",
+            "name_mn",
+            "name_en",
+            "credits",
+            "achievements",
+            "external_count",
+            "external_issuers",
+            "valid_from",
+            "valid_to",
+            "approval_reference",
+        ]
+        widgets = {
+            "valid_from": DateInput(),
+            "valid_to": DateInput(),
+            "external_issuers": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, degree: DegreeProgramme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["module"]).queryset = DegreeModule.objects.filter(degree=degree)
+        cast(forms.ModelMultipleChoiceField, self.fields["achievements"]).queryset = Achievement.objects.filter(
+            status=Achievement.Status.ACTIVE
+        ).order_by("code")
+        if self.instance.pk and self.instance.approved_by_id and not self.is_bound:
+            self.initial["approved_by_email"] = self.instance.approved_by.email
+
+    def clean_approved_by_email(self) -> Person:
+        email = self.cleaned_data["approved_by_email"]
+        person = Person.objects.filter(email__iexact=email).first()
+        if person is None:
+            raise ValidationError(_("Nobody has this e-mail address on erdem."))
+        return person
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        count = data.get("external_count") or 0
+        issuers = [line.strip() for line in (data.get("external_issuers") or "").splitlines() if line.strip()]
+        if count and not issuers:
+            self.add_error("external_issuers", _("Name at least one accepted issuer for the external credentials."))
+        if not count and not data.get("achievements"):
+            self.add_error("achievements", _("A rule needs at least one credential: erdem's or external."))
+        return data
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        values = {name: data[name] for name in self.Meta.fields if name != "achievements"}
+        values["approved_by"] = data["approved_by_email"]
+        values["achievements"] = list(data["achievements"])
+        return values
+
+
+class OfficeAddForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), help_text=_("Someone who works at this institution."))
+
+
+class RuleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return gettext("%(degree)s: %(rule)s, for the module %(module)s (%(credits)s credits). %(needs)s") % {
+            "degree": localized(obj.degree, "name"),
+            "rule": localized(obj, "name"),
+            "module": localized(obj.module, "name"),
+            "credits": obj.credits,
+            "needs": rule_needs(rule_snapshot(obj)),
+        }
+
+
+class CredentialChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{localized(obj.achievement, 'name')} ({obj.achievement.code})"
+
+
+class RequestForm(forms.Form):
+    rule = RuleChoiceField(
+        label=_("Degree programme and rule"), queryset=RecognitionRule.objects.none(), widget=forms.RadioSelect
+    )
+    credentials = CredentialChoiceField(
+        label=_("Your erdem credentials"),
+        queryset=Credential.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only your active credentials that have not expired are listed."),
+    )
+    external = forms.CharField(
+        label=_("External Open Badges 3.0 credentials"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text=_("Paste each credential as JSON or as a VC-JWT; several one after another."),
+    )
+    external_file = forms.FileField(
+        label=_("Or a credential file (.json)"),
+        required=False,
+        help_text=_("A JSON or JWT file of at most 1 MB."),
+    )
+    message = forms.CharField(
+        label=_("Message to the programme office"),
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, rules: list[RecognitionRule], credentials: QuerySet[Credential], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.rules = rules
+        field = cast(RuleChoiceField, self.fields["rule"])
+        field.queryset = RecognitionRule.objects.filter(pk__in=[rule.pk for rule in rules])
+        field.choices = [(rule.pk, field.label_from_instance(rule)) for rule in rules]
+        cast(forms.ModelMultipleChoiceField, self.fields["credentials"]).queryset = credentials
+
+    def clean_rule(self) -> RecognitionRule:
+        chosen = self.cleaned_data["rule"]
+        return next(rule for rule in self.rules if rule.pk == chosen.pk)
+
+    def clean_external_file(self) -> str:
+        upload = self.cleaned_data.get("external_file")
+        if not upload:
+            return ""
+        try:
+            upload_check(_AsText(upload), kinds=("txt",), max_bytes=EXTERNAL_FILE_MAX_BYTES)
+        except ValidationError as error:
+            if error.code in ("kind", "disguised"):
+                raise ValidationError(
+                    _("%(name)s is not a credential file: choose a JSON or JWT text file."),
+                    code=error.code,
+                    params={"name": upload.name},
+                ) from error
+            raise
+        try:
+            return bytes(upload.read(EXTERNAL_FILE_MAX_BYTES + 1)).decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ValidationError(_("This file is not text (JSON or a JWT).")) from error
+
+
+class _AsText:
+    """A .json or .jwt upload seen as plain text by `upload_check`, which sniffs text files as "txt"."""
+
+    def __init__(self, upload: Any) -> None:
+        self._upload = upload
+        self.size = upload.size
+        stem = str(upload.name or "credential").rsplit(".", 1)
+        extension = stem[1].lower() if len(stem) == 2 else ""
+        self.name = f"{stem[0]}.txt" if extension in ("json", "jwt", "jsonld", "txt", "") else str(upload.name)
+
+    def read(self, *args: Any) -> Any:
+        return self._upload.read(*args)
+
+    def seek(self, *args: Any) -> Any:
+        return self._upload.seek(*args)
+
+    def tell(self) -> Any:
+        return self._upload.tell()
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to reject; the learner reads it."),
+    )
