@@ -197,6 +197,7 @@ def test_conflicts_and_refusals_are_shown_after_syncing(
     _wait_until_saved(page, roster)
 
     network_cut(phone, page)
+    phone.route(SYNC_URLS, _no_network)  # as above: nothing leaves before the network returns
     _choice(page, saraa, "absent").check()
     _choice(page, ganbaatar, "present").check()
     # Meanwhile, with the network: a co-trainer marks Saraa present a little later, and
@@ -206,6 +207,7 @@ def test_conflicts_and_refusals_are_shown_after_syncing(
         workshop=workshop, person=saraa, status="present", source="roster", marked_at=timezone.now(), marked_by=None
     )
     Registration.objects.filter(person=ganbaatar).update(status=Registration.Status.CANCELLED)
+    phone.unroute(SYNC_URLS, _no_network)
     phone.set_offline(False)
 
     expect(page.locator(".roster-sync")).to_have_text("All marks are synced.", timeout=15_000)
