@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from erdem.access.models import Role, RoleAssignment
 from erdem.cascade.models import Appointment, LineageNode, MentorAssignment, Nomination
 from erdem.credentials.demo import REVOCATIONS
-from erdem.credentials.models import Achievement, Credential, CredentialEvent
+from erdem.credentials.models import Achievement, AchievementRule, Credential, CredentialEvent
 from erdem.demo import services
 from erdem.demo.names import FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, transliterate
 from erdem.demo.services import DEMO_PASSWORD, DemoSize, demo_load
@@ -65,6 +65,7 @@ def demo_delete() -> None:
     # The credential audit log refuses delete(); starting the demo over is the one exception.
     CredentialEvent.objects.all()._raw_delete(CredentialEvent.objects.db)
     Credential.objects.all().delete()
+    AchievementRule.objects.all().delete()  # a stacked credential's rules protect the achievements they name
     Achievement.objects.all().delete()
     # The cascade's rows protect the people and roles they name.
     MentorAssignment.objects.all().delete()
