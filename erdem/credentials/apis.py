@@ -24,6 +24,13 @@ from erdem.api.auth import PUBLIC, caller
 from erdem.api.errors import ApiProblem, Forbidden, NotFound
 from erdem.api.schemas import ErrorOut, ValidationErrorOut
 from erdem.core.i18n import localized
+from erdem.credentials.clr_verification import (
+    ClrVerification,
+    clr_verify,
+    credential_kind,
+    endorsement_comment,
+    is_record,
+)
 from erdem.credentials.documents import achievement_document
 from erdem.credentials.fetch import InputTooDeep, json_parse
 from erdem.credentials.identity import achievement_url, credential_url
@@ -277,15 +284,35 @@ class FactsOut(Schema):
     status: str = Field(description="active, revoked, suspended, replaced; empty when unknown.")
     public_url: str = Field(description="For this platform's credentials: the credential's public page.")
     replaced_by_url: str
+    endorsement_comment: str = Field("", description="For an EndorsementCredential: the endorser's comment.")
+
+
+class InnerVerificationOut(Schema):
+    kind: str = Field(description="credential, or endorsement (an EndorsementCredential).")
+    verdict: str = Field(description="valid, invalid, or incomplete, for this credential on its own.")
+    summary: str
+    checks: list[CheckOut]
+    facts: FactsOut
 
 
 class VerificationOut(Schema):
+    kind: str = Field(
+        "credential",
+        description="credential, endorsement, or learning-record (a CLR 2.0 ClrCredential: the verdict, checks "
+        "and facts are the record's own, and `contents` holds each credential inside, checked on its own).",
+    )
     verdict: str = Field(description="valid, invalid, or incomplete (some checks could not be made).")
     summary: str
     format: str = Field(description="data-integrity or vc-jwt; empty when nothing could be read.")
     checks: list[CheckOut]
     facts: FactsOut
     credential: dict[str, Any] | None
+    contents: list[InnerVerificationOut] = Field(
+        default_factory=list, description="For a learning record: the credentials inside, in its order."
+    )
+    contents_not_checked: int = Field(
+        0, description="For a learning record: how many credentials inside were beyond the number checked."
+    )
 
 
 # --- helpers ------------------------------------------------------------------------------------------------------
@@ -318,27 +345,54 @@ def _administered(person: Any) -> list[Programme]:
     return [programme for programme in Programme.objects.all() if can(person, Action.CREDENTIAL_REVOKE, programme)]
 
 
+def _facts_out(result: Verification) -> dict[str, Any]:
+    return {
+        "verified": result.trusted,
+        "issuer_id": result.issuer_id,
+        "issuer_name": result.issuer_name,
+        "achievement_name": result.achievement_name,
+        "achievement_description": result.achievement_description,
+        "subject_id": result.subject_id,
+        "identities": result.identities,
+        "valid_from": result.valid_from,
+        "valid_until": result.valid_until,
+        "status": result.status,
+        "public_url": credential_url(result.ours.public_id) if result.ours else "",
+        "replaced_by_url": result.replaced_by_url,
+        "endorsement_comment": endorsement_comment(result.credential),
+    }
+
+
 def verification_out(result: Verification) -> dict[str, Any]:
     return {
+        "kind": credential_kind(result.credential),
         "verdict": result.verdict,
         "summary": result.summary,
         "format": result.format,
         "checks": result.checks,
-        "facts": {
-            "verified": result.trusted,
-            "issuer_id": result.issuer_id,
-            "issuer_name": result.issuer_name,
-            "achievement_name": result.achievement_name,
-            "achievement_description": result.achievement_description,
-            "subject_id": result.subject_id,
-            "identities": result.identities,
-            "valid_from": result.valid_from,
-            "valid_until": result.valid_until,
-            "status": result.status,
-            "public_url": credential_url(result.ours.public_id) if result.ours else "",
-            "replaced_by_url": result.replaced_by_url,
-        },
+        "facts": _facts_out(result),
         "credential": result.credential,
+    }
+
+
+def record_out(checked: ClrVerification) -> dict[str, Any]:
+    """A learning record: its own verification, and each credential inside (without its document, which the
+    record already holds)."""
+    contents = [
+        {
+            "kind": item.kind,
+            "verdict": item.verification.verdict,
+            "summary": item.verification.summary,
+            "checks": item.verification.checks,
+            "facts": _facts_out(item.verification),
+        }
+        for item in checked.items
+    ]
+    return {
+        **verification_out(checked.record),
+        "kind": "learning-record",
+        "contents": contents,
+        "contents_not_checked": checked.not_checked,
     }
 
 
@@ -533,8 +587,11 @@ def _credential_object(value: Any) -> dict[str, Any]:
 )
 def verify(request: HttpRequest) -> dict[str, Any]:
     """Verify a credential, this platform's or another issuer's: the verdict, each check with a sentence
-    in the request's language, and what the credential says. Anyone may call it."""
+    in the request's language, and what the credential says. A CLR 2.0 learning record (a ClrCredential
+    sent as credential) is checked as a record, with each credential inside. Anyone may call it."""
     body = _verify_body(request)
+    if body.credential is not None and is_record(body.credential):
+        return record_out(clr_verify(body.credential))
     if body.credential is not None:
         result = credential_verify(body.credential)
     elif body.jwt is not None:

@@ -12,7 +12,6 @@ and always current.
 import datetime as dt
 import secrets
 import uuid
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone, translation
@@ -22,9 +21,7 @@ from erdem.credentials.documents import identity_hash, iso
 from erdem.credentials.identity import issuer_profile
 from erdem.credentials.models import Credential
 from erdem.credentials.proofs.contexts import CLR_V2, CREDENTIALS_V2, OB_V3
-from erdem.credentials.proofs.data_integrity import ProofError, proof_verify
 from erdem.credentials.signing import credential_secure
-from erdem.credentials.verification import KeyResolver, Verification, credential_verify
 from erdem.people.models import Person
 from erdem.portfolio.endorsements import CREDENTIAL_LANGUAGES, programme_of
 from erdem.portfolio.models import Endorsement
@@ -118,68 +115,3 @@ def clr_secured(*, person: Person, at: dt.datetime | None = None) -> tuple[dict[
 def clr_document(*, person: Person, at: dt.datetime | None = None) -> dict[str, Any]:
     """The person's signed ClrCredential (Data Integrity eddsa-rdfc-2022)."""
     return clr_secured(person=person, at=at)[0]
-
-
-@dataclass
-class InnerEndorsement:
-    name: str
-    genuine: bool
-
-
-@dataclass
-class ClrVerification:
-    """A CLR checked: its own signature (and that its issuer holds the key), then each credential inside (Open
-    Badges credentials with every check of erdem's verifier; endorsements by their signature and issuer)."""
-
-    genuine: bool
-    message: str
-    credentials: list[Verification] = field(default_factory=list)
-    endorsements: list[InnerEndorsement] = field(default_factory=list)
-
-    @property
-    def all_valid(self) -> bool:
-        return (
-            self.genuine
-            and all(item.verdict == "valid" for item in self.credentials)
-            and all(item.genuine for item in self.endorsements)
-        )
-
-
-def _types(document: dict[str, Any]) -> list[str]:
-    value = document.get("type")
-    return [value] if isinstance(value, str) else [item for item in value or [] if isinstance(item, str)]
-
-
-def _signed_by_issuer(document: dict[str, Any], now: dt.datetime | None) -> tuple[bool, str]:
-    resolver = KeyResolver()
-    try:
-        proof_verify(document, resolve_key=resolver, now=now)
-    except ProofError as error:
-        return False, str(error)
-    issuer = document.get("issuer")
-    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-    if resolver.controller != issuer_id:
-        return False, _("The key that signed it does not belong to its issuer.")
-    return True, ""
-
-
-def clr_verify(document: Any, *, now: dt.datetime | None = None) -> ClrVerification:
-    """Check a ClrCredential (Data Integrity form). Never raises."""
-    if not isinstance(document, dict) or "ClrCredential" not in _types(document):
-        return ClrVerification(genuine=False, message=_("This is not a CLR 2.0 learning record."))
-    genuine, problem = _signed_by_issuer(document, now)
-    if not genuine:
-        return ClrVerification(
-            genuine=False,
-            message=_("The learning record's signature could not be confirmed: %(problem)s") % {"problem": problem},
-        )
-    result = ClrVerification(genuine=True, message=_("The learning record is genuine and unchanged."))
-    subject = document.get("credentialSubject")
-    inner = subject.get("verifiableCredential") if isinstance(subject, dict) else None
-    for credential in inner if isinstance(inner, list) else []:
-        if isinstance(credential, dict) and "EndorsementCredential" in _types(credential):
-            ok, _problem = _signed_by_issuer(credential, now)
-            result.endorsements.append(InnerEndorsement(name=str(credential.get("name", ""))[:500], genuine=ok))
-        else:
-            result.credentials.append(credential_verify(credential, now=now))
-    return result

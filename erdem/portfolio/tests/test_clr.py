@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from erdem.access.models import Role
 from erdem.access.tests.factories import person_with_role
+from erdem.credentials.clr_verification import clr_verify
 from erdem.credentials.documents import identity_hash
 from erdem.credentials.identity import issuer_did
 from erdem.credentials.models import Credential
@@ -20,7 +21,7 @@ from erdem.credentials.services import credential_revoke
 from erdem.credentials.tests.factories import achievement_create, credential_create
 from erdem.credentials.verification import KeyResolver, credential_verify
 from erdem.people.tests.factories import make_person
-from erdem.portfolio.clr import ClrError, clr_document, clr_secured, clr_unsigned, clr_verify
+from erdem.portfolio.clr import ClrError, clr_document, clr_secured, clr_unsigned
 from erdem.portfolio.endorsements import endorsement_give, endorsement_request, endorsement_withdraw
 from erdem.portfolio.tests.factories import make_entry
 from erdem.programmes.tests.factories import ProgrammeFactory
