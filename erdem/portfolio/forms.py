@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundWidget
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from erdem.core.i18n import localized
@@ -81,13 +82,17 @@ def links_text(links: Any) -> str:
 
 
 class EntryForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of entry"), choices=Entry.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind of entry"), choices=[(value, capfirst(label)) for value, label in Entry.Kind.choices]
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
         label=_("Text"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("Markdown: **bold**, *italic*, lists with -, links as [text](https://…). HTML is removed."),
+        help_text=_(
+            "Markdown: **bold**, *italic*, lists with -, links as [text](https://…). HTML is shown as plain text."
+        ),
     )
     language = forms.ChoiceField(label=_("Language of the text"), choices=settings.LANGUAGES)
     course_taught = forms.CharField(label=_("Course taught"), max_length=200, required=False)

@@ -65,7 +65,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     if kind not in Entry.Kind.values:
         kind = ""
     all_entries = Entry.objects.filter(person=person)
-    entries = entries_listed(all_entries.filter(kind=kind) if kind else all_entries)
+    entries = list(entries_listed(all_entries.filter(kind=kind) if kind else all_entries))
     credentials = person_credentials(person)
     grid = ai_cft_grid(person=person, entries=all_entries, credentials=credentials)
     return render(
@@ -74,12 +74,14 @@ def mine(request: HttpRequest) -> HttpResponse:
         {
             "portfolio": portfolio,
             "person": person,
-            "entries": list(entries),
+            "entries": entries,
             "kind": kind,
             "kinds": Entry.Kind.choices,
             "credentials": credentials,
             "grid": grid,
             "reviews": reviews_of(person),
+            "public_entries_hidden": not portfolio.public_token
+            and any(entry.visibility == Entry.Visibility.PUBLIC for entry in entries),
         },
     )
 

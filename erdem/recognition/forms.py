@@ -6,6 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -162,7 +163,7 @@ class RuleChoiceField(forms.ModelChoiceField):
             "degree": localized(obj.degree, "name"),
             "rule": localized(obj, "name"),
             "module": localized(obj.module, "name"),
-            "credits": obj.credits,
+            "credits": floatformat(obj.credits, -1),
             "needs": rule_needs(rule_snapshot(obj)),
         }
 

@@ -411,7 +411,7 @@ def navigation_for(person: Any) -> Any:
         if grants.grants:
             items.append({"url": reverse("portfolio:mine"), "label": _("My portfolio")})
         if grants.has(Role.EDUCATOR):
-            items.append({"url": reverse("recognition:mine"), "label": _("Credit recognition")})
+            items.append({"url": reverse("recognition:mine"), "label": _("My credit requests")})
         if grants.is_national_admin:
             items.append({"url": reverse("authoring:list"), "label": _("Courses to edit")})
         if any(grants.has(role) for role in (Role.NATIONAL_ADMIN, Role.MENTOR, Role.TRAINER, Role.MASTER_TEACHER)):
@@ -476,6 +476,7 @@ def navigation_for(person: Any) -> Any:
         # Mentors from their role (no query); a mentee finds their mentor on their home page.
         if grants.has(Role.MENTOR):
             items.append({"url": reverse("cascade:mentoring"), "label": _("Mentoring")})
+            items.append({"url": reverse("portfolio:endorsements"), "label": _("Endorsements asked of me")})
         if grants.is_national_admin or coordinated:
             items.append({"url": reverse("jobs:list"), "label": _("My jobs")})
         if person.is_staff:
