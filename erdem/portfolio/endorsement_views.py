@@ -164,7 +164,7 @@ def endorsement(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "entry": entry,
         "entry_body": markdown_render(entry.body) if may_read else "",
         "may_read": may_read,
-        "may_answer": can(person, Action.ENDORSEMENT_ANSWER, found),
+        "may_answer": found.endorser_id == person.pk and can(person, Action.ENDORSEMENT_ANSWER, found),
         "may_withdraw": found.status == Endorsement.Status.GIVEN
         or (found.status == Endorsement.Status.REQUESTED and person.pk == entry.person_id),
         "is_author": person.pk == entry.person_id,

@@ -7,7 +7,7 @@ from typing import cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -41,7 +41,12 @@ def reviews(request: HttpRequest) -> HttpResponse:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request)
     owner = get_object_or_404(Person.objects.select_related("institution", "portfolio"), pk=pk, is_active=True)
+    portfolio = getattr(owner, "portfolio", None)
+    if portfolio is None:
+        raise Http404
     require(person, Action.PORTFOLIO_REVIEW, owner)
+    if portfolio.review_consent_at is None:  # consent is the owner's, and binds administrators too
+        raise PermissionDenied(Action.PORTFOLIO_REVIEW.value)
     form = CareerReviewForm()
     if request.method == "POST":
         form = CareerReviewForm(request.POST)
@@ -71,7 +76,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     past = [item for item in reviews_of(owner) if person.is_superuser or item.institution_id in institution_ids]
     context = {
         "owner": owner,
-        "portfolio": owner.portfolio,
+        "portfolio": portfolio,
         "entries": entries,
         "credentials": credentials,
         "grid": ai_cft_grid(person=owner, entries=entries, credentials=credentials),
