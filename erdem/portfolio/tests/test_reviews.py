@@ -140,3 +140,18 @@ def test_recording_on_the_page_and_withdrawing_the_consent(staff, coordinator):
     assert reader.get(url).status_code == 403
     assert reader.post(url, {"recommendation": "recommended", "summary": "Again."}).status_code == 403
     assert reviews_of(staff) == [review]  # kept for the record
+
+
+def test_consent_binds_administrators_too_and_no_portfolio_is_not_found(client, staff, programme):
+    administrator = person_with_role(Role.EDUCATOR, programme=programme)
+    administrator.is_superuser = True
+    administrator.save(update_fields=["is_superuser"])
+    client.force_login(administrator)
+    url = reverse("portfolio:review", args=[staff.pk])
+    assert client.get(url).status_code == 200  # while the owner consents
+    Portfolio.objects.filter(person=staff).update(review_consent_at=None)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"recommendation": "recommended", "summary": "x"}).status_code == 403
+    assert not CareerReview.objects.exists()
+    stranger = person_with_role(Role.EDUCATOR, programme=programme)
+    assert client.get(reverse("portfolio:review", args=[stranger.pk])).status_code == 404
