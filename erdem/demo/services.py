@@ -35,7 +35,9 @@ from erdem.insights.demo import demo_insights_create
 from erdem.learning.demo import demo_enrolments_create
 from erdem.organisations.models import Institution, Region
 from erdem.people.models import Person
+from erdem.portfolio.demo import demo_portfolios_create
 from erdem.programmes.models import Programme
+from erdem.recognition.demo import demo_recognition_create
 from erdem.workshops.demo import demo_workshops_create
 
 INVITED_SHARE = 0.015  # people a coordinator invited who have not registered yet, beyond the educators
@@ -343,6 +345,8 @@ DEMO_STEPS: tuple[Step, ...] = (
     demo_workshops_create,  # after the enrolments: cohort attendance follows completions
     demo_credentials_create,  # issued from the completions, approvals and attendance
     demo_cascade_create,  # after the credentials: appointments check them; the lineage follows attendance
+    demo_recognition_create,  # after the credentials: standards, pathways, the master's degree and credit requests
+    demo_portfolios_create,  # after the cascade (mentors endorse their mentees) and the standards (entries' tags)
     demo_insights_create,  # last: the follow-up survey of the certified, then the rollup of every record
 )
 
