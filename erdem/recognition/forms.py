@@ -17,7 +17,7 @@ from erdem.organisations.models import Institution
 from erdem.people.models import Person
 from erdem.recognition.models import DegreeModule, DegreeProgramme, RecognitionRule
 from erdem.recognition.selectors import rule_needs
-from erdem.recognition.services import rule_snapshot
+from erdem.recognition.services import DEGREE_FIELDS, rule_snapshot
 
 EXTERNAL_FILE_MAX_BYTES = 1024 * 1024
 MESSAGE_MAX_LENGTH = 4000
@@ -39,16 +39,7 @@ class InstitutionChoiceField(forms.ModelChoiceField):
 class DegreeForm(forms.ModelForm):
     class Meta:
         model = DegreeProgramme
-        fields = [
-            "code",
-            "name_mn",
-            "name_en",
-            "level",
-            "total_credits",
-            "description_mn",
-            "description_en",
-            "is_active",
-        ]
+        fields = list(DEGREE_FIELDS)
         widgets = {
             "description_mn": forms.Textarea(attrs={"rows": 3}),
             "description_en": forms.Textarea(attrs={"rows": 3}),

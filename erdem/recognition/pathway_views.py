@@ -14,8 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from erdem.access.policy import Action, can, require
 from erdem.access.selectors import programme_required
 from erdem.people.models import Person
-from erdem.programmes.models import Programme
-from erdem.programmes.selectors import programme_current
 from erdem.recognition.pathway_forms import PathwayForm, pathway_initial
 from erdem.recognition.pathway_selectors import (
     pathway_achievement_choices,
@@ -25,23 +23,17 @@ from erdem.recognition.pathway_selectors import (
     pathways_visible,
 )
 from erdem.recognition.pathway_services import PathwayError, pathway_publish, pathway_save
+from erdem.recognition.standard_views import programme_shown
 
 
 def _person(request: HttpRequest) -> Person:
     return cast(Person, request.user)
 
 
-def _programme_shown() -> Programme:
-    programme = programme_current()
-    if programme is None:
-        raise Http404
-    return programme
-
-
 @login_required
 @require_GET
 def pathways(request: HttpRequest) -> HttpResponse:
-    programme = _programme_shown()
+    programme = programme_shown()
     person = _person(request)
     shown = pathways_visible(person=person, programme=programme)
     return render(

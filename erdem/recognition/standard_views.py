@@ -30,7 +30,8 @@ def _person(request: HttpRequest) -> Person:
     return cast(Person, request.user)
 
 
-def _programme_shown() -> Programme:
+def programme_shown() -> Programme:
+    """The programme whose pathways and standards the pages show: the current one (404 when there is none)."""
     programme = programme_current()
     if programme is None:
         raise Http404
@@ -40,7 +41,7 @@ def _programme_shown() -> Programme:
 @login_required
 @require_GET
 def standards(request: HttpRequest) -> HttpResponse:
-    programme = _programme_shown()
+    programme = programme_shown()
     return render(
         request,
         "recognition/standards.html",
@@ -55,7 +56,7 @@ def standards(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def standards_map_mine(request: HttpRequest) -> HttpResponse:
-    programme = _programme_shown()
+    programme = programme_shown()
     person = _person(request)
     return render(
         request,
