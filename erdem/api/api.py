@@ -22,7 +22,9 @@ from erdem.jobs.apis import router as jobs_router
 from erdem.learning.apis import router as learning_router
 from erdem.organisations.apis import institutions_router, regions_router
 from erdem.people.apis import router as people_router
+from erdem.portfolio.apis import router as portfolio_router
 from erdem.programmes.apis import router as programmes_router
+from erdem.recognition.apis import router as recognition_router
 from erdem.workshops.apis import router as workshops_router
 
 
@@ -63,3 +65,5 @@ api.add_router("/workshops/", workshops_router)
 api.add_router("/credentials/", credentials_router)
 api.add_router("/cascade/", cascade_router)
 api.add_router("/insights/", insights_router)
+api.add_router("/recognition/", recognition_router)
+api.add_router("/portfolio/", portfolio_router)

@@ -16,12 +16,13 @@ from django.http import HttpRequest
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ValidationError as PydanticValidationError
 
 from erdem.access.policy import Action, can
 from erdem.api.auth import PUBLIC, caller
 from erdem.api.errors import ApiProblem, Forbidden, NotFound
+from erdem.api.pagination import BoundedPages
 from erdem.api.schemas import ErrorOut, ValidationErrorOut
 from erdem.core.i18n import localized
 from erdem.credentials.clr_verification import (
@@ -422,7 +423,7 @@ def achievement_detail(request: HttpRequest, public_id: uuid.UUID) -> Achievemen
 
 
 @router.get("/credentials", response={200: list[CredentialOut], 401: ErrorOut, 403: ErrorOut})
-@paginate(PageNumberPagination, page_size=50, max_page_size=100)
+@paginate(BoundedPages, page_size=50, max_page_size=100)
 def credential_list(request: HttpRequest, filters: Query[CredentialFilters]) -> QuerySet[Credential]:
     """Your own credentials, newest first. National admins may filter by achievement or person to see
     the credentials of the programmes they run."""

@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from erdem.access.policy import Action, can
 from erdem.api.auth import caller
 from erdem.api.errors import Conflict, Forbidden, Invalid, NotFound
+from erdem.api.pagination import BoundedPages
 from erdem.api.schemas import ErrorOut, ValidationErrorOut
 from erdem.catalog.apis import TextOut, is_code, text_out
 from erdem.catalog.models import Course
@@ -166,7 +167,7 @@ def _own_enrolment(request: HttpRequest, enrolment_id: int) -> Enrolment:
 
 
 @router.get("/enrolments", response={200: list[EnrolmentOut], 401: ErrorOut})
-@paginate(PageNumberPagination, page_size=50, max_page_size=100)
+@paginate(BoundedPages, page_size=50, max_page_size=100)
 def enrolment_list_mine(request: HttpRequest) -> list[dict[str, Any]]:
     """Your enrolments, most recently visited first, with the progress per activity."""
     rows = enrolments_of(person=cast(Person, caller(request)), language=active_language())
@@ -242,7 +243,7 @@ def enrolment_feedback_submit(request: HttpRequest, enrolment_id: int, payload: 
 
 
 @router.get("/cohorts/{cohort_id}/enrolments", response={200: list[MemberOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=100, max_page_size=200)
+@paginate(BoundedPages, page_size=100, max_page_size=200)
 def cohort_enrolment_list(request: HttpRequest, cohort_id: int) -> list[dict[str, Any]]:
     """A cohort's members with their progress per activity, for its trainers, the coordinator of its
     institution and national admins."""

@@ -3,10 +3,11 @@
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from erdem.api.auth import PUBLIC
 from erdem.api.errors import institution_not_found, region_not_found
+from erdem.api.pagination import BoundedPages
 from erdem.api.schemas import ErrorOut, InstitutionSummary, RegionOut
 from erdem.api.selectors import institutions_list, regions_list
 from erdem.organisations.models import Institution, Region
@@ -55,7 +56,7 @@ def region_detail(request: HttpRequest, iso_code: str) -> Region:
 
 
 @institutions_router.get("/", response=list[InstitutionOut], **PUBLIC)
-@paginate(PageNumberPagination, page_size=50, max_page_size=100)
+@paginate(BoundedPages, page_size=50, max_page_size=100)
 def institution_list(request: HttpRequest, filters: Query[InstitutionFilters]) -> QuerySet[Institution]:
     """Higher-education institutions, filtered by region (ISO code), kind and ownership."""
     return institutions_list(region_code=filters.region, kind=filters.kind, ownership=filters.ownership)

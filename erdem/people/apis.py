@@ -6,12 +6,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from erdem.access.policy import Action, can
 from erdem.access.selectors import roles_of
 from erdem.api.auth import caller
 from erdem.api.errors import NotFound
+from erdem.api.pagination import BoundedPages
 from erdem.api.schemas import ErrorOut, InstitutionSummary, RoleAssignmentOut
 from erdem.api.selectors import people_list
 
@@ -47,7 +48,7 @@ def _visible_person(request: HttpRequest, person_id: int, action: Action) -> Any
 
 
 @router.get("/", response={200: list[PersonOut], 401: ErrorOut})
-@paginate(PageNumberPagination, page_size=50, max_page_size=100)
+@paginate(BoundedPages, page_size=50, max_page_size=100)
 def person_list(request: HttpRequest, filters: Query[PeopleFilters]) -> QuerySet[Any]:
     """People you may see: all for a national admin, your institution's staff for a coordinator, else yourself.
 

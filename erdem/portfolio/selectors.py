@@ -4,6 +4,7 @@ automatically, and the 15-cell UNESCO AI CFT grid (5 aspects x 3 levels) of wher
 The grid's strength of a cell, from weakest to strongest: nothing yet; entries the person documented;
 at least one of them endorsed by a mentor or a peer; a credential whose achievement covers the competency."""
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -66,10 +67,13 @@ def portfolio_of(person: Person) -> Portfolio | None:
     return Portfolio.objects.filter(person=person).first()
 
 
+PUBLIC_TOKEN = re.compile(r"[A-Za-z0-9_-]+")  # secrets.token_urlsafe
+
+
 def portfolio_by_token(token: str) -> Portfolio | None:
     """The portfolio whose public link is `token` (None when the link is off or wrong)."""
-    if not token:
-        return None
+    if not token or len(token) > 64 or not PUBLIC_TOKEN.fullmatch(token):
+        return None  # not a token we make: answered without asking the database
     return Portfolio.objects.filter(public_token=token).select_related("person__institution").first()
 
 

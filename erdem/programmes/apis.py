@@ -5,10 +5,11 @@ import datetime
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from erdem.api.auth import PUBLIC
 from erdem.api.errors import programme_not_found
+from erdem.api.pagination import BoundedPages
 from erdem.api.schemas import ErrorOut, InstitutionSummary, ProgrammeSummary
 from erdem.api.selectors import programmes_list
 from erdem.programmes.models import Programme
@@ -27,7 +28,7 @@ class ProgrammeOut(ProgrammeSummary):
 
 
 @router.get("/", response=list[ProgrammeOut], **PUBLIC)
-@paginate(PageNumberPagination, page_size=50, max_page_size=100)
+@paginate(BoundedPages, page_size=50, max_page_size=100)
 def programme_list(request: HttpRequest) -> QuerySet[Programme]:
     """Programmes, newest first."""
     return programmes_list()

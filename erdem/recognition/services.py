@@ -299,7 +299,7 @@ def _external_problem(result: Verification) -> str | None:
         return _("it is not valid on this date")
     if result.verdict == "incomplete":
         return _("it could not be fully checked (its issuer's keys or status could not be reached); try again later")
-    return str(result.summary) or _("it is not a valid credential")
+    return str(result.summary).rstrip(".") or _("it is not a valid credential")
 
 
 def _external_key(result: Verification, text: str) -> str:

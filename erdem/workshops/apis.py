@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from erdem.access.policy import Action, can
 from erdem.api.auth import caller
 from erdem.api.errors import Conflict, Forbidden, NotFound
+from erdem.api.pagination import BoundedPages
 from erdem.api.schemas import ErrorOut, InstitutionSummary, ProgrammeSummary, RegionOut, ValidationErrorOut
 from erdem.people.models import Person
 from erdem.workshops.models import Attendance, AttendanceSource, Registration, Workshop
@@ -216,7 +217,7 @@ def _taker(request: HttpRequest, workshop_id: int) -> Workshop:
 
 
 @router.get("/", response={200: list[WorkshopOut], 401: ErrorOut})
-@paginate(PageNumberPagination, page_size=50, max_page_size=100)
+@paginate(BoundedPages, page_size=50, max_page_size=100)
 def workshop_list(request: HttpRequest) -> QuerySet[Workshop]:
     """Workshops you lead, are registered or waitlisted for, or whose cohort you are in; soonest first."""
     return workshops_of(person=caller(request))

@@ -55,6 +55,18 @@ EXPECTED_PATHS = {
     "/api/v1/insights/open/trend": {"get"},
     "/api/v1/insights/institutions/{code}/figures": {"get"},
     "/api/v1/insights/institutions/{code}/breakdown": {"get"},
+    "/api/v1/recognition/requests": {"get", "post"},
+    "/api/v1/recognition/requests/{public_id}": {"get"},
+    "/api/v1/recognition/requests/{public_id}/withdraw": {"post"},
+    "/api/v1/recognition/requests/{public_id}/decision": {"post"},
+    "/api/v1/recognition/credits": {"get"},
+    "/api/v1/recognition/pathways": {"get"},
+    "/api/v1/recognition/office/requests": {"get"},
+    "/api/v1/portfolio/entries": {"get"},
+    "/api/v1/portfolio/entries/{public_id}": {"get"},
+    "/api/v1/portfolio/grid": {"get"},
+    "/api/v1/portfolio/clr": {"get"},
+    "/api/v1/portfolio/public/{token}": {"get"},
 }
 
 
