@@ -310,17 +310,30 @@ def _external_key(result: Verification, text: str) -> str:
     return "sha256:" + hashlib.sha256(text.strip().encode()).hexdigest()
 
 
-def _named_elsewhere(result: Verification, person: Person) -> bool:
-    """Whether the credential names its learner by an e-mail address that is not the person's."""
+def _holder_problem(result: Verification, person: Person) -> str | None:
+    """Why the credential does not show that it was issued to `person`; None when it does.
+
+    It must name the person by their e-mail address (hashed with a salt, or plain), or by a DID they have
+    linked to one of their erdem credentials: anything else could be someone else's credential."""
     emails = [identity for identity in result.identities if identity.identity_type == "emailAddress"]
-    if not emails:
-        return False
     for identity in emails:
         if identity.hashed and identity_matches(email=person.email, identity_hash=identity.value, salt=identity.salt):
-            return False
+            return None
         if not identity.hashed and identity.value.strip().lower() == person.email.strip().lower():
-            return False
-    return True
+            return None
+    subject = result.subject_id.strip()
+    if subject.startswith("did:") and (
+        Credential.objects.filter(person=person, subject_did=subject).exclude(subject_did="").exists()
+    ):
+        return None
+    if emails:
+        return _("it was issued to someone else (its e-mail address is not yours)")
+    if subject:
+        return _(
+            "it names its holder as %(holder)s, which is not linked to your account (link that DID to one of "
+            "your erdem credentials first)"
+        ) % {"holder": subject[:120]}
+    return _("it does not say whom it was issued to, so it cannot count as yours")
 
 
 def _external_offered(*, person: Person, texts: Sequence[str], at: dt.datetime) -> list[_Offered]:
@@ -331,8 +344,8 @@ def _external_offered(*, person: Person, texts: Sequence[str], at: dt.datetime) 
         problem = _external_problem(result)
         if problem is None and result.ours is not None:
             problem = _("it is one of erdem's own credentials: tick it in the list of your credentials instead")
-        if problem is None and _named_elsewhere(result, person):
-            problem = _("it was issued to someone else (its e-mail address is not yours)")
+        if problem is None:
+            problem = _holder_problem(result, person)
         if problem is not None:
             raise RecognitionError(
                 _("External credential %(number)s (%(name)s) was refused: %(reason)s.")

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Model
 
 from erdem.access.models import Role, RoleAssignment
 from erdem.cascade.models import Appointment, LineageNode, MentorAssignment, Nomination
@@ -56,12 +57,25 @@ def people_snapshot() -> list[tuple[str, ...]]:
 
 def demo_delete() -> None:
     # Recognition and portfolio rows protect the credentials, achievements, people and institutions they name.
-    for model in (CareerReview, Endorsement, Entry, Portfolio, RequestCredential, RecognitionRequest):
-        model.objects.all().delete()
-    for model in (RecognitionRule, DegreeModule, DegreeProgramme, PathwayMilestone, PathwayStep, Pathway):
-        model.objects.all().delete()
-    for model in (StandardDescriptor, QualificationStandard, QualificationLevel):
-        model.objects.all().delete()
+    protecting: tuple[type[Model], ...] = (
+        CareerReview,
+        Endorsement,
+        Entry,
+        Portfolio,
+        RequestCredential,
+        RecognitionRequest,
+        RecognitionRule,
+        DegreeModule,
+        DegreeProgramme,
+        PathwayMilestone,
+        PathwayStep,
+        Pathway,
+        StandardDescriptor,
+        QualificationStandard,
+        QualificationLevel,
+    )
+    for model in protecting:
+        model._default_manager.all().delete()
     # The credential audit log refuses delete(); starting the demo over is the one exception.
     CredentialEvent.objects.all()._raw_delete(CredentialEvent.objects.db)
     Credential.objects.all().delete()

@@ -2,6 +2,7 @@ import copy
 import datetime as dt
 import json
 from decimal import Decimal
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import timezone
 from erdem.access.models import Role
 from erdem.access.tests.factories import RoleAssignmentFactory, person_with_role
 from erdem.credentials.models import Credential
+from erdem.credentials.proofs.data_integrity import document_sign
 from erdem.credentials.services import credential_revoke
 from erdem.credentials.tests.factories import achievement_create, credential_create
 from erdem.people.tests.factories import make_person
@@ -27,7 +29,14 @@ from erdem.recognition.services import (
     rule_save,
     split_external,
 )
-from erdem.recognition.tests.factories import ExternalIssuer, WebIssuer, degree_create, module_create, rule_create
+from erdem.recognition.tests.factories import (
+    SIGNED_AT,
+    ExternalIssuer,
+    WebIssuer,
+    degree_create,
+    module_create,
+    rule_create,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -162,6 +171,38 @@ def test_an_external_credential_issued_to_someone_else(world):
     error = refused(world, external=[json.dumps(world["issuer"].credential(email="other@example.mn"))])
 
     assert "someone else" in error.message
+
+
+def _with_subject(issuer: ExternalIssuer, subject: dict[str, Any]) -> str:
+    document = issuer.credential()
+    unsigned = {key: value for key, value in document.items() if key != "proof"}
+    unsigned["credentialSubject"] = {
+        **subject,
+        "type": ["AchievementSubject"],
+        "achievement": document["credentialSubject"]["achievement"],
+    }
+    signed = document_sign(
+        unsigned, private_key=issuer.private_key, verification_method=issuer.method, created=SIGNED_AT
+    )
+    return json.dumps(signed)
+
+
+def test_an_external_credential_must_show_it_was_issued_to_the_learner(world):
+    nobody = refused(world, external=[_with_subject(world["issuer"], {})])
+    assert "does not say whom it was issued to" in nobody.message
+
+    did = "did:example:somebody-else"
+    stranger = refused(world, external=[_with_subject(world["issuer"], {"id": did})])
+    assert did in stranger.message and "not linked to your account" in stranger.message
+
+
+def test_an_external_credential_naming_a_did_the_learner_linked_counts(world):
+    did = "did:example:naraa"
+    Credential.objects.filter(person=world["learner"]).update(subject_did=did)
+
+    request = submit(world, external=[_with_subject(world["issuer"], {"id": did})])
+
+    assert request.credentials.filter(credential__isnull=True, verdict="valid").count() == 1
 
 
 def test_not_text_that_is_a_credential(world):
