@@ -1,6 +1,7 @@
 """Forms of the degree programme and credit request pages. They parse input only; the rules (what a rule needs,
 double counting, verification) are the services'."""
 
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -9,15 +10,17 @@ from django.db.models import QuerySet
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
+from erdem.access.policy import Action, can
 from erdem.core.i18n import localized
 from erdem.core.uploads import upload_check
 from erdem.credentials.models import Achievement, Credential
 from erdem.organisations.models import Institution
 from erdem.people.models import Person
 from erdem.recognition.models import DegreeModule, DegreeProgramme, RecognitionRule
-from erdem.recognition.selectors import rule_needs
-from erdem.recognition.services import DEGREE_FIELDS, rule_snapshot
+from erdem.recognition.selectors import rule_names_module, rule_needs
+from erdem.recognition.services import DEGREE_FIELDS, external_issuers, issuer_identifier_valid, rule_snapshot
 
 EXTERNAL_FILE_MAX_BYTES = 1024 * 1024
 MESSAGE_MAX_LENGTH = 4000
@@ -29,6 +32,12 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _more_than_zero(value: Decimal | None, message: StrOrPromise) -> Decimal | None:
+    if value is not None and value <= 0:
+        raise ValidationError(message, code="min_value")
+    return value
 
 
 class InstitutionChoiceField(forms.ModelChoiceField):
@@ -54,6 +63,12 @@ class DegreeForm(forms.ModelForm):
             )
             self.order_fields(["institution"])
 
+    def clean_total_credits(self) -> Decimal | None:
+        return _more_than_zero(
+            self.cleaned_data.get("total_credits"),
+            _("A degree programme has more than 0 credits: enter its credits in all."),
+        )
+
     def values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
@@ -62,6 +77,11 @@ class ModuleForm(forms.ModelForm):
     class Meta:
         model = DegreeModule
         fields = ["code", "name_mn", "name_en", "credits", "is_elective", "position"]
+        labels = {"position": _("Display order")}
+        help_texts = {"position": _("Smaller numbers come first.")}
+
+    def clean_credits(self) -> Decimal | None:
+        return _more_than_zero(self.cleaned_data.get("credits"), _("A module is worth more than 0 credits."))
 
     def values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -87,8 +107,12 @@ class RuleForm(forms.ModelForm):
     )
     approved_by_email = forms.EmailField(
         label=_("Approved by (e-mail address)"),
-        help_text=_("The person who approved the rule, for example the council's chair."),
+        help_text=_(
+            "The person who approved the rule: a coordinator of the degree's institution, a member of its "
+            "programme office or a national admin."
+        ),
     )
+    service_fields = {"approved_by": "approved_by_email"}
 
     class Meta:
         model = RecognitionRule
@@ -112,6 +136,10 @@ class RuleForm(forms.ModelForm):
 
     def __init__(self, *args: Any, degree: DegreeProgramme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.degree = degree
+        self.fields["external_issuers"].help_text = _(
+            "One issuer identifier per line: a DID (did:method:…) or an https:// address."
+        )
         cast(forms.ModelChoiceField, self.fields["module"]).queryset = DegreeModule.objects.filter(degree=degree)
         cast(forms.ModelMultipleChoiceField, self.fields["achievements"]).queryset = Achievement.objects.filter(
             status=Achievement.Status.ACTIVE
@@ -124,13 +152,48 @@ class RuleForm(forms.ModelForm):
         person = Person.objects.filter(email__iexact=email).first()
         if person is None:
             raise ValidationError(_("Nobody has this e-mail address on erdem."))
+        unchanged = self.instance.pk is not None and person.pk == self.instance.approved_by_id
+        if not unchanged and not can(person, Action.DEGREE_MANAGE, self.degree):
+            raise ValidationError(
+                _(
+                    "%(name)s cannot approve this programme's rules: choose a coordinator of %(institution)s, "
+                    "a member of the programme office or a national admin."
+                ),
+                params={"name": person.full_name, "institution": localized(self.degree.institution, "name")},
+            )
         return person
+
+    def clean_credits(self) -> Decimal | None:
+        return _more_than_zero(self.cleaned_data.get("credits"), _("A rule grants more than 0 credits."))
+
+    def clean_external_issuers(self) -> str:
+        text = self.cleaned_data.get("external_issuers") or ""
+        wrong = [line for line in external_issuers(text) if not issuer_identifier_valid(line)]
+        if wrong:
+            raise ValidationError(
+                _(
+                    "“%(line)s” is not an issuer identifier: write one DID (did:method:…) or one https:// address "
+                    "on each line."
+                ),
+                params={"line": wrong[0][:100]},
+            )
+        return text
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        module, credits = data.get("module"), data.get("credits")
+        if module is not None and credits is not None and credits > module.credits:
+            self.add_error(
+                "credits",
+                _("A rule grants at most what its module is worth: %(credits)s credits.")
+                % {"credits": floatformat(module.credits, -1)},
+            )
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start is not None and end is not None and end < start:
+            self.add_error("valid_to", _("The rule cannot end before it starts."))
         count = data.get("external_count") or 0
-        issuers = [line.strip() for line in (data.get("external_issuers") or "").splitlines() if line.strip()]
-        if count and not issuers:
+        issuers = external_issuers(data.get("external_issuers") or "")
+        if count and not issuers and "external_issuers" not in self.errors:
             self.add_error("external_issuers", _("Name at least one accepted issuer for the external credentials."))
         if not count and not data.get("achievements"):
             self.add_error("achievements", _("A rule needs at least one credential: erdem's or external."))
@@ -150,13 +213,16 @@ class OfficeAddForm(forms.Form):
 
 class RuleChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return gettext("%(degree)s: %(rule)s, for the module %(module)s (%(credits)s credits). %(needs)s") % {
+        values = {
             "degree": localized(obj.degree, "name"),
             "rule": localized(obj, "name"),
             "module": localized(obj.module, "name"),
             "credits": floatformat(obj.credits, -1),
             "needs": rule_needs(rule_snapshot(obj)),
         }
+        if rule_names_module(values["rule"], values["module"]):
+            return gettext("%(degree)s: %(rule)s (%(credits)s credits). %(needs)s") % values
+        return gettext("%(degree)s: %(rule)s, for the module %(module)s (%(credits)s credits). %(needs)s") % values
 
 
 class CredentialChoiceField(forms.ModelMultipleChoiceField):

@@ -110,7 +110,14 @@ class DegreeProgramme(BilingualNameMixin):
         ordering = ["institution", "code"]
         verbose_name = _("degree programme")
         verbose_name_plural = _("degree programmes")
-        constraints = [models.UniqueConstraint(fields=["institution", "code"], name="degree_programme_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "code"], name="degree_programme_code"),
+            models.CheckConstraint(
+                name="degree_programme_total_credits",
+                condition=Q(total_credits__gt=0),
+                violation_error_message=_("A degree programme has more than 0 credits."),
+            ),
+        ]
 
 
 class DegreeModule(BilingualNameMixin):
@@ -126,7 +133,14 @@ class DegreeModule(BilingualNameMixin):
         ordering = ["degree", "position", "id"]
         verbose_name = _("degree module")
         verbose_name_plural = _("degree modules")
-        constraints = [models.UniqueConstraint(fields=["degree", "code"], name="degree_module_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["degree", "code"], name="degree_module_code"),
+            models.CheckConstraint(
+                name="degree_module_credits",
+                condition=Q(credits__gt=0),
+                violation_error_message=_("A module is worth more than 0 credits."),
+            ),
+        ]
 
 
 class RecognitionRule(models.Model):

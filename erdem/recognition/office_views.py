@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from erdem.access.models import Role
 from erdem.access.policy import Action, can, grants_for, require
+from erdem.core.i18n import localized
 from erdem.core.tables import table_response
 from erdem.organisations.models import Institution
 from erdem.people.models import Person
@@ -25,11 +26,12 @@ from erdem.recognition.selectors import (
     degree_detail,
     degrees_for_office,
     degrees_manageable_by,
-    modules_total,
+    module_credits,
     office_queue,
     register_header,
     register_rows,
     request_for,
+    rule_names_module,
     rule_needs,
 )
 from erdem.recognition.services import (
@@ -114,11 +116,18 @@ def degree(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("%(name)s is now in the programme office.") % {"name": added.full_name})
                 return redirect("recognition:degree", pk=found.pk)
-    rules = [{"rule": rule, "needs": rule_needs(rule_snapshot(rule))} for rule in found.rules.all()]
+    rules = [
+        {
+            "rule": rule,
+            "needs": rule_needs(rule_snapshot(rule)),
+            "names_module": rule_names_module(localized(rule, "name"), localized(rule.module, "name")),
+        }
+        for rule in found.rules.all()
+    ]
     context = {
         "degree": found,
         "modules": list(found.modules.all()),
-        "modules_total": modules_total(found),
+        "credits": module_credits(found),
         "rules": rules,
         "office": list(found.office.all()),
         "office_form": office_form,
@@ -229,6 +238,12 @@ def decide(request: HttpRequest, public_id: Any) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except RecognitionError as error:
+            found.refresh_from_db()
+            if found.status != RecognitionRequest.Status.SUBMITTED:
+                # decided meanwhile (another tab, a colleague): show the decision made, not the form again
+                messages.error(request, error.message)
+                context = request_detail_context(request, found)
+                return render(request, "recognition/request_detail.html", context, status=400)
             form_error(form, error)
         else:
             messages.success(request, _("The decision was recorded and the learner told."))

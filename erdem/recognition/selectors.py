@@ -66,8 +66,28 @@ def degree_detail(pk: int) -> DegreeProgramme | None:
     )
 
 
-def modules_total(degree: DegreeProgramme) -> Decimal:
-    return sum((module.credits for module in degree.modules.all()), Decimal(0))
+@dataclass
+class ModuleCredits:
+    """A programme's modules in credits: the required ones, which every graduate takes, and the electives offered,
+    of which a learner takes only some, so the two are not added up."""
+
+    required: Decimal
+    electives: Decimal
+    total: Decimal
+
+    @property
+    def required_over(self) -> bool:
+        """Whether the required modules alone are worth more than the programme: something to correct."""
+        return self.required > self.total
+
+
+def module_credits(degree: DegreeProgramme) -> ModuleCredits:
+    modules = list(degree.modules.all())
+    return ModuleCredits(
+        required=sum((module.credits for module in modules if not module.is_elective), Decimal(0)),
+        electives=sum((module.credits for module in modules if module.is_elective), Decimal(0)),
+        total=degree.total_credits,
+    )
 
 
 def rules_open_to(person: Any, *, on: dt.date | None = None) -> list[RecognitionRule]:
@@ -109,6 +129,13 @@ def snapshot_text(snapshot: dict[str, Any], field_name: str, language: str | Non
     for code in ("mn", "en"):
         setattr(values, f"{field_name}_{code}", snapshot.get(f"{field_name}_{code}", ""))
     return localized(values, field_name, language)
+
+
+def rule_names_module(rule_name: str, module_name: str) -> bool:
+    """Whether a rule's name already says its module's ("Master trainer certification → Elective: X" for the
+    module "Elective: X"), so that a label names the module once."""
+    module_name = module_name.strip().casefold()
+    return bool(module_name) and module_name in rule_name.casefold()
 
 
 def rule_needs(snapshot: dict[str, Any]) -> str:
@@ -234,6 +261,12 @@ def _credential_line(item: RequestCredential) -> str:
     return f"{name} ({source}, {verdict_label(item.verdict)})"
 
 
+def _to_the_minute(moment: dt.datetime) -> dt.datetime:
+    """A moment in local time without seconds: a date and time cell of the spreadsheet, and "2026-03-01 14:05:00"
+    in a CSV file."""
+    return timezone.localtime(moment).replace(second=0, microsecond=0)
+
+
 def register_rows(degree: DegreeProgramme) -> Iterator[list[Any]]:
     """The institution's recognition register for one degree programme: one row per request."""
     requests = (
@@ -248,16 +281,17 @@ def register_rows(degree: DegreeProgramme) -> Iterator[list[Any]]:
         snapshot = request.rule_snapshot
         module = snapshot.get("module", {})
         yield [
-            timezone.localtime(request.submitted_at).strftime("%Y-%m-%d %H:%M"),
+            _to_the_minute(request.submitted_at),
             request.person.full_name,
             request.person.email,
             request.person.institution.name if request.person.institution else "",
             f"{module.get('code', '')} {snapshot_text(module, 'name')}".strip(),
-            f"{snapshot_text(snapshot, 'name')} (v{request.rule_version})",
+            _("%(rule)s (version %(version)s)")
+            % {"rule": snapshot_text(snapshot, "name"), "version": request.rule_version},
             "; ".join(_credential_line(item) for item in request.credentials.all()),
             request.get_status_display(),
             request.decided_by.full_name if request.decided_by else "",
-            timezone.localtime(request.decided_at).strftime("%Y-%m-%d %H:%M") if request.decided_at else "",
+            _to_the_minute(request.decided_at) if request.decided_at else "",
             request.decision_reason,
-            request.credits_granted if request.credits_granted is not None else "",
+            float(request.credits_granted) if request.credits_granted is not None else "",
         ]

@@ -10,15 +10,20 @@ programme office decides on what the learner was promised, even when the rule ch
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.template.defaultfilters import floatformat
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from erdem.access.policy import Action, can
 from erdem.core.i18n import localized
 from erdem.core.mail import email_render, emails_send
 from erdem.credentials.models import Achievement, Credential
@@ -90,9 +95,23 @@ def _assign(obj: Any, values: dict[str, Any], allowed: Sequence[str]) -> list[st
     return changed
 
 
+def _positive(value: Decimal | None, *, field: str, message: str) -> None:
+    if value is not None and Decimal(value) <= 0:
+        raise RecognitionError(message, field=field)
+
+
+def _degree_check(degree: DegreeProgramme) -> None:
+    _positive(
+        degree.total_credits,
+        field="total_credits",
+        message=_("A degree programme has more than 0 credits: enter its credits in all."),
+    )
+
+
 def degree_create(*, institution: Any, actor: Person, **values: Any) -> DegreeProgramme:
     degree = DegreeProgramme(institution=institution)
     _assign(degree, values, DEGREE_FIELDS)
+    _degree_check(degree)
     if DegreeProgramme.objects.filter(institution=institution, code=degree.code).exists():
         raise RecognitionError(_("This institution already has a degree programme with this code."), field="code")
     degree.save()
@@ -101,6 +120,7 @@ def degree_create(*, institution: Any, actor: Person, **values: Any) -> DegreePr
 
 def degree_update(*, degree: DegreeProgramme, actor: Person, **values: Any) -> DegreeProgramme:
     changed = _assign(degree, values, DEGREE_FIELDS)
+    _degree_check(degree)
     if (
         "code" in changed
         and DegreeProgramme.objects.filter(institution_id=degree.institution_id, code=degree.code)
@@ -136,6 +156,18 @@ def module_save(
 ) -> DegreeModule:
     module = module or DegreeModule(degree=degree)
     changed = _assign(module, values, MODULE_FIELDS)
+    _positive(module.credits, field="credits", message=_("A module is worth more than 0 credits."))
+    if module.pk is not None and "credits" in changed:
+        granting = module.rules.filter(credits__gt=module.credits).order_by("-credits").first()
+        if granting is not None:
+            raise RecognitionError(
+                _(
+                    "The rule %(rule)s grants %(credits)s credits for this module: a module is worth at least "
+                    "what its rules grant. Change the rule first."
+                )
+                % {"rule": localized(granting, "name"), "credits": floatformat(granting.credits, -1)},
+                field="credits",
+            )
     if DegreeModule.objects.filter(degree=degree, code=module.code).exclude(pk=module.pk).exists():
         raise RecognitionError(_("This degree programme already has a module with this code."), field="code")
     if module.pk is None:
@@ -158,19 +190,19 @@ def rule_save(
     module = values.get("module")
     if module is not None and module.degree_id != degree.pk:
         raise RecognitionError(_("Choose a module of this degree programme."), field="module")
-    if values.get("valid_to") and values.get("valid_from") and values["valid_to"] < values["valid_from"]:
-        raise RecognitionError(_("The rule cannot end before it starts."), field="valid_to")
     wanted = None if achievements is None else sorted({achievement.pk for achievement in achievements})
     with transaction.atomic():
         if rule is None:
             rule = RecognitionRule(degree=degree)
             _assign(rule, values, RULE_FIELDS)
+            _rule_check(rule, degree, approver_changed=True)
             rule.save()
             if wanted:
                 rule.achievements.set(wanted)
             return rule
         rule = RecognitionRule.objects.select_for_update().get(pk=rule.pk)
         changed = _assign(rule, values, RULE_FIELDS)
+        _rule_check(rule, degree, approver_changed="approved_by" in changed)
         if wanted is not None and wanted != sorted(rule.achievements.values_list("pk", flat=True)):
             rule.achievements.set(wanted)
             changed.append("achievements")
@@ -179,6 +211,55 @@ def rule_save(
             rule.updated_at = timezone.now()
             rule.save(update_fields=[name for name in changed if name != "achievements"] + ["version", "updated_at"])
     return rule
+
+
+def _rule_check(rule: RecognitionRule, degree: DegreeProgramme, *, approver_changed: bool) -> None:
+    """What a rule must be, whoever saves it: the checks the database makes too, said in words, and the ones it
+    cannot make. The approver is checked when named (someone who approved a rule may have left the office since)."""
+    _positive(rule.credits, field="credits", message=_("A rule grants more than 0 credits."))
+    module_credits = DegreeModule.objects.filter(pk=rule.module_id).values_list("credits", flat=True).first()
+    if module_credits is not None and rule.credits is not None and Decimal(rule.credits) > module_credits:
+        raise RecognitionError(
+            _("A rule grants at most what its module is worth: %(credits)s credits.")
+            % {"credits": floatformat(module_credits, -1)},
+            field="credits",
+        )
+    if rule.valid_to is not None and rule.valid_from is not None and rule.valid_to < rule.valid_from:
+        raise RecognitionError(_("The rule cannot end before it starts."), field="valid_to")
+    if approver_changed and rule.approved_by_id is not None and not can(rule.approved_by, Action.DEGREE_MANAGE, degree):
+        raise RecognitionError(
+            _(
+                "%(name)s cannot approve this programme's rules: choose a coordinator of %(institution)s, "
+                "a member of the programme office or a national admin."
+            )
+            % {"name": rule.approved_by.full_name, "institution": localized(degree.institution, "name")},
+            field="approved_by",
+        )
+    for line in external_issuers(rule.external_issuers):
+        if not issuer_identifier_valid(line):
+            raise RecognitionError(
+                _(
+                    "“%(line)s” is not an issuer identifier: write one DID (did:method:…) or one https:// address "
+                    "on each line."
+                )
+                % {"line": line[:100]},
+                field="external_issuers",
+            )
+
+
+_DID = re.compile(r"did:[a-z0-9]+:(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2}|:)*(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})")
+_HTTPS = URLValidator(schemes=["https"])
+
+
+def issuer_identifier_valid(text: str) -> bool:
+    """Whether `text` can name an issuer in a rule: a DID (did:method:identifier) or an https:// address."""
+    if _DID.fullmatch(text):
+        return True
+    try:
+        _HTTPS(text)
+    except ValidationError:
+        return False
+    return True
 
 
 def rule_in_force(rule: RecognitionRule, on: dt.date) -> bool:
@@ -474,7 +555,7 @@ def request_submit(
     if not rule_in_force(rule, timezone.localdate(at)):
         raise RecognitionError(
             _("This rule is not in force on %(date)s; choose a rule in force.")
-            % {"date": timezone.localdate(at).isoformat()},
+            % {"date": formats.date_format(timezone.localdate(at), "DATE_FORMAT")},
             field="rule",
         )
     texts = [text for text in external if text.strip()]

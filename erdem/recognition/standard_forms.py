@@ -11,7 +11,7 @@ from erdem.credentials.models import Achievement
 
 
 class FrameworkPartForm(forms.Form):
-    """A level or a standard: code, names and descriptions in both languages, position."""
+    """A level or a standard: code, names and descriptions in both languages, display order."""
 
     code = forms.CharField(label=_("Code"), max_length=20)
     name_mn = forms.CharField(label=_("Name (Mongolian)"), max_length=255)
@@ -23,7 +23,7 @@ class FrameworkPartForm(forms.Form):
         label=_("Description (English)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     position = forms.IntegerField(
-        label=_("Position"), min_value=0, initial=0, help_text=_("Smaller numbers come first.")
+        label=_("Display order"), min_value=0, initial=0, help_text=_("Smaller numbers come first.")
     )
 
 

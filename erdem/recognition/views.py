@@ -1,6 +1,7 @@
 """The educator's credit recognition pages: my requests and credits, a new request, a request's page (shared
 with the programme office) and withdrawing a request."""
 
+import datetime as dt
 import json
 from typing import Any, cast
 
@@ -46,7 +47,9 @@ def snapshot_names(requests: Any) -> Any:
 
 
 def form_error(form: Any, error: RecognitionError) -> None:
-    field = error.field if error.field in form.fields else None
+    """The service's refusal next to the form field it concerns (a form may name a field differently)."""
+    field = getattr(form, "service_fields", {}).get(error.field, error.field)
+    field = field if field in form.fields else None
     form.add_error(field, error.message)
 
 
@@ -125,6 +128,7 @@ def request_detail_context(request: HttpRequest, found: Any) -> dict[str, Any]:
         )
     snapshot_names([found])
     achievements = [snapshot_text(a, "name") for a in found.rule_snapshot.get("achievements", [])]
+    valid_to = found.rule_snapshot.get("valid_to")
     return {
         "req": found,
         "achievements": achievements,
@@ -135,6 +139,9 @@ def request_detail_context(request: HttpRequest, found: Any) -> dict[str, Any]:
         "is_office": is_office,
         "is_owner": found.person_id == request.user.pk,
         "recheck": recheck,
+        "has_external": any(row["item"].credential_id is None for row in rows),
+        "valid_from": dt.date.fromisoformat(found.rule_snapshot["valid_from"]),
+        "valid_to": dt.date.fromisoformat(valid_to) if valid_to else None,
         "decision_form": DecisionForm() if is_office and found.status == found.Status.SUBMITTED else None,
     }
 

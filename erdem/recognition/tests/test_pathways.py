@@ -434,3 +434,18 @@ def test_finishing_a_course_issues_the_step_and_the_pathway_in_one_run(
     held = Credential.objects.filter(person=educator, status=Credential.Status.ACTIVE)
     assert set(held.values_list("achievement__code", flat=True)) == {"AI-COURSE", "AI-PATHWAY"}
     assert pathway_progress(pathway=pathway, person=educator).credential_held
+
+
+def test_learners_do_not_see_the_pathways_code_and_milestones_name_their_steps(
+    client, programme, admin, educator, steps, credential
+):
+    pathway_create(programme, admin, steps, credential)
+    client.force_login(educator)
+
+    listing = client.get(reverse("recognition:pathways")).content.decode()
+    page = client.get(reverse("recognition:pathway", args=[Pathway.objects.get().pk])).content.decode()
+
+    assert "ai-teacher" not in listing and "ai-teacher" not in page
+    assert steps["AI-101"].name_en in page.split("Milestones", 1)[1]
+    client.force_login(admin)
+    assert "ai-teacher" in client.get(reverse("recognition:pathways")).content.decode()

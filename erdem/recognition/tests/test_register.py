@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 import io
 import json
 
@@ -57,7 +58,7 @@ def test_the_register_as_csv(client, register, django_assert_max_num_queries):
     by_email = {row[2]: row for row in rows[1:]}
     approved = by_email["learner1@example.mn"]
     assert approved[7] == "approved" and approved[11] == "6.0" and approved[8] == register["coordinator"].full_name
-    assert "(v1)" in approved[5] and "M1" in approved[4]
+    assert approved[5].endswith("(version 1)") and "M1" in approved[4]
     assert "AI foundations (erdem, valid)" in approved[6] and "(external, valid)" in approved[6]
     rejected = by_email["learner2@example.mn"]
     assert rejected[7] == "rejected" and rejected[10] == "Too old." and rejected[11] == ""
@@ -72,6 +73,12 @@ def test_the_register_as_excel(client, register):
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.title == "Recognition register"
     assert sheet.max_row == 4 and sheet.cell(1, 12).value == "Credits"
+    rows = {row[2]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    approved = rows["learner1@example.mn"]
+    assert approved[11] == 6 and isinstance(approved[11], int | float)  # a number, not the text "6.0"
+    assert isinstance(approved[0], dt.datetime) and isinstance(approved[9], dt.datetime)
+    assert approved[0].second == 0 and approved[9] >= approved[0]
+    assert rows["learner3@example.mn"][9] is None and rows["learner3@example.mn"][11] is None
 
 
 def test_only_the_office_and_coordinators_export(client, register):

@@ -617,3 +617,77 @@ def test_a_decision_without_notice_sends_nothing(world, django_capture_on_commit
         request_decide(request=request, actor=world["coordinator"], approve=True, reason="", notify=False)
 
     assert mail.outbox == []
+
+
+def test_a_second_tab_deciding_a_decided_request_shows_the_decision(client, world):
+    request = submit(world)
+    decide = reverse("recognition:decide", args=[request.public_id])
+    client.force_login(world["coordinator"])
+    assert client.post(decide, {"decision": "approve", "reason": ""}).status_code == 302
+
+    again = client.post(decide, {"decision": "reject", "reason": "Too old."})
+
+    body = again.content.decode()
+    assert again.status_code == 400 and "This request has already been decided or withdrawn." in body
+    assert 'name="decision"' not in body and "approved" in body and "Credits granted" in body
+    request.refresh_from_db()
+    assert request.status == RecognitionRequest.Status.APPROVED and request.decision_reason == ""
+
+
+def test_checking_again_is_offered_only_for_external_credentials(client, world):
+    with_external = submit(world)
+    own_only_rule = rule_create(
+        degree=world["degree"], module=module_create(degree=world["degree"], code="M2"), achievements=[]
+    )
+    own_only_rule.achievements.set(world["achievements"][:1])
+    other = make_person(preferred_language="en")
+    RoleAssignmentFactory(person=other, role=Role.EDUCATOR, programme=world["programme"])
+    own_only = request_submit(
+        person=other,
+        degree=world["degree"],
+        rule=own_only_rule,
+        credentials=[credential_create(achievement=world["achievements"][0], person=other)],
+        external=[],
+    )
+    client.force_login(world["coordinator"])
+
+    def page(found):
+        return client.get(reverse("recognition:request", args=[found.public_id])).content.decode()
+
+    assert "Check the external credentials again now" in page(with_external)
+    assert "Check the external credentials again now" not in page(own_only)
+
+
+def test_request_pages_show_dates_as_the_rest_of_the_site(client, world):
+    request = submit(world, at=dt.datetime(2026, 3, 5, 2, 30, tzinfo=dt.UTC))
+    request_decide(request=request, actor=world["coordinator"], approve=True, reason="")
+    client.force_login(world["learner"])
+
+    detail = client.get(reverse("recognition:request", args=[request.public_id])).content.decode()
+    mine = client.get(reverse("recognition:mine")).content.decode()
+
+    assert "5 March 2026" in detail and "1 January 2026 – …" in detail  # submitted; the rule's dates
+    assert "5 Mar 2026" in mine and "2026-03-05" not in mine + detail
+
+
+def test_the_status_pill_stays_on_one_line(client, world):
+    submit(world)
+    client.force_login(world["coordinator"])
+
+    page = client.get(reverse("recognition:office")).content.decode()
+
+    assert 'class="badge recognition-status"' in page
+
+
+def test_a_rule_naming_its_module_is_offered_naming_it_once(client, world):
+    module = world["rule"].module
+    module.name_en = "Elective: Leading"
+    module.save()
+    world["rule"].name_en = "Trainer certification → Elective: Leading"
+    world["rule"].save()
+    client.force_login(world["learner"])
+
+    page = client.get(reverse("recognition:request_new")).content.decode()
+
+    assert "Trainer certification → Elective: Leading (6 credits)" in page
+    assert page.count("Elective: Leading") == 1

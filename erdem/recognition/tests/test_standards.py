@@ -223,3 +223,26 @@ def test_the_grid_page_reads_a_bounded_number_of_queries(client, framework, admi
         assert client.get(reverse("recognition:standards")).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("recognition:alignments")).status_code == 200
+
+
+def test_the_grid_and_the_alignments_name_the_achievements(client, framework, admin):
+    achievement = achievement_create(programme=framework, code="AI-101-MC", name_en="AI foundations")
+    alignment_set(descriptor=descriptor(framework, "S1", "L1"), achievements=[achievement])
+    client.force_login(admin)
+
+    grid = client.get(reverse("recognition:standards")).content.decode()
+    alignments = client.get(reverse("recognition:alignments")).content.decode()
+
+    assert "AI foundations (AI-101-MC)" in grid
+    assert alignments.count("AI foundations") == 2  # by descriptor and by achievement
+
+
+def test_the_order_of_a_standard_or_level_is_a_display_order(client, framework, admin):
+    from django.utils import translation
+
+    from erdem.recognition.standard_forms import FrameworkPartForm
+
+    client.force_login(admin)
+    assert "Display order" in client.get(reverse("recognition:standard_new")).content.decode()
+    with translation.override("mn"):
+        assert str(FrameworkPartForm().fields["position"].label) != "Албан тушаал"
