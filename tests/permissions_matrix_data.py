@@ -52,6 +52,8 @@ class Outcome(StrEnum):
     FORBIDDEN = "403"
     NOT_FOUND = "404"
     NOT_ALLOWED = "405"
+    CONFLICT = "409"
+    UNPROCESSABLE = "422"
 
 
 # Short names for the table.
@@ -64,9 +66,11 @@ E401 = Outcome.UNAUTHORIZED
 E403 = Outcome.FORBIDDEN
 E404 = Outcome.NOT_FOUND
 E405 = Outcome.NOT_ALLOWED
+E409 = Outcome.CONFLICT
+E422 = Outcome.UNPROCESSABLE
 
 # Outcomes that refuse the request: the database and the outbox must be unchanged afterwards.
-REFUSALS = frozenset({LOGIN, ADM, E401, E403, E404, E405})
+REFUSALS = frozenset({LOGIN, ADM, E401, E403, E404, E405, E409, E422})
 
 # HTML pages served under /api/v1/; every other pattern there is a Ninja endpoint (or the API's 404),
 # called with the person's API token for GET and with the session and a CSRF token for POST / DELETE.
@@ -923,6 +927,33 @@ ROWS = [
         LOGIN, E403,  E404,  E403,  E404,  E403,  E403,  E403,  E403,  E404),
     row("recognition:register_export",   "POST", "degree_csv",
         LOGIN, E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405, payload="empty"),
+    # --- API: recognition: one's requests, credits and pathways for everyone signed in; asking for credit for
+    # educators (the superuser holds none of the educator's credentials: 422); a request for its learner and its
+    # degree's office (404 for others), withdrawn by its learner only, decided by the office (403 for the learner);
+    # the office's queue for the office and the coordinators of its institution (403 for others) -------------
+    row("api:recognition_requests",      "GET", "",
+        E401,  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    # the same path as the list: GET lists, POST asks
+    row("api:recognition_request_submit", "GET", "",
+        E401,  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("api:recognition_request_submit", "POST", "",
+        E401,  C201,  E403,  E403,  E403,  E403,  E403,  E403,  E403,  E422, payload="request_json"),
+    row("api:recognition_request",       "GET", "recognition_request",
+        E401,  OK,    OK,    E404,  OK,    E404,  E404,  E404,  E404,  OK),
+    row("api:recognition_request_withdraw", "GET", "recognition_request",
+        E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405),
+    row("api:recognition_request_withdraw", "POST", "recognition_request",
+        E401,  OK,    E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404, payload="empty"),
+    row("api:recognition_request_decide", "GET", "recognition_request",
+        E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405),
+    row("api:recognition_request_decide", "POST", "recognition_request",
+        E401,  E403,  OK,    E404,  OK,    E404,  E404,  E404,  E404,  OK, payload="decision_json"),
+    row("api:recognition_office_requests", "GET", "",
+        E401,  E403,  OK,    E403,  OK,    E403,  E403,  E403,  E403,  OK),
+    row("api:recognition_credits",       "GET", "",
+        E401,  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("api:recognition_pathways",      "GET", "",
+        E401,  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     # --- recognition: degree programmes, set up by their institution's coordinators and national admins
     # (DEGREE_CREATE) and kept by those and the office (DEGREE_MANAGE); the other coordinator may only create
     # one at institution B, the office member none --------------------------------------------------------
@@ -1122,6 +1153,25 @@ ROWS = [
         LOGIN, E403,  GO,    E403,  E403,  E403,  E403,  E403,  E403,  GO, payload="career_review"),
     row("portfolio:review",              "POST", "educator",
         LOGIN, E403,  E403,  E403,  E403,  E403,  E403,  E403,  E403,  E403, payload="career_review"),
+    # --- API: portfolio: one's entries, grid and CLR for everyone with a role (PORTFOLIO_KEEP; the CLR is 409 while
+    # it would be empty: only the educator holds credentials); an entry as on its page (ENTRY_VIEW, 404 otherwise);
+    # a public portfolio by its link for anyone, 404 for a link that is not one ---------------------------------
+    row("api:portfolio_entries",         "GET", "",
+        E401,  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("api:portfolio_entry",           "GET", "entry_private",
+        E401,  OK,    E404,  E404,  E404,  E404,  OK,    E404,  E404,  OK),
+    row("api:portfolio_entry",           "GET", "entry_institution",
+        E401,  OK,    OK,    E404,  OK,    OK,    OK,    E404,  E404,  OK),
+    row("api:portfolio_entry",           "GET", "entry_public",
+        E401,  OK,    OK,    E404,  OK,    OK,    OK,    E404,  E404,  OK),
+    row("api:portfolio_grid",            "GET", "",
+        E401,  OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("api:portfolio_clr",             "GET", "",
+        E401,  OK,    E409,  E409,  E409,  E409,  E409,  E409,  E409,  E409),
+    row("api:portfolio_public",          "GET", "public_token",
+        OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("api:portfolio_public",          "GET", "unknown_token",
+        E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404),
     # --- Django admin: its index stands for the whole site ------------------------------------------------
     row("admin:index",                  "GET", "",
         ADM,   ADM,   ADM,   ADM,   ADM,   ADM,   ADM,   ADM,   ADM,   OK),

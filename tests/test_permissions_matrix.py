@@ -554,6 +554,7 @@ TARGETS: dict[str, Callable[[World], Any]] = {
     "entry_public": lambda w: _entry("public"),
     "entry_file": lambda w: {"public_id": _entry("private").public_id, "file_id": _entry_file("private").pk},
     "public_token": lambda w: {"token": _public_token(w)},
+    "unknown_token": lambda w: {"token": "no-such-link"},
     "public_entry": lambda w: {"token": _public_token(w), "public_id": _entry("public").public_id},
     "public_entry_private": lambda w: {"token": _public_token(w), "public_id": _entry("private").public_id},
     "public_entry_institution": lambda w: {"token": _public_token(w), "public_id": _entry("institution").public_id},
@@ -752,6 +753,14 @@ def payload_for(name: str, world: World) -> tuple[Any, str | None]:
         return {
             "url": settings.SITE_URL + reverse("credentials:public", args=[credential.public_id])
         }, "application/json"
+    if name == "request_json":
+        return {
+            "rule": RecognitionRule.objects.get(name_en="matrix rule M2").pk,
+            "credentials": [str(Credential.objects.get(achievement__code="matrix-hidden").public_id)],
+            "message": "Please count it.",
+        }, "application/json"
+    if name == "decision_json":
+        return {"decision": "approve", "reason": ""}, "application/json"
     if name == "enrol_json":
         return {"course": "matrix-published"}, "application/json"
     if name == "feedback_json":
@@ -782,7 +791,7 @@ def _recognition_forms(world: World) -> dict[str, Callable[[], Any]]:
             "code": "M9",
             "name_mn": "Шинэ модуль",
             "name_en": "A new module",
-            "credits": "4",
+            "credits": "6",  # what the rule of M1 grants: a module is worth at least that
             "position": "9",
         },
         "rule_form": lambda: {
@@ -1084,6 +1093,9 @@ WRITING_ROWS = {
     "POST insights:survey_create",
     "POST insights:survey_send @survey",
     "POST recognition:request_new",
+    "POST api:recognition_request_submit",
+    "POST api:recognition_request_withdraw @recognition_request",
+    "POST api:recognition_request_decide @recognition_request",
     "POST recognition:request_withdraw @recognition_request",
     "POST recognition:decide @recognition_request",
     "POST recognition:degrees",

@@ -664,6 +664,8 @@ def _endorsements_create(
         if local_mentors and rng.random() < 0.4:
             return rng.choice(local_mentors), Endorsement.Relation.MENTOR
         institution_id = people[owner_id].institution_id
+        if institution_id is None:
+            return None  # a peer works at the owner's institution
         peers = [pk for pk in colleagues[institution_id] if pk not in exclude]
         if not peers or (owner_id == educator_id and len(peers) < 4):
             peers += [pk for pk in others_at[institution_id] if pk not in exclude]
@@ -692,14 +694,13 @@ def _endorsements_create(
             if login is None:
                 continue
             others = [e for e in entries if e.person_id != login.pk and e.person_id != educator_id]
-            same = [e for e in others if people[e.person_id].institution_id == login.institution_id] or others
-            if same:
-                relation: str = (
-                    Endorsement.Relation.MENTOR
-                    if login.email == run.logins.get(Role.MENTOR)
-                    else Endorsement.Relation.PEER
-                )
-                planned.append((rng.choice(same), login.pk, relation, "asked"))
+            same = [e for e in others if people[e.person_id].institution_id == login.institution_id]
+            # A mentor may endorse anyone's work; a peer only a colleague's (endorsements._eligible).
+            is_mentor = login.email == run.logins.get(Role.MENTOR)
+            candidates = (same or others) if is_mentor else same
+            if candidates:
+                relation: str = Endorsement.Relation.MENTOR if is_mentor else Endorsement.Relation.PEER
+                planned.append((rng.choice(candidates), login.pk, relation, "asked"))
 
     others = [entry for entry in entries if entry.person_id != educator_id]
     given_target = demo_endorsements_target(len(entries), educators=run.size.educators)

@@ -14,7 +14,7 @@ from erdem.portfolio.reviews import POSITION_MAX_LENGTH, SUMMARY_MAX_LENGTH
 class EndorsementRequestForm(forms.Form):
     email = forms.EmailField(
         label=_("Their e-mail address"),
-        help_text=_("The person must be registered in the programme."),
+        help_text=_("A mentor holds a mentor, trainer or master-teacher role; a peer works at your institution."),
         error_messages={"required": _("Give the e-mail address of the person to ask.")},
     )
     relation = forms.ChoiceField(

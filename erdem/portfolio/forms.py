@@ -9,7 +9,9 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundWidget
+from django.utils.functional import lazy
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from erdem.core.i18n import localized
@@ -18,6 +20,14 @@ from erdem.portfolio.models import Entry, EntryFile
 from erdem.portfolio.selectors import ai_cft_competencies
 from erdem.portfolio.services import LINKS_MAX, LinkInput, PortfolioError, file_limits_text, links_check
 from erdem.recognition.models import QualificationStandard, StandardDescriptor
+
+
+def _links_help() -> str:
+    """Formatted each time it is shown, in the reader's language: a `%` on the lazy text at import time would
+    fix it in the language active then."""
+    return gettext("One a line: the address (https://…), then optionally a space and a title. At most %(count)d.") % {
+        "count": LINKS_MAX
+    }
 
 
 class DateInput(forms.DateInput):
@@ -119,8 +129,7 @@ class EntryForm(forms.Form):
         label=_("Links"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One a line: the address (https://…), then optionally a space and a title. At most %(count)d.")
-        % {"count": LINKS_MAX},
+        help_text=lazy(_links_help, str)(),
     )
     new_files = MultipleFileField(label=_("Add files"), required=False)
     files_removed = FileChoiceField(

@@ -153,6 +153,12 @@ class Endorsement(models.Model):
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     document = models.JSONField(_("signed endorsement (Data Integrity)"), null=True, blank=True)
     jwt = models.TextField(_("signed endorsement (VC-JWT)"), blank=True)
+    # The credential's Bitstring Status List entry (like a Credential's), allocated when it is signed and set
+    # to revoked when it is withdrawn. Endorsements signed before entries existed have none.
+    status_list = models.ForeignKey(
+        "credentials.StatusList", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    status_index = models.PositiveIntegerField(_("status list index"), null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -166,6 +172,12 @@ class Endorsement(models.Model):
             ),
             models.CheckConstraint(
                 name="endorsement_signed_when_given", condition=~Q(status="given") | Q(document__isnull=False)
+            ),
+            models.UniqueConstraint(fields=["status_list", "status_index"], name="endorsement_status_entry_unique"),
+            models.CheckConstraint(
+                name="endorsement_status_entry_whole",
+                condition=Q(status_list__isnull=True, status_index__isnull=True)
+                | Q(status_list__isnull=False, status_index__isnull=False),
             ),
         ]
 

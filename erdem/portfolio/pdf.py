@@ -2,6 +2,7 @@
 active credentials with their verification addresses, then every entry (its text as plain text, its links and
 the endorsements given). Mongolian Cyrillic is drawn by the Noto fonts (erdem.core.pdf) without shaping."""
 
+import html
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import strip_tags
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from fpdf import FPDF
@@ -69,6 +71,19 @@ def _date(value: Any) -> str:
     return date_format(value, "DATE_FORMAT") if value else ""
 
 
+def _dates(entry: Entry) -> str:
+    """The first day alone, or "first – last" when it ended on another day; empty without dates."""
+    if entry.started_on and entry.ended_on and entry.ended_on != entry.started_on:
+        return f"{_date(entry.started_on)} – {_date(entry.ended_on)}"
+    return _date(entry.started_on or entry.ended_on)
+
+
+def plain_text(markdown: str) -> str:
+    """The text as the person wrote it, without its Markdown formatting. The rendered HTML is stripped of its
+    tags and its entities decoded: a PDF is not HTML, so "<" is drawn as "<", not as "&lt;"."""
+    return html.unescape(strip_tags(markdown_render(markdown))).strip()
+
+
 def cell_words(cell: GridCell) -> str:
     """A grid cell in words (the same text as the page's)."""
     if cell.strength == "none":
@@ -95,6 +110,7 @@ def _grid_table(doc: _Document, grid: AiCftGrid) -> None:
         align=Align.L,
         line_height=8.5 * PT * 1.35,
         padding=1.4,
+        text_align=Align.L,  # justified lines in narrow cells leave wide gaps between words
         borders_layout=TableBordersLayout.ALL,
         headings_style=FontFace(emphasis="B", color=WHITE, fill_color=NAVY),
         repeat_headings=1,
@@ -176,18 +192,14 @@ def portfolio_pdf(*, person: Person) -> bytes:
     for entry in entries:
         doc.ln(2)
         doc.text_block(entry.title, 12, "B")
-        facts = [entry.get_kind_display()]
-        if entry.course_taught:
-            facts.append(entry.course_taught)
-        if entry.started_on or entry.ended_on:
-            facts.append(f"{_date(entry.started_on)} – {_date(entry.ended_on)}")
+        facts = [capfirst(entry.get_kind_display()), entry.course_taught, _dates(entry)]
         facts.append(entry.get_visibility_display())
-        doc.text_block(" · ".join(str(fact) for fact in facts), 9, color=GREY)
+        doc.text_block(" · ".join(str(fact) for fact in facts if fact), 9, color=GREY)
         if entry.competencies.all():
             doc.text_block(
                 _("AI CFT: %(codes)s") % {"codes": ", ".join(c.code for c in entry.competencies.all())}, 9, color=GREY
             )
-        body = strip_tags(markdown_render(entry.body)).strip()
+        body = plain_text(entry.body)
         if body:
             doc.text_block(body, 10)
         for link in entry.links.all():

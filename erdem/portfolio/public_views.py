@@ -1,6 +1,10 @@
 """The public portfolio page, reached by its unguessable link (anonymous visitors welcome): the person's name
 and institution, the credentials they show by name, the AI CFT grid of public evidence and the entries they
-made public. A link turned off or mistyped answers 404; private and institution entries never appear."""
+made public. A link turned off or mistyped answers 404; private and institution entries never appear.
+
+The page is public by its owner's choice, not published: it is kept out of search engines (a teacher shares
+the link, nobody should find it by their name) and revalidated on every visit, since the owner may turn the
+link off at any time."""
 
 from uuid import UUID
 
@@ -23,6 +27,13 @@ from erdem.portfolio.selectors import (
 from erdem.portfolio.views import entry_file_serve
 
 
+def _unlisted(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    # A signed-in visitor's page also holds their own menu: no shared cache keeps it.
+    response["Cache-Control"] = "private, no-cache" if request.user.is_authenticated else "no-cache"
+    return response
+
+
 def _portfolio(token: str) -> Portfolio:
     portfolio = portfolio_by_token(token)
     if portfolio is None:
@@ -43,7 +54,7 @@ def public(request: HttpRequest, token: str) -> HttpResponse:
     person = portfolio.person
     entries = public_entries(person)
     credentials = person_credentials(person, public_only=True)
-    return render(
+    page = render(
         request,
         "portfolio/public.html",
         {
@@ -54,13 +65,14 @@ def public(request: HttpRequest, token: str) -> HttpResponse:
             "grid": ai_cft_grid(person=person, entries=entries, credentials=credentials),
         },
     )
+    return _unlisted(request, page)
 
 
 @require_safe
 def public_entry(request: HttpRequest, token: str, public_id: UUID) -> HttpResponse:
     portfolio = _portfolio(token)
     entry = _public_entry(portfolio, public_id)
-    return render(
+    page = render(
         request,
         "portfolio/entry.html",
         {
@@ -73,6 +85,7 @@ def public_entry(request: HttpRequest, token: str, public_id: UUID) -> HttpRespo
             "portfolio": portfolio,
         },
     )
+    return _unlisted(request, page)
 
 
 @require_safe
@@ -82,4 +95,6 @@ def public_entry_file(request: HttpRequest, token: str, public_id: UUID, file_id
     stored = EntryFile.objects.filter(pk=file_id, entry=entry).first()
     if stored is None:
         raise Http404
-    return entry_file_serve(request, stored)
+    response = entry_file_serve(request, stored)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -265,7 +265,7 @@ def test_an_endorsed_portfolio_entry_and_credit_toward_a_masters_degree(
     # 2. The mentor finds the request among the endorsements asked of them and endorses with a comment.
     _log_in(page, world.mentor)
     nav.get_by_role("link", name="My portfolio").click()
-    page.get_by_role("link", name="Endorsements asked of me").click()
+    page.locator("#main").get_by_role("link", name="Endorsements asked of me").click()
     waiting = page.get_by_role("region", name="Asked of you")
     expect(waiting).to_contain_text("asks you as mentor")
     waiting.get_by_role("link", name="Checking sources with a chatbot in grade 10").click()
@@ -299,7 +299,7 @@ def test_an_endorsed_portfolio_entry_and_credit_toward_a_masters_degree(
     assert credential_verify(signed).verdict == "valid"
 
     # 4. Credit: first with a tampered external credential, refused in words, nothing lost.
-    nav.get_by_role("link", name="Credit recognition").click()
+    nav.get_by_role("link", name="My credit requests").click()
     expect(page.locator("h1")).to_have_text("My credit requests")
     expect(page.get_by_text("No credits recognised yet.")).to_be_visible()
     page.get_by_role("link", name="Ask for credit").click()
@@ -372,7 +372,7 @@ def test_an_endorsed_portfolio_entry_and_credit_toward_a_masters_degree(
 
     # 6. The educator's credit record, and the signed CLR from the portfolio.
     _log_in(page, world.educator)
-    nav.get_by_role("link", name="Credit recognition").click()
+    nav.get_by_role("link", name="My credit requests").click()
     record = page.get_by_role("region", name=re.compile("Master's in Education Technology"))
     expect(record.locator("tbody tr")).to_contain_text("M3 AI in teaching and learning")
     expect(record.locator("tfoot td")).to_have_text(re.compile(r"^6(\.0+)? of 32(\.0+)?$"))

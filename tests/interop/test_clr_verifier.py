@@ -44,7 +44,7 @@ def record() -> dict[str, Any]:
     owner = person_with_role(Role.EDUCATOR, programme=programme)
     for code in ("AI-1", "AI-2"):
         credential_create(achievement=achievement_create(programme=programme, code=code), person=owner)
-    peer = person_with_role(Role.EDUCATOR, programme=programme)
+    peer = person_with_role(Role.EDUCATOR, programme=programme, institution=owner.institution)
     endorsement_give(
         endorsement=endorsement_request(
             entry=make_entry(person=owner), owner=owner, endorser_email=peer.email, relation="peer", note=""

@@ -47,7 +47,7 @@ def held(programme, owner):
     second = credential_create(
         achievement=achievement_create(programme=programme, code="AI-2", name_en="Feedback with AI"), person=owner
     )
-    peer = person_with_role(Role.EDUCATOR, programme=programme)
+    peer = person_with_role(Role.EDUCATOR, programme=programme, institution=owner.institution)
     request = endorsement_request(
         entry=make_entry(person=owner), owner=owner, endorser_email=peer.email, relation="peer", note=""
     )

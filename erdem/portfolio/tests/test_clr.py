@@ -47,16 +47,18 @@ def record(programme, owner):
     second = credential_create(achievement=achievement_create(programme=programme, code="AI-2"), person=owner)
     revoked = credential_create(achievement=achievement_create(programme=programme, code="AI-3"), person=owner)
     credential_revoke(credential=revoked, actor=admin, reason="Issued in error.")
-    peer = person_with_role(Role.EDUCATOR, programme=programme)
+    peer = person_with_role(Role.EDUCATOR, programme=programme, institution=owner.institution)
     entry = make_entry(person=owner)
     given = endorsement_give(
         endorsement=endorsement_request(entry=entry, owner=owner, endorser_email=peer.email, relation="peer", note=""),
         endorser=peer,
         comment="Excellent use of AI feedback.",
     )
-    other = person_with_role(Role.EDUCATOR, programme=programme)
+    other = person_with_role(Role.MENTOR, programme=programme)
     taken_back = endorsement_give(
-        endorsement=endorsement_request(entry=entry, owner=owner, endorser_email=other.email, relation="peer", note=""),
+        endorsement=endorsement_request(
+            entry=entry, owner=owner, endorser_email=other.email, relation="mentor", note=""
+        ),
         endorser=other,
         comment="Fine.",
     )

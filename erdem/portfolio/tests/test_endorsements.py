@@ -2,9 +2,11 @@
 declining, withdrawing, the pages and who may see what."""
 
 import json
+import re
 from typing import cast
 
 import pytest
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
@@ -14,10 +16,12 @@ from erdem.access.models import Role
 from erdem.access.tests.factories import person_with_role
 from erdem.cascade.models import MentorAssignment
 from erdem.credentials.identity import absolute_url, issuer_did
+from erdem.credentials.models import StatusList
 from erdem.credentials.proofs.contexts import CREDENTIALS_V2, OB_V3
 from erdem.credentials.proofs.data_integrity import proof_verify
 from erdem.credentials.proofs.jwt import jwt_decode
-from erdem.credentials.verification import KeyResolver
+from erdem.credentials.status import REVOKED, VALID, status_read
+from erdem.credentials.verification import KeyResolver, credential_verify
 from erdem.people.tests.factories import make_person
 from erdem.portfolio.endorsements import (
     EndorsementError,
@@ -45,8 +49,15 @@ def owner(programme):
 
 
 @pytest.fixture
-def endorser(programme):
-    return person_with_role(Role.EDUCATOR, programme=programme, preferred_language="en")
+def endorser(programme, owner):
+    """A peer: a colleague of the owner's institution."""
+    return person_with_role(Role.EDUCATOR, programme=programme, institution=owner.institution, preferred_language="en")
+
+
+@pytest.fixture
+def mentor(programme):
+    """A mentor of the programme, at another institution."""
+    return person_with_role(Role.MENTOR, programme=programme, preferred_language="en")
 
 
 @pytest.fixture
@@ -97,7 +108,7 @@ def test_the_demo_asks_and_answers_without_mail(entry, owner, endorser, mailoutb
     ("email", "expected"),
     [
         ("", "Give the e-mail address"),
-        ("nobody@example.mn", "No one registered in the programme"),
+        ("nobody@example.mn", "We cannot ask this person"),
     ],
 )
 def test_asking_refuses_a_missing_or_unknown_address(entry, owner, email, expected):
@@ -111,7 +122,7 @@ def test_a_person_without_a_role_is_as_unknown_as_a_stranger(entry, owner):
     outsider = make_person()
     with pytest.raises(EndorsementError) as refused:
         endorsement_request(entry=entry, owner=owner, endorser_email=outsider.email, relation="peer", note="")
-    assert "No one registered in the programme" in refused.value.message
+    assert "We cannot ask this person" in refused.value.message
     assert outsider.full_name not in refused.value.message
 
 
@@ -155,8 +166,9 @@ def test_the_current_mentor_is_suggested(owner, programme):
 
 
 def test_endorsing_signs_an_open_badges_endorsement_credential(
-    entry, owner, endorser, programme, mailoutbox, django_capture_on_commit_callbacks
+    entry, owner, mentor, programme, mailoutbox, django_capture_on_commit_callbacks
 ):
+    endorser = mentor
     endorsement = ask(entry, owner, endorser, relation=Endorsement.Relation.MENTOR)
     with django_capture_on_commit_callbacks(execute=True):
         given = endorsement_give(endorsement=endorsement, endorser=endorser, comment="  Careful, original work.  ")
@@ -243,11 +255,11 @@ def test_the_request_page_is_the_authors(client, entry, owner, endorser, program
 def test_asking_on_the_page(entry, owner, endorser):
     client = client_for(owner)
     url = reverse("portfolio:endorsement_request", args=[entry.public_id])
-    response = client.post(url, {"email": endorser.email, "relation": "mentor", "note": "Thanks!"})
+    response = client.post(url, {"email": endorser.email, "relation": "peer", "note": "Thanks!"})
     assert response.status_code == 302
     endorsement = Endorsement.objects.get()
-    assert (endorsement.endorser, endorsement.relation, endorsement.request_note) == (endorser, "mentor", "Thanks!")
-    again = client.post(url, {"email": endorser.email, "relation": "mentor"})
+    assert (endorsement.endorser, endorsement.relation, endorsement.request_note) == (endorser, "peer", "Thanks!")
+    again = client.post(url, {"email": endorser.email, "relation": "peer"})
     assert again.status_code == 200 and "already been asked" in again.content.decode()
     own = client.post(url, {"email": owner.email, "relation": "peer"})
     assert "cannot endorse your own work" in own.content.decode()
@@ -291,6 +303,7 @@ def test_endorsing_on_the_page_keeps_html_inert(entry, owner, endorser):
     client = client_for(endorser)
     page = client.get(url)
     assert page.status_code == 200 and entry.title in page.content.decode()
+    assert "Lesson plan" in page.content.decode()  # the entry's kind, capitalised
     empty = client.post(url, {"action": "give", "answer-comment": ""})
     assert empty.status_code == 200 and "Write what you endorse" in empty.content.decode()
     comment = '<script>alert("x")</script> Strong <b>work</b>'
@@ -344,3 +357,191 @@ def test_an_unanswered_request_has_no_credential(client, entry, owner, endorser)
     endorsement = cast(Endorsement, EndorsementFactory(entry=entry, endorser=endorser))
     url = reverse("portfolio:endorsement_credential", args=[endorsement.public_id])
     assert client_for(owner).get(url).status_code == 404
+
+
+# --- who may be asked -------------------------------------------------------------------------------------------
+
+NOT_ELIGIBLE = (
+    "We cannot ask this person: a mentor must hold a mentor, trainer or master-teacher role, and a peer must work "
+    "at your institution."
+)
+
+
+@pytest.mark.parametrize("role", [Role.MENTOR, Role.TRAINER, Role.MASTER_TEACHER])
+def test_a_mentor_holds_a_mentoring_role_anywhere(entry, owner, role):
+    mentor = person_with_role(role, programme=ProgrammeFactory())  # another institution, another programme
+    assert ask(entry, owner, mentor, relation=Endorsement.Relation.MENTOR).endorser == mentor
+
+
+def test_a_peer_works_at_the_owners_institution(entry, owner, endorser, mentor):
+    assert ask(entry, owner, endorser, relation=Endorsement.Relation.PEER).endorser == endorser
+    with pytest.raises(EndorsementError) as refused:
+        ask(entry, owner, mentor, relation=Endorsement.Relation.PEER)  # a mentor, but not a colleague
+    assert refused.value.message == NOT_ELIGIBLE
+
+
+def test_who_may_not_endorse_gets_the_same_answer_as_an_unknown_address(entry, owner, endorser, programme):
+    viewer = person_with_role(Role.MINISTRY_VIEWER, programme=programme)
+    colleague_without_role = make_person(institution=owner.institution)
+    left = person_with_role(Role.EDUCATOR, programme=programme, institution=owner.institution, is_active=False)
+    refusals = [
+        (viewer.email, "mentor"),  # the tryout's case: a ministry viewer declared a mentor
+        (viewer.email, "peer"),
+        (endorser.email, "mentor"),  # a colleague, but no mentoring role
+        (colleague_without_role.email, "peer"),
+        (left.email, "peer"),
+        ("nobody@example.mn", "mentor"),
+        ("nobody@example.mn", "peer"),
+    ]
+    for email, relation in refusals:
+        with pytest.raises(EndorsementError) as refused:
+            endorsement_request(entry=entry, owner=owner, endorser_email=email, relation=relation, note="")
+        assert (refused.value.message, refused.value.field) == (NOT_ELIGIBLE, "email")
+    assert not Endorsement.objects.exists()
+
+
+def test_an_owner_without_an_institution_has_no_peers(programme):
+    owner = person_with_role(Role.EDUCATOR, programme=programme, institution=None)
+    owner.institution = None
+    owner.save(update_fields=["institution"])
+    other = person_with_role(Role.EDUCATOR, programme=programme)
+    other.institution = None
+    other.save(update_fields=["institution"])
+    with pytest.raises(EndorsementError, match="We cannot ask this person"):
+        ask(make_entry(person=owner), owner, other)
+
+
+def test_the_page_tells_nothing_about_whom_it_cannot_ask(entry, owner, programme):
+    viewer = person_with_role(Role.MINISTRY_VIEWER, programme=programme, family_name="Directory")
+    client = client_for(owner)
+    url = reverse("portfolio:endorsement_request", args=[entry.public_id])
+    pages = []
+    for email in (viewer.email, "nobody@example.mn"):
+        response = client.post(url, {"email": email, "relation": "mentor"})
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert escape(NOT_ELIGIBLE) in text
+        assert viewer.full_name not in text and "Directory" not in text
+        form = text.split("<form", 1)[1].split("</form>")[0].replace(email, "EMAIL")
+        pages.append(re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", form))
+    # Apart from the address typed, a registered person's refusal reads exactly like an unknown address's.
+    assert pages[0] == pages[1]
+    assert not Endorsement.objects.exists()
+
+
+def test_the_name_is_shown_once_the_request_is_made(entry, owner, mentor):
+    client = client_for(owner)
+    url = reverse("portfolio:endorsement_request", args=[entry.public_id])
+    page = client.post(url, {"email": mentor.email, "relation": "mentor"}, follow=True).content.decode()
+    assert f"{mentor.full_name} is asked to endorse your entry" in page
+
+
+# --- the status of a signed endorsement ---------------------------------------------------------------------------
+
+
+def test_a_given_endorsement_has_a_status_entry_of_its_own(entry, owner, endorser, mentor):
+    first = endorsement_give(endorsement=ask(entry, owner, endorser), endorser=endorser, comment="Good.")
+    second = endorsement_give(endorsement=ask(entry, owner, mentor, "mentor"), endorser=mentor, comment="Good.")
+    assert first.status_list is not None and first.status_index is not None
+    assert (first.status_list_id, first.status_index) != (second.status_list_id, second.status_index)
+    assert first.document is not None
+    status = first.document["credentialStatus"]
+    assert status["type"] == "BitstringStatusListEntry" and status["statusPurpose"] == "message"
+    assert status["statusListIndex"] == str(first.status_index)
+    assert status["statusListCredential"] == absolute_url(
+        reverse("credentials:status_list", args=[first.status_list.number])
+    )
+    assert jwt_decode(first.jwt, resolve_key=KeyResolver())["credentialStatus"] == status
+    proof_verify(first.document, resolve_key=KeyResolver())
+
+
+def test_a_refused_answer_uses_no_status_entry(entry, owner, endorser, programme):
+    endorsement = ask(entry, owner, endorser)
+    stranger = person_with_role(Role.EDUCATOR, programme=programme)
+    with pytest.raises(EndorsementError):
+        endorsement_give(endorsement=endorsement, endorser=stranger, comment="Fine.")
+    assert sum(StatusList.objects.values_list("allocated", flat=True)) == 0
+
+
+@pytest.mark.parametrize("who", ["owner", "endorser"])
+def test_a_withdrawn_endorsement_verifies_as_revoked(entry, owner, endorser, who):
+    given = endorsement_give(endorsement=ask(entry, owner, endorser), endorser=endorser, comment="Good.")
+    before = credential_verify(given.document)
+    assert (before.verdict, before.status) == ("valid", "active")
+    assert credential_verify(given.jwt).verdict == "valid"
+
+    endorsement_withdraw(endorsement=given, person=owner if who == "owner" else endorser)
+
+    bits = bytes(StatusList.objects.get(pk=given.status_list_id).bits)
+    assert status_read(bits, given.status_index) == REVOKED
+    for copy in (given.document, given.jwt):  # copies downloaded before the withdrawal
+        after = credential_verify(copy)
+        assert (after.verdict, after.status) == ("invalid", "revoked")
+        assert [(check.code, check.status) for check in after.checks if check.code in ("signature", "status")] == [
+            ("signature", "pass"),
+            ("status", "fail"),
+        ]
+
+
+def test_the_verifier_page_says_a_withdrawn_endorsement_is_revoked(entry, owner, endorser):
+    given = endorsement_give(endorsement=ask(entry, owner, endorser), endorser=endorser, comment="Good.")
+    endorsement_withdraw(endorsement=given, person=endorser)
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.post("/credentials/verify/", {"text": json.dumps(given.document)}).content.decode()
+    assert "its issuer has revoked it" in page
+
+
+def test_withdrawing_a_request_or_an_old_endorsement_touches_no_status(entry, owner, endorser, mentor):
+    given = endorsement_give(endorsement=ask(entry, owner, endorser), endorser=endorser, comment="Good.")
+    request = ask(entry, owner, mentor, "mentor")
+    endorsement_withdraw(endorsement=request, person=owner)
+    assert request.status_list_id is None
+    # An endorsement signed before status entries existed: withdrawn all the same, nothing to set.
+    Endorsement.objects.filter(pk=given.pk).update(status_list=None, status_index=None)
+    assert endorsement_withdraw(endorsement=given, person=owner).status == Endorsement.Status.WITHDRAWN
+    bits = bytes(StatusList.objects.get().bits)
+    assert {status_read(bits, index) for index in range(0, 64)} == {VALID}
+
+
+def test_the_database_refuses_half_a_status_entry(entry, endorser):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EndorsementFactory(entry=entry, endorser=endorser, status_index=3)
+
+
+# --- e-mails ------------------------------------------------------------------------------------------------------
+
+
+def test_the_mails_are_plain_text_as_typed(owner, programme, mailoutbox, django_capture_on_commit_callbacks):
+    owner.given_name, owner.family_name = "D'Arcy", "O'Neil <Jr>"
+    owner.save(update_fields=["given_name", "family_name"])
+    peer = person_with_role(
+        Role.EDUCATOR, programme=programme, institution=owner.institution, preferred_language="en", given_name="Zoë's"
+    )
+    entry = make_entry(person=owner, title='Tom\'s <b>bold</b> & "quoted" lesson')
+    with django_capture_on_commit_callbacks(execute=True):
+        endorsement = endorsement_request(
+            entry=entry, owner=owner, endorser_email=peer.email, relation="peer", note="It's <short> & sweet."
+        )
+        endorsement_give(endorsement=endorsement, endorser=peer, comment="Fine.")
+    asked, given = mailoutbox
+    assert asked.subject == f"{owner.full_name} asks for your endorsement" and "O'Neil <Jr>" in asked.subject
+    assert 'Tom\'s <b>bold</b> & "quoted" lesson' in asked.body and "It's <short> & sweet." in asked.body
+    assert "Hello Zoë's," in asked.body
+    assert "Hello D'Arcy," in given.body and f"{peer.full_name} endorsed your entry" == given.subject
+    for message in (asked, given):
+        assert "&#x27;" not in message.subject + message.body and "&lt;" not in message.subject + message.body
+        assert message.alternatives == []  # plain text only
+        assert message.body.rstrip().endswith(
+            "erdem, the national micro-certification programme for university teachers"
+        )
+
+
+def test_the_declined_mail_keeps_the_title_as_typed(owner, mentor, mailoutbox, django_capture_on_commit_callbacks):
+    entry = make_entry(person=owner, title="Tom's <i>AI</i> lesson")
+    endorsement = ask(entry, owner, mentor, "mentor")
+    with django_capture_on_commit_callbacks(execute=True):
+        endorsement_decline(endorsement=endorsement, endorser=mentor)
+    [message] = mailoutbox
+    assert message.subject == "Your request for an endorsement of “Tom's <i>AI</i> lesson” was declined"
+    assert "“Tom's <i>AI</i> lesson”" in message.body

@@ -4,6 +4,7 @@ others); files checked on the way in and served as downloads; Markdown and HTML 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from erdem.access.models import Role
 from erdem.access.tests.factories import person_with_role
@@ -11,6 +12,7 @@ from erdem.frameworks.models import Competency
 from erdem.frameworks.selectors import UNESCO_AI_CFT
 from erdem.people.tests.factories import PersonFactory
 from erdem.portfolio import services
+from erdem.portfolio.forms import EntryForm
 from erdem.portfolio.models import Entry, EntryFile
 from erdem.portfolio.selectors import entries_visible_to
 from erdem.portfolio.services import (
@@ -335,3 +337,23 @@ def test_the_grid_page_shows_the_owners_grid(client, owner):
     response = client.get(reverse("portfolio:grid"))
     assert response.status_code == 200
     assert "strength-documented" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "One a line: the address (https://…), then optionally a space and a title. At most 10."),
+        ("mn", "Мөр бүрт нэг: хаяг (https://…), хүсвэл зай аваад гарчиг. Хамгийн ихдээ 10."),
+    ],
+)
+def test_the_links_help_is_in_the_readers_language(language, expected):
+    with translation.override(language):
+        assert str(EntryForm().fields["links"].help_text) == expected
+
+
+def test_the_links_help_follows_the_page_language(client, owner):
+    client.force_login(owner)
+    for language, words in (("en", "At most 10."), ("mn", "Хамгийн ихдээ 10.")):
+        owner.preferred_language = language
+        owner.save(update_fields=["preferred_language"])
+        assert words in client.get(reverse("portfolio:entry_new")).content.decode()

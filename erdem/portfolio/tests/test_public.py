@@ -102,3 +102,30 @@ def test_the_public_page_reads_in_a_bounded_number_of_queries(client, owner, tok
     with django_assert_max_num_queries(14):
         response = client.get(reverse("portfolio:public", args=[token]))
     assert response.status_code == 200
+
+
+def test_public_pages_are_kept_out_of_search_engines_and_revalidated(client, owner, token):
+    entry = entry_create(
+        person=owner,
+        kind="talk",
+        title="Илтгэл",
+        body="",
+        visibility=Entry.Visibility.PUBLIC,
+        files=[SimpleUploadedFile("slides.pdf", PDF_BYTES)],
+    )
+    pages = [
+        reverse("portfolio:public", args=[token]),
+        reverse("portfolio:public_entry", args=[token, entry.public_id]),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+        assert response["Cache-Control"] == "no-cache"  # may be stored, but asked again: the link may be off
+    download = client.get(reverse("portfolio:public_entry_file", args=[token, entry.public_id, entry.files.get().pk]))
+    assert download["X-Robots-Tag"] == "noindex, nofollow"
+    # A signed-in visitor's copy carries their own menu: no shared cache keeps it.
+    client.force_login(make_person())
+    for url in pages:
+        response = client.get(url)
+        assert response["Cache-Control"] == "private, no-cache" and response["X-Robots-Tag"] == "noindex, nofollow"

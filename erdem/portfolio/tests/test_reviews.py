@@ -124,6 +124,7 @@ def test_the_review_page(client, staff, coordinator, programme, django_assert_ma
     assert page.status_code == 200
     assert "Private reflection" in text and "Public talk" in text  # the whole portfolio
     assert "<script>x()</script>" not in text and "<strong>bold</strong>" in text
+    assert "Lesson plan · only me" in text and ">lesson plan" not in text  # kinds capitalised
 
 
 def test_recording_on_the_page_and_withdrawing_the_consent(staff, coordinator):
