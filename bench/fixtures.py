@@ -83,7 +83,25 @@ def page_targets() -> list[tuple[str, str, str | None]]:
         ("course page: educator", reverse("catalog:course", args=[lesson.module.course.code]), educator),
         ("lesson page: educator", lesson_path(lesson), educator),
         *credential_targets(),
+        *recognition_targets(),
     ]
+
+
+def recognition_targets() -> list[tuple[str, str, str | None]]:
+    """The Faculty AI Portfolio (with its grid) and credit recognition pages of the demo's people."""
+    from erdem.portfolio.models import Portfolio
+
+    educator = demo_login_email(role=Role.EDUCATOR)
+    coordinator = demo_login_email(role=Role.COORDINATOR)
+    targets: list[tuple[str, str, str | None]] = [
+        ("portfolio and grid: educator", reverse("portfolio:mine"), educator),
+        ("credit requests: educator", reverse("recognition:mine"), educator),
+        ("credit requests to decide", reverse("recognition:office"), coordinator),
+    ]
+    token = Portfolio.objects.filter(person__email=educator).values_list("public_token", flat=True).first()
+    if token:
+        targets.append(("public portfolio (anonymous)", reverse("portfolio:public", args=[token]), None))
+    return targets
 
 
 def credential_targets() -> list[tuple[str, str, str | None]]:
