@@ -277,6 +277,7 @@ def demo_recognition_create(*, run: "DemoRun") -> None:
         issued = max(credential.issued_at, dt.datetime.combine(RULES_FROM, dt.time(9), tzinfo=_LOCAL))
         submitted = _submitted_at(rng, issued, reference, waiting=outcome == "submitted")
         request = request_submit(
+            notify=False,
             person=credential.person, degree=degree, rule=rules["core"], credentials=[credential], external=[],
             message=rng.choice(MESSAGES), at=submitted,
         )  # fmt: skip
@@ -295,6 +296,7 @@ def demo_recognition_create(*, run: "DemoRun") -> None:
         submitted = _submitted_at(rng, max(credential.issued_at, changed_at - dt.timedelta(days=200)), reference,
                                   waiting=outcome == "submitted")  # fmt: skip
         request = request_submit(
+            notify=False,
             person=credential.person, degree=degree, rule=rules["trainer"], credentials=[credential], external=[],
             message="Мастер сургагч багшийн гэрчилгээгээ хавсаргав.", at=submitted,
         )  # fmt: skip
@@ -327,6 +329,7 @@ def demo_recognition_create(*, run: "DemoRun") -> None:
         )
         signed += len(texts)
         request = request_submit(
+            notify=False,
             person=person, degree=degree, rule=rules["open_learning"], credentials=[], external=texts,
             message="Гадны байгууллагын гэрчилгээгээ хавсаргав.", at=submitted,
         )  # fmt: skip
@@ -368,6 +371,7 @@ def demo_recognition_create(*, run: "DemoRun") -> None:
         texts = _external_credentials(rng, person, OPEN_LEARNING, 3, submitted - dt.timedelta(days=rng.randint(20, 90)))
         signed += len(texts)
         request_submit(
+            notify=False,
             person=person, degree=degree, rule=rule, credentials=[], external=texts,
             message="Гадны байгууллагын гурван гэрчилгээгээ хавсаргав.", at=submitted,
         )  # fmt: skip
@@ -376,6 +380,7 @@ def demo_recognition_create(*, run: "DemoRun") -> None:
         texts = _external_credentials(rng, educator, OPEN_EDUCATION, 1, reference - dt.timedelta(days=40))
         signed += len(texts)
         request_submit(
+            notify=False,
             person=educator, degree=degree, rule=rules["open_education"], credentials=[], external=texts,
             message="Нээлттэй боловсролын нөөцийн сургалтын гэрчилгээгээ хавсаргав.",
             at=working_hours(rng, reference - dt.timedelta(days=4)),
@@ -521,11 +526,13 @@ def _demo_educator_before(
     first = working_hours(rng, changed_at - dt.timedelta(days=45))
     texts = _external_credentials(rng, educator, OPEN_LEARNING, 2, first - dt.timedelta(days=90))
     withdrawn = request_submit(
+        notify=False,
         person=educator, degree=degree, rule=rules["open_learning"], credentials=[], external=texts,
         message="Гэрчилгээгээ хавсаргав.", at=first,
     )  # fmt: skip
     request_withdraw(request=withdrawn, person=educator)
     again = request_submit(
+        notify=False,
         person=educator, degree=degree, rule=rules["open_learning"], credentials=[], external=texts,
         message="Өмнөх хүсэлтээ буцаасан: элсэлтийн бичиг баримтаа бүрдүүлээд дахин илгээж байна.",
         at=first + dt.timedelta(days=12),

@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from erdem.access.models import Role
+from erdem.access.models import Role, RoleAssignment
 from erdem.access.policy import Action, can, grants_for
 from erdem.core.i18n import localized
 from erdem.credentials.models import Credential
+from erdem.people.models import Person
 from erdem.recognition.models import (
     DegreeModule,
     DegreeProgramme,
@@ -295,3 +296,15 @@ def register_rows(degree: DegreeProgramme) -> Iterator[list[Any]]:
             request.decision_reason,
             float(request.credits_granted) if request.credits_granted is not None else "",
         ]
+
+
+def degree_deciders(degree: DegreeProgramme) -> QuerySet[Person]:
+    """Who decides `degree`'s credit requests: the active members of its office and the current coordinators of
+    its institution (Action.DEGREE_OFFICE)."""
+    coordinators = RoleAssignment.objects.current().filter(role=Role.COORDINATOR, institution_id=degree.institution_id)
+    return (
+        Person.objects.filter(is_active=True)
+        .filter(Q(degree_offices=degree) | Q(pk__in=coordinators.values("person_id")))
+        .distinct()
+        .order_by("pk")
+    )

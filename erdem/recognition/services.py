@@ -544,9 +544,11 @@ def request_submit(
     external: list[str],
     message: str = "",
     at: dt.datetime | None = None,
+    notify: bool = True,
 ) -> RecognitionRequest:
     """Ask `degree` for the credit of `rule` with the person's own `credentials` and pasted `external` ones.
-    Nothing is saved unless every check passes (RecognitionError says which credential and why)."""
+    Nothing is saved unless every check passes (RecognitionError says which credential and why). The programme
+    office is told by e-mail once it is saved (unless `notify` is False, as for demo data)."""
     at = at or timezone.now()
     if rule.degree_id != degree.pk:
         raise RecognitionError(_("Choose a rule of this degree programme."), field="rule")
@@ -591,6 +593,9 @@ def request_submit(
                 submitted_at=at,
             )
             RequestCredential.objects.bulk_create([_request_credential(request, item) for item in offered])
+            if notify:
+                request_id = request.pk
+                transaction.on_commit(lambda: request_arrival_notify(request_id=request_id))
     except IntegrityError as error:
         raise RecognitionError(
             _(
@@ -619,6 +624,21 @@ def _request_credential(request: RecognitionRequest, item: _Offered) -> RequestC
         )[:500],
         verdict=result.verdict,
         verification=verification_record(result),
+    )
+
+
+def request_arrival_notify(*, request_id: int) -> None:
+    """Tell the programme office (its named members and the institution's coordinators) that a request
+    waits for a decision, each in their language."""
+    from erdem.recognition.selectors import degree_deciders
+
+    request = RecognitionRequest.objects.select_related("person", "degree__institution").get(pk=request_id)
+    deciders = degree_deciders(request.degree).exclude(pk=request.person_id)
+    emails_send(
+        [
+            email_render(to=decider, template="recognition/emails/arrived", context={"request": request}, html=False)
+            for decider in deciders
+        ]
     )
 
 

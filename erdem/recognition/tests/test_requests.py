@@ -315,6 +315,23 @@ def test_a_module_already_credited_or_pending(world):
     assert "already credited to you" in caught.value.message
 
 
+def test_the_programme_office_is_told_of_a_new_request_in_its_language(world, django_capture_on_commit_callbacks):
+    member = make_person(preferred_language="mn")
+    world["degree"].office.add(member)
+    other_institution = person_with_role(Role.COORDINATOR, programme=world["programme"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request = submit(world)
+
+    told = {message.to[0]: message for message in mail.outbox}
+    assert set(told) == {world["coordinator"].email, member.email}
+    assert other_institution.email not in told and world["learner"].email not in told
+    english = told[world["coordinator"].email]
+    assert world["learner"].full_name in english.subject and "waits for a decision" in english.subject
+    assert reverse("recognition:request", args=[request.public_id]) in english.body
+    assert "шийдвэр" in told[member.email].body
+
+
 def test_approval_grants_the_snapshot_credits_and_tells_the_learner(world, django_capture_on_commit_callbacks):
     request = submit(world)
 
