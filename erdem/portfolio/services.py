@@ -189,6 +189,47 @@ def _links_store(entry: Entry, links: list[LinkInput]) -> None:
     )
 
 
+def _entry_fields(
+    *,
+    kind: str,
+    title: str,
+    body: str,
+    language: str,
+    course_taught: str,
+    started_on: date | None,
+    ended_on: date | None,
+    visibility: str,
+) -> dict[str, Any]:
+    """An entry's own columns as stored (texts trimmed), with the time of this change."""
+    return {
+        "kind": kind,
+        "title": title.strip(),
+        "body": body.strip(),
+        "language": language,
+        "course_taught": course_taught.strip(),
+        "started_on": started_on,
+        "ended_on": ended_on,
+        "visibility": visibility,
+        "updated_at": timezone.now(),
+    }
+
+
+def _entry_related_store(
+    entry: Entry,
+    competencies: list[Competency],
+    descriptors: list[StandardDescriptor],
+    links: list[LinkInput],
+    files: Sequence[Any],
+    kinds: list[FileKind],
+) -> None:
+    """The entry's tags, links and new files, all checked beforehand."""
+    entry.competencies.set(competencies)
+    entry.descriptors.set(descriptors)
+    _links_store(entry, links)
+    for upload, kind_found in zip(files, kinds, strict=True):
+        _file_store(entry, upload, kind_found)
+
+
 @transaction.atomic
 def entry_create(
     *,
@@ -212,25 +253,18 @@ def entry_create(
     link_list = links_check(links)
     kinds = entry_files_check(files)
     portfolio_get_or_create(person=person)
-    now = timezone.now()
-    entry = Entry.objects.create(
-        person=person,
+    fields = _entry_fields(
         kind=kind,
-        title=title.strip(),
-        body=body.strip(),
+        title=title,
+        body=body,
         language=language,
-        course_taught=course_taught.strip(),
+        course_taught=course_taught,
         started_on=started_on,
         ended_on=ended_on,
         visibility=visibility,
-        created_at=now,
-        updated_at=now,
     )
-    entry.competencies.set(competency_list)
-    entry.descriptors.set(descriptor_list)
-    _links_store(entry, link_list)
-    for upload, kind_found in zip(files, kinds, strict=True):
-        _file_store(entry, upload, kind_found)
+    entry = Entry.objects.create(person=person, created_at=fields["updated_at"], **fields)
+    _entry_related_store(entry, competency_list, descriptor_list, link_list, files, kinds)
     return entry
 
 
@@ -260,36 +294,23 @@ def entry_update(
     link_list = links_check(links)
     removed = list(EntryFile.objects.filter(entry=entry, pk__in=list(files_removed)))
     kinds = entry_files_check(files, existing=entry.files.count() - len(removed))
-    entry.kind = kind
-    entry.title = title.strip()
-    entry.body = body.strip()
-    entry.language = language
-    entry.course_taught = course_taught.strip()
-    entry.started_on = started_on
-    entry.ended_on = ended_on
-    entry.visibility = visibility
-    entry.updated_at = timezone.now()
-    entry.save(
-        update_fields=[
-            "kind",
-            "title",
-            "body",
-            "language",
-            "course_taught",
-            "started_on",
-            "ended_on",
-            "visibility",
-            "updated_at",
-        ]
+    fields = _entry_fields(
+        kind=kind,
+        title=title,
+        body=body,
+        language=language,
+        course_taught=course_taught,
+        started_on=started_on,
+        ended_on=ended_on,
+        visibility=visibility,
     )
-    entry.competencies.set(competency_list)
-    entry.descriptors.set(descriptor_list)
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    entry.save(update_fields=list(fields))
     entry.links.all().delete()
-    _links_store(entry, link_list)
     for stored in removed:
         _file_delete_after_commit(stored)
-    for upload, kind_found in zip(files, kinds, strict=True):
-        _file_store(entry, upload, kind_found)
+    _entry_related_store(entry, competency_list, descriptor_list, link_list, files, kinds)
     return entry
 
 

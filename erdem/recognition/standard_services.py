@@ -3,7 +3,7 @@ both languages, edited by the national centre (Action.STANDARDS_MANAGE), and the
 to descriptors. `standards_default_create` loads a starting framework the national centre then edits.
 """
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -39,40 +39,50 @@ def _values(values: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def level_save(*, programme: Programme, level: QualificationLevel | None = None, **values: Any) -> QualificationLevel:
-    """Create or change a level (code, names, descriptions, position); codes are unique in the programme."""
+PartT = TypeVar("PartT", QualificationLevel, QualificationStandard)
+
+
+def _part_save(
+    *, model: type[PartT], programme: Programme, instance: PartT | None, taken: str, values: dict[str, Any]
+) -> PartT:
+    """Create or change a level or a standard of the programme's framework; codes are unique in the programme."""
     cleaned = _values(values)
-    taken = QualificationLevel.objects.filter(programme=programme, code=cleaned["code"])
-    if level is not None:
-        taken = taken.exclude(pk=level.pk)
-    if taken.exists():
-        raise StandardError(_("Another level has this code."), field="code")
+    others = model.objects.filter(programme=programme, code=cleaned["code"])
+    if instance is not None:
+        others = others.exclude(pk=instance.pk)
+    if others.exists():
+        raise StandardError(taken, field="code")
     with transaction.atomic():
-        if level is None:
-            return QualificationLevel.objects.create(programme=programme, **cleaned)
+        if instance is None:
+            return model.objects.create(programme=programme, **cleaned)
         for name, value in cleaned.items():
-            setattr(level, name, value)
-        level.save(update_fields=list(cleaned))
-        return level
+            setattr(instance, name, value)
+        instance.save(update_fields=list(cleaned))
+        return instance
+
+
+def level_save(*, programme: Programme, level: QualificationLevel | None = None, **values: Any) -> QualificationLevel:
+    """Create or change a level (code, names, descriptions, position)."""
+    return _part_save(
+        model=QualificationLevel,
+        programme=programme,
+        instance=level,
+        taken=_("Another level has this code."),
+        values=values,
+    )
 
 
 def standard_save(
     *, programme: Programme, standard: QualificationStandard | None = None, **values: Any
 ) -> QualificationStandard:
-    """Create or change a standard (code, names, descriptions, position); codes are unique in the programme."""
-    cleaned = _values(values)
-    taken = QualificationStandard.objects.filter(programme=programme, code=cleaned["code"])
-    if standard is not None:
-        taken = taken.exclude(pk=standard.pk)
-    if taken.exists():
-        raise StandardError(_("Another standard has this code."), field="code")
-    with transaction.atomic():
-        if standard is None:
-            return QualificationStandard.objects.create(programme=programme, **cleaned)
-        for name, value in cleaned.items():
-            setattr(standard, name, value)
-        standard.save(update_fields=list(cleaned))
-        return standard
+    """Create or change a standard (code, names, descriptions, position)."""
+    return _part_save(
+        model=QualificationStandard,
+        programme=programme,
+        instance=standard,
+        taken=_("Another standard has this code."),
+        values=values,
+    )
 
 
 def descriptor_save(
