@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "erdem.insights",
     "erdem.recognition",
     "erdem.portfolio",
+    "erdem.audit",
     "erdem.jobs",
     "erdem.web",
     "erdem.api",
