@@ -1144,15 +1144,15 @@ ROWS = [
     row("portfolio:reviews",             "POST", "",
         LOGIN, E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405,  E405, payload="empty"),
     row("portfolio:review",              "GET", "colleague",
-        LOGIN, E403,  OK,    E403,  E403,  E403,  E403,  E403,  E403,  OK),
+        LOGIN, E404,  OK,    E404,  E404,  E404,  E404,  E404,  E404,  OK),
     row("portfolio:review",              "GET", "educator",
-        LOGIN, E403,  E403,  E403,  E403,  E403,  E403,  E403,  E403,  E403),
+        LOGIN, E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404),
     row("portfolio:review",              "GET", "outsider",
         LOGIN, E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404),
     row("portfolio:review",              "POST", "colleague",
-        LOGIN, E403,  GO,    E403,  E403,  E403,  E403,  E403,  E403,  GO, payload="career_review"),
+        LOGIN, E404,  GO,    E404,  E404,  E404,  E404,  E404,  E404,  GO, payload="career_review"),
     row("portfolio:review",              "POST", "educator",
-        LOGIN, E403,  E403,  E403,  E403,  E403,  E403,  E403,  E403,  E403, payload="career_review"),
+        LOGIN, E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404, payload="career_review"),
     # --- API: portfolio: one's entries, grid and CLR for everyone with a role (PORTFOLIO_KEEP; the CLR is 409 while
     # it would be empty: only the educator holds credentials); an entry as on its page (ENTRY_VIEW, 404 otherwise);
     # a public portfolio by its link for anyone, 404 for a link that is not one ---------------------------------

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from erdem.access.models import Role
-from erdem.access.policy import Action, grants_for, require
+from erdem.access.policy import Action, can, grants_for
 from erdem.catalog.rendering import markdown_render
 from erdem.people.models import Person
 from erdem.portfolio.endorsement_forms import CareerReviewForm
@@ -42,11 +42,10 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request)
     owner = get_object_or_404(Person.objects.select_related("institution", "portfolio"), pk=pk, is_active=True)
     portfolio = getattr(owner, "portfolio", None)
-    if portfolio is None:
+    # One answer for "no portfolio", "no consent" (which binds administrators too) and "not yours to
+    # review", so that the page does not tell who keeps a portfolio or who consents.
+    if portfolio is None or portfolio.review_consent_at is None or not can(person, Action.PORTFOLIO_REVIEW, owner):
         raise Http404
-    require(person, Action.PORTFOLIO_REVIEW, owner)
-    if portfolio.review_consent_at is None:  # consent is the owner's, and binds administrators too
-        raise PermissionDenied(Action.PORTFOLIO_REVIEW.value)
     form = CareerReviewForm()
     if request.method == "POST":
         form = CareerReviewForm(request.POST)

@@ -113,10 +113,11 @@ def test_the_list_shows_consenting_staff_of_the_coordinators_institution(
 def test_the_review_page(client, staff, coordinator, programme, django_assert_max_num_queries):
     url = reverse("portfolio:review", args=[staff.pk])
     assert client.get(url).status_code == 302
-    assert client_for(staff).get(url).status_code == 403  # the owner has their own pages
+    # Not found rather than refused, so that the page does not tell who keeps a portfolio or consents.
+    assert client_for(staff).get(url).status_code == 404  # the owner has their own pages
     other_coordinator = person_with_role(Role.COORDINATOR, programme=programme)
-    assert client_for(other_coordinator).get(url).status_code == 403
-    assert client_for(other_coordinator).post(url, {"recommendation": "recommended", "summary": "x"}).status_code == 403
+    assert client_for(other_coordinator).get(url).status_code == 404
+    assert client_for(other_coordinator).post(url, {"recommendation": "recommended", "summary": "x"}).status_code == 404
     reader = client_for(coordinator)
     with django_assert_max_num_queries(20):
         page = reader.get(url)
@@ -138,8 +139,8 @@ def test_recording_on_the_page_and_withdrawing_the_consent(staff, coordinator):
     assert review.recommendation == "not_yet"
     assert "Add evidence of &lt;b&gt;assessment&lt;/b&gt;." in reader.get(url).content.decode()
     withdraw_consent(staff)
-    assert reader.get(url).status_code == 403
-    assert reader.post(url, {"recommendation": "recommended", "summary": "Again."}).status_code == 403
+    assert reader.get(url).status_code == 404
+    assert reader.post(url, {"recommendation": "recommended", "summary": "Again."}).status_code == 404
     assert reviews_of(staff) == [review]  # kept for the record
 
 
@@ -151,8 +152,8 @@ def test_consent_binds_administrators_too_and_no_portfolio_is_not_found(client, 
     url = reverse("portfolio:review", args=[staff.pk])
     assert client.get(url).status_code == 200  # while the owner consents
     Portfolio.objects.filter(person=staff).update(review_consent_at=None)
-    assert client.get(url).status_code == 403
-    assert client.post(url, {"recommendation": "recommended", "summary": "x"}).status_code == 403
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"recommendation": "recommended", "summary": "x"}).status_code == 404
     assert not CareerReview.objects.exists()
     stranger = person_with_role(Role.EDUCATOR, programme=programme)
     assert client.get(reverse("portfolio:review", args=[stranger.pk])).status_code == 404
