@@ -71,6 +71,8 @@ _KINDS = (
     FileKind("vtt", _("WebVTT captions"), "text/vtt", ("vtt",), text=True, playable=True),
     FileKind("txt", _("plain text"), "text/plain", ("txt", "md"), text=True),
     FileKind("csv", _("CSV table"), "text/csv", ("csv",), text=True),
+    FileKind("json", _("JSON file"), "application/json", ("json", "jsonld"), text=True),
+    FileKind("jwt", _("JSON web token"), "application/jwt", ("jwt",), text=True),
 )
 KINDS: dict[str, FileKind] = {kind.key: kind for kind in _KINDS}
 
@@ -82,12 +84,19 @@ AUDIO = ("mp3", "m4a", "ogg")
 
 # `filetype` names some kinds differently from our keys.
 _SIGNATURE_ALIASES = {"m4v": "mp4"}
-_HTML_START = re.compile(rb"^\s*<(?:!doctype|html|head|body|script|svg|\?xml|iframe)", re.IGNORECASE)
+# A compact JWS: base64url header (`{"` encodes as `ey`), payload and signature separated by dots.
+_JWT_START = re.compile(r"^ey[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?$")
+_HTML_START = re.compile(
+    rb"^\s*<(?:!doctype|html|head|body|script|svg|\?xml|iframe|frameset|img|object|embed|style|meta|link|base|math|form)\b",
+    re.IGNORECASE,
+)
 
 
 def _text_kind(head: bytes, extension: str) -> str | None:
     """The text kind of a file starting with `head`, or None when it is not acceptable text:
-    valid UTF-8 (BOM allowed), no NUL bytes, not HTML or XML in disguise."""
+    valid UTF-8 (BOM allowed), no NUL bytes, not HTML or XML in disguise. A `.json` file must
+    start as JSON does and a `.jwt` file must look like a compact token, or they are plain text
+    (which their names then refuse as disguised)."""
     if b"\x00" in head:
         return None
     # A multi-byte letter may be cut at the end of the sniffed bytes; then drop up to three.
@@ -99,13 +108,23 @@ def _text_kind(head: bytes, extension: str) -> str | None:
             continue
     else:
         return None
-    if _HTML_START.match(head.removeprefix(b"\xef\xbb\xbf")):
+    if looks_like_markup(head):
         return None
-    if text.lstrip("\ufeff").startswith("WEBVTT"):
+    text = text.lstrip("\ufeff")
+    if text.startswith("WEBVTT"):
         return "vtt"
     if extension == "csv":
         return "csv"
+    if extension in ("json", "jsonld") and text.lstrip()[:1] in ("{", "["):
+        return "json"
+    if extension == "jwt" and _JWT_START.match(text.strip()):
+        return "jwt"
     return "txt"
+
+
+def looks_like_markup(head: bytes) -> bool:
+    """Whether a file starting with `head` would be read by a browser as a page (HTML, SVG, XML)."""
+    return bool(_HTML_START.match(head.removeprefix(b"\xef\xbb\xbf")))
 
 
 def sniff(head: bytes, extension: str = "") -> FileKind | None:

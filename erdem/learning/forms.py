@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from erdem.catalog.models import Course
+from erdem.core.uploads import SNIFF_BYTES, looks_like_markup
 from erdem.learning.models import CourseFeedback
 from erdem.learning.selectors import TrainerCandidate
 from erdem.learning.services import feedback_comment_clean
@@ -201,9 +202,12 @@ class CohortEnrolForm(forms.Form):
         if b"\x00" in content:
             raise ValidationError(_("The file is not a text file."), code="not_text")
         try:
-            return str(content.decode("utf-8-sig"))
+            text = str(content.decode("utf-8-sig"))
         except UnicodeDecodeError as exc:
             raise ValidationError(_("The file is not a UTF-8 text file."), code="not_text") from exc
+        if looks_like_markup(content[:SNIFF_BYTES]):  # a web page or an SVG image, whatever its name
+            raise ValidationError(_("The file is not a text file."), code="not_text")
+        return text
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

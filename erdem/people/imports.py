@@ -23,7 +23,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from erdem.core.uploads import SNIFF_BYTES, sniff, upload_check
+from erdem.core.uploads import SNIFF_BYTES, looks_like_markup, sniff, upload_check
 from erdem.people.models import AcademicPosition, Discipline, Gender, Person, StaffImport
 from erdem.people.validators import LOST_LETTERS_MESSAGE, NAME_SCRIPT_MESSAGES, name_in_script, name_lost_letters
 
@@ -153,6 +153,15 @@ def table_file_check(data: bytes, *, name: str = "", max_bytes: int) -> None:
     head = data[:SNIFF_BYTES]
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     kind = sniff(head, "csv")
+    if kind is None and looks_like_markup(head):
+        raise _file_error(
+            _(
+                "This file is a %(kind)s, neither CSV nor Excel (.xlsx). "
+                "Save the list as CSV or .xlsx and upload it again."
+            ),
+            "format",
+            kind=_("web page or SVG image"),
+        )
     if kind is None:
         return
     if not kind.text and kind.key not in (*TABLE_KINDS, "zip"):  # a workbook's first bytes show only a ZIP archive

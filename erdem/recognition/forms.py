@@ -276,7 +276,7 @@ class RequestForm(forms.Form):
         if not upload:
             return ""
         try:
-            upload_check(_AsText(upload), kinds=("txt",), max_bytes=EXTERNAL_FILE_MAX_BYTES)
+            upload_check(upload, kinds=("json", "jwt", "txt"), max_bytes=EXTERNAL_FILE_MAX_BYTES)
         except ValidationError as error:
             if error.code in ("kind", "disguised"):
                 raise ValidationError(
@@ -289,26 +289,6 @@ class RequestForm(forms.Form):
             return bytes(upload.read(EXTERNAL_FILE_MAX_BYTES + 1)).decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise ValidationError(_("This file is not text (JSON or a JWT).")) from error
-
-
-class _AsText:
-    """A .json or .jwt upload seen as plain text by `upload_check`, which sniffs text files as "txt"."""
-
-    def __init__(self, upload: Any) -> None:
-        self._upload = upload
-        self.size = upload.size
-        stem = str(upload.name or "credential").rsplit(".", 1)
-        extension = stem[1].lower() if len(stem) == 2 else ""
-        self.name = f"{stem[0]}.txt" if extension in ("json", "jwt", "jsonld", "txt", "") else str(upload.name)
-
-    def read(self, *args: Any) -> Any:
-        return self._upload.read(*args)
-
-    def seek(self, *args: Any) -> Any:
-        return self._upload.seek(*args)
-
-    def tell(self) -> Any:
-        return self._upload.tell()
 
 
 class DecisionForm(forms.Form):
