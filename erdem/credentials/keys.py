@@ -44,9 +44,8 @@ def _kek_file_read() -> bytes:
     return path.read_text().strip().encode()
 
 
-@cache
-def _kek() -> bytes:
-    encoded = os.environ.get(KEK_ENVIRONMENT_VARIABLE, "").strip().encode() or _kek_file_read()
+def kek_decode(encoded: bytes) -> bytes:
+    """The 32 bytes of a KEK written in URL-safe base64 (padding optional)."""
     try:
         kek = base64.urlsafe_b64decode(encoded + b"=" * (-len(encoded) % 4))
     except ValueError as exc:
@@ -56,9 +55,18 @@ def _kek() -> bytes:
     return kek
 
 
+@cache
+def _kek() -> bytes:
+    return kek_decode(os.environ.get(KEK_ENVIRONMENT_VARIABLE, "").strip().encode() or _kek_file_read())
+
+
+def kek_fingerprint(kek: bytes) -> str:
+    return hashlib.sha256(b"erdem-kek:" + kek).hexdigest()[:16]
+
+
 def kek_id() -> str:
     """A short fingerprint of the KEK, stored with each key to say which KEK opens it."""
-    return hashlib.sha256(b"erdem-kek:" + _kek()).hexdigest()[:16]
+    return kek_fingerprint(_kek())
 
 
 def _encrypt(private_key: Ed25519PrivateKey, public_multibase: str) -> bytes:
