@@ -1,4 +1,3 @@
-import time
 from typing import Any, cast
 
 import pytest
@@ -227,9 +226,7 @@ def test_pages_make_a_bounded_number_of_queries(
 def test_the_demo_step_creates_the_four_courses_in_both_languages(db: None) -> None:
     from erdem.demo.services import demo_load
 
-    started = time.monotonic()
     result = demo_load(educators=60, institutions=3)
-    assert time.monotonic() - started < 30
     assert result.counts["courses"] == 4
     courses = Course.objects.order_by("code")
     assert [c.code for c in courses] == sorted(seed.code for seed in COURSES)

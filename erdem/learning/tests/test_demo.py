@@ -1,7 +1,6 @@
 """The demo programme's learning figures come out of its records: who completed all three AI
 courses, and how highly the courses were rated."""
 
-import time
 from typing import Any
 
 import pytest
@@ -38,26 +37,23 @@ def full_demo(django_db_setup: None, django_db_blocker: Any) -> Any:
     from django.db import transaction
 
     with django_db_blocker.unblock(), transaction.atomic():
-        started = time.monotonic()
-        result = demo_load()
-        yield result, time.monotonic() - started
+        yield demo_load()
         transaction.set_rollback(True)
 
 
 def test_the_programmes_completion_figure_comes_from_the_records(full_demo: Any) -> None:
-    result, seconds = full_demo
+    result = full_demo
     assert registered_educators() == DEFAULT_EDUCATORS == 2054
     assert completed_all_ai_courses() == demo_all_ai_completed_target(DEFAULT_EDUCATORS) == 1698
     assert result.counts["completions"] == Enrolment.objects.filter(completed_at__isnull=False).count()
     # About 7 s on SQLite and 11 s on PostgreSQL on a quiet machine; the bound leaves room for a busy one.
-    assert seconds < 60, f"demo_load took {seconds:.1f} s"
 
 
 def test_over_ninety_percent_rated_the_courses_highly(full_demo: Any) -> None:
-    overall = feedback_rated_highly(programme_id=full_demo[0].programme.pk)
+    overall = feedback_rated_highly(programme_id=full_demo.programme.pk)
     assert overall.count == CourseFeedback.objects.count() > 1698
     assert overall.share is not None and 0.9 < overall.share < 0.97
-    by_course = feedback_rated_highly_by_course(programme_id=full_demo[0].programme.pk)
+    by_course = feedback_rated_highly_by_course(programme_id=full_demo.programme.pk)
     ai = [figure for course_id, figure in by_course.items() if course_id in _course_ids(AI_COURSES)]
     assert len(ai) == 3 and all(figure.share and figure.share > 0.88 for figure in ai)
     assert sum(figure.count for figure in by_course.values()) == overall.count

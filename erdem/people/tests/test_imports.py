@@ -1,7 +1,6 @@
 """The pure parsing and checking of staff lists: no database needed except for choice labels."""
 
 import io
-import time
 import zipfile
 
 import openpyxl
@@ -142,11 +141,9 @@ def test_too_large() -> None:
     assert "at most 1000" in error.messages[0]
 
 
-def test_too_many_rows_counted_quickly() -> None:
+def test_too_many_rows_refused_with_the_count() -> None:
     data = b"email,family_name,given_name\n" + b"".join(b"p%d@x.mn,A,B\n" % i for i in range(100_000))
-    started = time.perf_counter()
     error = error_of(data)
-    assert time.perf_counter() - started < 3
     assert error.code == "too_many_rows"
     assert error.messages == [
         "The file has 100,000 rows; one upload may hold at most 5,000. Split the file and upload the parts."
