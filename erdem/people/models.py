@@ -1,3 +1,4 @@
+import uuid
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -192,3 +193,101 @@ class StaffImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class ConsentKind(models.TextChoices):
+    TERMS = "terms", _("terms of use and privacy notice")
+    CAREER_REVIEW = "career_review", _("career review of the portfolio")
+
+
+class ConsentRecord(models.Model):
+    """One consent as given: what was agreed to, which version, when, and when it was withdrawn.
+
+    Rows are added, never rewritten, except to note the withdrawal; a newer version of the terms
+    is a new row. `Person.consent_version` mirrors the latest accepted version of the terms, so the
+    check on each request needs no query (docs/privacy.md)."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="consent_records", verbose_name=_("person")
+    )
+    kind = models.CharField(_("consent to"), max_length=20, choices=ConsentKind.choices)
+    version = models.CharField(_("version"), max_length=20, blank=True)
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        indexes = [models.Index(fields=["person", "kind", "-given_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.version}"
+
+
+class DataExport(models.Model):
+    """A copy of everything held about a person, built by a job into a private ZIP file.
+
+    Only the person may download it; the file is deleted when it expires
+    (settings.ERDEM_DATA_EXPORT_DAYS) by `manage.py retention_apply`."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="data_exports", verbose_name=_("person"))
+    job = models.ForeignKey(
+        "jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("job")
+    )
+    file = models.FileField(_("file"), upload_to="data-exports/", blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        indexes = [models.Index(fields=["person", "-created_at"]), models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.created_at:%Y-%m-%d}"
+
+
+class DeletionRequest(models.Model):
+    """A person's request to have their account and personal data erased.
+
+    It waits for the cooling-off period (settings.ERDEM_DELETION_COOLING_OFF_DAYS), during which the
+    person may cancel it; then a national admin processes it from the queue, or `manage.py
+    retention_apply` does when it has waited ERDEM_DELETION_DEADLINE_DAYS in all (docs/privacy.md)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        CANCELLED = "cancelled", _("cancelled")
+        DONE = "done", _("carried out")
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="deletion_requests", verbose_name=_("person")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(_("reason"), blank=True)
+    requested_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    due_at = models.DateTimeField(_("can be carried out from"))
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    processed_at = models.DateTimeField(_("carried out at"), null=True, blank=True)
+    processed_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("carried out by")
+    )
+    outcome = models.JSONField(_("outcome"), default=dict, blank=True, help_text=_("What was removed, in figures."))
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = _("deletion request")
+        verbose_name_plural = _("deletion requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(status="pending"), name="deletion_request_one_pending"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.get_status_display()}"

@@ -18,12 +18,15 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from erdem.access.models import Role, RoleAssignment
+from erdem.audit.models import AuditAction
+from erdem.audit.services import audit_record_many
 from erdem.core.mail import email_render, emails_send
 from erdem.jobs.models import Job
 from erdem.jobs.services import JobError, job_enqueue, job_progress
 from erdem.organisations.models import Institution
 from erdem.people import imports
-from erdem.people.models import Person, StaffImport
+from erdem.people.models import ConsentKind, Person, StaffImport
+from erdem.people.privacy_services import consent_history_write
 from erdem.people.selectors import institutions_by_email
 from erdem.programmes.selectors import programme_current
 
@@ -69,6 +72,14 @@ def _educator_role_grant(*, people: Iterable[Person], granted_by: Person | None 
         for person in people
     ]
     RoleAssignment.objects.bulk_create(assignments, batch_size=INVITE_BATCH_SIZE)
+    if granted_by is not None:  # an institution's staff import; registering oneself is nobody's decision
+        audit_record_many(
+            action=AuditAction.ROLE_GRANT,
+            actor=granted_by,
+            items=((assignment.person, assignment) for assignment in assignments),
+            summary="Role educator granted by a staff import",
+            details={"role": Role.EDUCATOR, "programme": programme.pk},
+        )
     return len(assignments)
 
 
@@ -128,6 +139,7 @@ def person_register(
         consent_at=timezone.now(),
         consent_version=settings.ERDEM_CONSENT_VERSION,
     )
+    consent_history_write(person=person, kind=ConsentKind.TERMS, given=True, at=person.consent_at)
     _educator_role_grant(people=[person])
     person_confirmation_send(person=person)
     return person
@@ -159,6 +171,8 @@ def person_confirm_email(*, person: Person, consent_given: bool = False) -> Pers
         fields += ["consent_at", "consent_version"]
     if fields:
         person.save(update_fields=fields)
+    if "consent_at" in fields:
+        consent_history_write(person=person, kind=ConsentKind.TERMS, given=True, at=now)
     return person
 
 

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from erdem.core.uploads import DOCUMENTS, IMAGES, FileKind, upload_check
 from erdem.frameworks.models import Competency
 from erdem.frameworks.selectors import UNESCO_AI_CFT
-from erdem.people.models import Person
+from erdem.people.models import ConsentKind, Person
+from erdem.people.privacy_services import consent_history_write
 from erdem.portfolio.models import Entry, EntryFile, EntryLink, Portfolio
 from erdem.recognition.models import StandardDescriptor
 
@@ -88,6 +89,9 @@ def portfolio_review_consent_set(*, person: Person, consent: bool, at: datetime 
     portfolio.review_consent_at = (at or timezone.now()) if consent else None
     portfolio.updated_at = timezone.now()
     portfolio.save(update_fields=["review_consent_at", "updated_at"])
+    consent_history_write(
+        person=person, kind=ConsentKind.CAREER_REVIEW, given=consent, at=portfolio.review_consent_at or timezone.now()
+    )
     return portfolio
 
 
