@@ -7,6 +7,7 @@ DATABASE_URL, ERDEM_ALLOWED_HOSTS, ERDEM_EMAIL_URL and friends (docs/deploy.md).
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "erdem.portfolio",
     "erdem.audit",
     "erdem.jobs",
+    "erdem.outbox",
     "erdem.web",
     "erdem.api",
     "erdem.demo",
@@ -80,6 +82,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    # Sign-in protection (docs/security.md): throttling of passwords, two-factor codes, the CSP header.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -91,9 +99,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session entered a two-factor code.
+    "django_otp.middleware.OTPMiddleware",
     "erdem.core.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "erdem.people.middleware.SecurityHeadersMiddleware",
+    # After the language is chosen: sends people who must enter a code to that page first.
+    "erdem.people.middleware.TwoFactorMiddleware",
+    # After the two-factor step: asks a person to accept a newer version of the terms (docs/privacy.md).
+    "erdem.people.privacy_middleware.ConsentMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into erdem's translated page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "erdem.urls"
@@ -136,6 +154,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.Person"
+# django-axes first: it refuses a locked-out sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "erdem.people.lockout.SignInThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "people:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:landing"
@@ -201,6 +224,10 @@ _job_backends = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
 TASKS = {"default": {"BACKEND": _job_backends[os.environ.get("ERDEM_JOB_BACKEND", "database")]}}
+# Workers write a heartbeat this often; a task left running by a worker silent for ERDEM_JOB_STALE_SECONDS
+# (killed, machine lost) goes back to the queue (docs/decisions/0019).
+ERDEM_JOB_HEARTBEAT_SECONDS = float(os.environ.get("ERDEM_JOB_HEARTBEAT_SECONDS", "15"))
+ERDEM_JOB_STALE_SECONDS = float(os.environ.get("ERDEM_JOB_STALE_SECONDS", "120"))
 
 # A per-process memory cache: it holds only short-lived derived figures (the landing
 # page's), so processes need not share it and no cache server is required.
@@ -208,17 +235,73 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# How long a sign-in lasts without use of the site (Django's login() gives every sign-in a new session key).
+SESSION_COOKIE_AGE = int(os.environ.get("ERDEM_SESSION_AGE", str(14 * 24 * 3600)))
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "erdem.web.views.csrf_failure"  # a friendly, translated "the form has expired" page
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A page opened from erdem in a new window cannot reach back into it (Django's default, said out loud);
+# Permissions-Policy comes from erdem.people.middleware.SecurityHeadersMiddleware.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if _env_bool("ERDEM_HTTPS", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31536000
+    # Only when every subdomain of the site's domain is served over https too.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("ERDEM_HSTS_INCLUDE_SUBDOMAINS", False)
     SECURE_SSL_REDIRECT = _env_bool("ERDEM_SSL_REDIRECT", True)
+
+# Content-Security-Policy (django-csp): scripts, styles and images only from erdem itself, no inline
+# script, no inline style, no plugin, no framing. Lesson media and uploads are served with their own,
+# stricter header (erdem.core.uploads, erdem.catalog.media_views), which the middleware leaves alone.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Password sign-in throttling (django-axes). Failures are counted per e-mail address *and* client
+# address together: counting by address alone would let anyone who knows a teacher's e-mail lock
+# them out everywhere by typing wrong passwords, and counting by IP alone would lock out a whole
+# university behind one NAT address. A lockout ends by itself after the cool-off, or when the person
+# resets their password.
+AXES_ENABLED = _env_bool("ERDEM_LOGIN_THROTTLE", True)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("ERDEM_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ERDEM_LOGIN_COOLOFF_MINUTES", "15")))
+# Attempts made during a lockout do not extend it, so the wait the page announces is the real one.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "erdem.people.lockout.sign_in_username"
+AXES_CLIENT_IP_CALLABLE = "erdem.people.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "erdem.people.lockout.lockout_response"
+# No history of successful sign-ins is kept; failures only while they count.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# How many reverse proxies in front of the application add to X-Forwarded-For; 0 means none, and the
+# client address is the connection's. Behind one nginx or Caddy, set 1.
+ERDEM_PROXY_COUNT = int(os.environ.get("ERDEM_PROXY_COUNT", "0"))
+
+# Two-factor sign-in (django-otp): a six-digit code from an authenticator app, or a one-time backup
+# code, after the password. Required of national admins and Django staff (those who can issue and
+# revoke credentials); anyone else may turn it on from their profile and is then asked too.
+ERDEM_REQUIRE_TWO_FACTOR = _env_bool("ERDEM_REQUIRE_TWO_FACTOR", True)
+OTP_TOTP_ISSUER = os.environ.get("ERDEM_TWO_FACTOR_ISSUER", "erdem")
+# The Django admin lists people's devices (to remove a lost one) without showing their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Each wrong code doubles the wait before the next one is checked (1, 2, 4, 8 … seconds).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 LOGGING = {
     "version": 1,
@@ -232,8 +315,14 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         # fpdf2 subsets fonts with fontTools, which logs every table it touches at INFO.
         "fontTools": {"level": "WARNING"},
+        # django-axes: a line per failed sign-in (WARNING) is enough; not its INFO chatter.
+        "axes": {"level": "WARNING"},
     },
 }
+
+# Where to report a vulnerability, published at /.well-known/security.txt (RFC 9116): comma-separated
+# "mailto:" or "https:" addresses. Unset, that address answers 404.
+ERDEM_SECURITY_CONTACT = _env_list("ERDEM_SECURITY_CONTACT", "")
 
 # Programme-level facts used across the apps.
 ERDEM_CONSENT_VERSION = "2026-01"
@@ -254,3 +343,17 @@ ERDEM_INSIGHTS_MAX_AGE = int(os.environ.get("ERDEM_INSIGHTS_MAX_AGE", "600"))
 # Reads of the rollup are kept in each process's cache until the rollup is rebuilt (the key holds the
 # time it was computed), at most this many seconds; 0 turns that off.
 ERDEM_INSIGHTS_CACHE_SECONDS = int(os.environ.get("ERDEM_INSIGHTS_CACHE_SECONDS", "3600"))
+
+# Personal data (docs/privacy.md). A copy of one's data can be downloaded for this many days.
+ERDEM_DATA_EXPORT_DAYS = int(os.environ.get("ERDEM_DATA_EXPORT_DAYS", "7"))
+# A deletion request waits this many days, during which the person may cancel it; a national admin
+# then carries it out from the queue, or `manage.py retention_apply` does once it has waited
+# ERDEM_DELETION_DEADLINE_DAYS in all.
+ERDEM_DELETION_COOLING_OFF_DAYS = int(os.environ.get("ERDEM_DELETION_COOLING_OFF_DAYS", "14"))
+ERDEM_DELETION_DEADLINE_DAYS = int(os.environ.get("ERDEM_DELETION_DEADLINE_DAYS", "30"))
+# Retention, applied daily by `manage.py retention_apply`; 0 keeps the records. The audit log is never purged.
+ERDEM_RETENTION_JOB_DAYS = int(os.environ.get("ERDEM_RETENTION_JOB_DAYS", "90"))  # finished jobs and their task rows
+ERDEM_RETENTION_SIGN_IN_DAYS = int(os.environ.get("ERDEM_RETENTION_SIGN_IN_DAYS", "90"))  # sign-in attempt records
+ERDEM_RETENTION_SESSION_DAYS = int(os.environ.get("ERDEM_RETENTION_SESSION_DAYS", "1"))  # expired sessions
+# Files handed in for practical tasks, this many years after their cohort closed (grades and reviews stay).
+ERDEM_RETENTION_SUBMISSION_FILE_YEARS = int(os.environ.get("ERDEM_RETENTION_SUBMISSION_FILE_YEARS", "5"))

@@ -2,8 +2,9 @@
 coordinates and a round top for a vertical axis.
 
 No chart library and no JavaScript: a chart is one small SVG string scaled to the width of the page by its
-viewBox, with a title and a description a screen reader reads (role="img", aria-labelledby), every text
-escaped, and shown beside a table of the same figures.
+viewBox (its height follows from the `chart` class of the stylesheet: a style attribute would be refused by
+the Content-Security-Policy), with a title and a description a screen reader reads (role="img",
+aria-labelledby), every text escaped, and shown beside a table of the same figures.
 """
 
 import math
@@ -33,8 +34,8 @@ def svg(*, width: int, height: int, title: str, desc: str, body: Iterable[str], 
     """The chart: `body` (already escaped) inside an accessible <svg> that scales with the page."""
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'preserveAspectRatio="xMidYMid meet" role="img" aria-labelledby="{attr(label_id)}-t {attr(label_id)}-d" '
-        f'style="max-width:{width}px;height:auto" {FONT}>',
+        f'class="chart" preserveAspectRatio="xMidYMid meet" role="img" '
+        f'aria-labelledby="{attr(label_id)}-t {attr(label_id)}-d" {FONT}>',
         f'<title id="{attr(label_id)}-t">{escape(title)}</title>',
         f'<desc id="{attr(label_id)}-d">{escape(desc)}</desc>',
         *body,

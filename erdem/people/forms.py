@@ -5,11 +5,14 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from erdem.core.i18n import active_language
+from erdem.core.mail import emails_send
 from erdem.organisations.models import Institution
 from erdem.people.models import Gender, Person
 from erdem.people.selectors import institutions_for_registration, person_by_email
@@ -209,10 +212,15 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
+        """Django's message, through the outbox (erdem.core.mail) so that it survives a mail server outage."""
         with translation.override(context["user"].preferred_language):
-            super().send_mail(
-                subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name
+            subject = "".join(render_to_string(subject_template_name, context).splitlines())
+            message = EmailMultiAlternatives(
+                subject, render_to_string(email_template_name, context), from_email, [to_email]
             )
+            if html_email_template_name is not None:
+                message.attach_alternative(render_to_string(html_email_template_name, context), "text/html")
+        emails_send([message])
 
 
 def _password_fields_reword(form: forms.Form) -> None:

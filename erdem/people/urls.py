@@ -1,12 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from erdem.people import forms, views
+from erdem.people import forms, two_factor_views, views
 
 app_name = "people"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-factor/", two_factor_views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/enrol/", two_factor_views.two_factor_enrol, name="two_factor_enrol"),
+    path("two-factor/backup-codes/", two_factor_views.two_factor_backup_codes, name="two_factor_backup_codes"),
+    path("two-factor/remove/", two_factor_views.two_factor_remove, name="two_factor_remove"),
     path("register/", views.register, name="register"),
     path("register/done/", views.register_done, name="register_done"),
     path("confirm/<uidb64>/<token>/", views.confirm_email, name="confirm_email"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from erdem.access.policy import Action, require
 from erdem.access.selectors import roles_of
 from erdem.organisations.models import Institution
-from erdem.people import forms, imports, services
+from erdem.people import forms, imports, lockout, services, two_factor
 from erdem.people.models import Person, StaffImport
 from erdem.people.selectors import institution_people as institution_people_list
 from erdem.people.selectors import person_by_email, staff_imports_of
@@ -99,6 +99,11 @@ class LoginView(auth_views.LoginView):
             context["resend_form"] = forms.ResendConfirmationForm(initial={"email": form.cleaned_data["username"]})
         return context
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        two_factor.two_factor_sign_in(request=self.request, person=form.get_user())
+        return response
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = forms.PasswordResetForm
@@ -119,6 +124,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         services.person_confirm_email(person=form.user, consent_given=bool(form.cleaned_data.get("consent")))
+        lockout.sign_in_unlock(person=form.user, request=self.request)
         return response
 
 
@@ -140,7 +146,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             secure=request.is_secure(),
         )
         return response
-    return render(request, "people/profile.html", {"form": form, "roles": roles_of(person)})
+    context = {"form": form, "roles": roles_of(person), "two_factor_on": two_factor.two_factor_enabled(person=person)}
+    return render(request, "people/profile.html", context)
 
 
 @login_required

@@ -428,6 +428,7 @@ def navigation_for(person: Any) -> Any:
             items.append({"url": reverse("recognition:pathways"), "label": _("Pathways")})
             items.append({"url": reverse("recognition:standards"), "label": _("Qualification standards")})
             items.append({"url": reverse("recognition:degrees"), "label": _("Degree programmes")})
+            items.append({"url": reverse("privacy:deletion_queue"), "label": _("Deletion requests")})
         elif grants.has(Role.MINISTRY_VIEWER):
             items.append({"url": f"{home}#ministry-regions", "label": _("Regions")})
             items.append({"url": reverse("cascade:regions"), "label": _("Cascade")})
@@ -479,6 +480,8 @@ def navigation_for(person: Any) -> Any:
             items.append({"url": reverse("portfolio:endorsements"), "label": _("Endorsements asked of me")})
         if grants.is_national_admin or coordinated:
             items.append({"url": reverse("jobs:list"), "label": _("My jobs")})
+        if grants.is_national_admin or person.is_superuser:
+            items.append({"url": reverse("audit:list"), "label": _("Audit log")})
         if person.is_staff:
             items.append({"url": reverse("admin:index"), "label": _("Administration")})
         return items

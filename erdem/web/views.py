@@ -1,16 +1,17 @@
+import datetime as dt
 from pathlib import Path
 from typing import cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from erdem.core.i18n import LANGUAGE_CODES
 from erdem.people.models import Person
@@ -25,6 +26,23 @@ FAVICON = (Path(__file__).resolve().parent / "static" / "erdem" / "favicon.svg")
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico whatever the page links; answer with the icon itself."""
     return HttpResponse(FAVICON, content_type="image/svg+xml")
+
+
+@require_safe
+@cache_control(max_age=24 * 3600, public=True)
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """RFC 9116: where to report a vulnerability (ERDEM_SECURITY_CONTACT); not found until it is set."""
+    contacts = settings.ERDEM_SECURITY_CONTACT
+    if not contacts:
+        raise Http404
+    expires = (timezone.now() + dt.timedelta(days=365)).replace(hour=0, minute=0, second=0, microsecond=0)
+    lines = [f"Contact: {contact}" for contact in contacts]
+    lines += [
+        f"Expires: {expires.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%SZ}",
+        "Preferred-Languages: mn, en",
+        f"Canonical: {settings.SITE_URL}/.well-known/security.txt",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def landing(request: HttpRequest) -> HttpResponse:
