@@ -10,10 +10,12 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from erdem.access.apis import router as roles_router
 from erdem.api.auth import signed_in
 from erdem.api.errors import install_error_handlers
+from erdem.api.openapi import DistinctSchemas, document_common_errors
 from erdem.cascade.apis import router as cascade_router
 from erdem.catalog.apis import router as courses_router
 from erdem.credentials.apis import router as credentials_router
@@ -34,6 +36,11 @@ class ErdemAPI(NinjaAPI):
         # A token caller's language is chosen after the language middleware ran; say which one applies.
         response.headers["Content-Language"] = translation.get_language() or ""
         return response
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return document_common_errors(DistinctSchemas(self, path_prefix))
 
 
 api = ErdemAPI(

@@ -1,5 +1,8 @@
 """Every error the API returns: a 4xx status and a JSON body with a translated `detail`.
 
+A 422 also carries `errors`, the list of fields that need fixing (empty when the request is refused as a whole),
+so that every 422 has one shape whichever check refused it.
+
 Endpoints raise the exceptions below (or Http404 / PermissionDenied); the handlers
 registered on the NinjaAPI turn them, and Ninja's own errors, into responses in
 the request's language. Messages are looked up when the error is raised, inside
@@ -119,7 +122,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         detail = exc.message if isinstance(exc, ApiProblem | ApiTokenRefused) else _generic_message(exc.status_code)
-        response = _respond(api, request, exc.status_code, detail)
+        extra: dict[str, Any] = {"errors": []} if exc.status_code == 422 else {}
+        response = _respond(api, request, exc.status_code, detail, **extra)
         if exc.status_code == 401:  # RFC 9110: say which scheme to use
             response["WWW-Authenticate"] = 'Bearer realm="erdem"'
         return response

@@ -5,9 +5,11 @@ the request's language (falling back to the other language when empty).
 """
 
 import datetime
+from enum import Enum
 from typing import Any
 
 from ninja import Schema
+from pydantic import WithJsonSchema
 
 
 class BilingualName(Schema):
@@ -37,6 +39,15 @@ class InstitutionSummary(BilingualName):
 class ProgrammeSummary(BilingualName):
     id: int
     slug: str
+
+
+def inline_choices(choices: type[Enum]) -> WithJsonSchema:
+    """Document a model's choices with their values written out: `Annotated[Job.Status, inline_choices(Job.Status)]`.
+
+    The OpenAPI document names a shared schema by its class name, and models' choices share names (`Job.Status`,
+    `Credential.Status`): as shared schemas, one would be documented for both.
+    """
+    return WithJsonSchema({"type": "string", "enum": [choice.value for choice in choices]})
 
 
 class ErrorOut(Schema):

@@ -11,7 +11,10 @@ urlpatterns = [
     # The OpenAPI document ("openapi-json"), the endpoints and Ninja's "api-root", in this namespace.
     *(
         URLPattern(
-            pattern.pattern, views.with_json_method_not_allowed(pattern.callback), pattern.default_args, pattern.name
+            pattern.pattern,
+            views.with_json_method_not_allowed(views.rejecting_nul_characters(pattern.callback)),
+            pattern.default_args,
+            pattern.name,
         )
         if isinstance(pattern, URLPattern)
         else pattern

@@ -1,10 +1,13 @@
+import contextlib
 import functools
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
 from http import HTTPStatus
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -118,5 +121,60 @@ def with_json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[
         return JsonResponse(
             {"detail": detail}, status=HTTPStatus.METHOD_NOT_ALLOWED, headers={"Allow": response["Allow"]}
         )
+
+    return wrapped
+
+
+NUL = "\x00"
+
+
+def _nul_paths(value: Any, location: list[str | int]) -> Iterator[list[str | int]]:
+    """Where NUL characters hide in a JSON value: in strings, and in the keys of objects."""
+    if isinstance(value, str):
+        if NUL in value:
+            yield location
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_paths(item, [*location, index])
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if NUL in key:
+                yield [*location, key]
+            yield from _nul_paths(item, [*location, key])
+
+
+def _nul_locations(request: HttpRequest) -> list[list[str | int]]:
+    locations: list[list[str | int]] = [
+        ["query", name] for name, values in request.GET.lists() if NUL in name or any(NUL in v for v in values)
+    ]
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return locations  # the endpoint refuses it with its own reason
+    if b"\x00" in body or b"\\u0000" in body:
+        # A body that is not JSON, or nested too deep, is left to the endpoint to refuse with its own reason.
+        with contextlib.suppress(ValueError, RecursionError):
+            locations += _nul_paths(json.loads(body), ["body"])
+    return locations
+
+
+def rejecting_nul_characters(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Refuse text holding the NUL character (U+0000) before an endpoint sees it: in the path, 404 (it names
+    nothing, as `/people/x` does not); in the query or the JSON body, 422 with where it is.
+
+    No field of the API has a use for it, and PostgreSQL can neither store it nor compare it with what is stored:
+    left to the endpoints, it would fail inside the database.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if any(isinstance(value, str) and NUL in value for value in kwargs.values()):
+            return api_not_found(request)
+        locations = _nul_locations(request)
+        if not locations:
+            return view(request, *args, **kwargs)
+        detail = _("Text may not contain the NUL character (U+0000).")
+        errors = [{"loc": location, "msg": detail, "type": "nul_character"} for location in locations]
+        return JsonResponse({"detail": detail, "errors": errors}, status=HTTPStatus.UNPROCESSABLE_ENTITY)
 
     return wrapped

@@ -8,7 +8,7 @@ REST API (/ims/ob/v3p0/) can later serve the same objects (docs/api.md, "Credent
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import Prefetch, QuerySet
@@ -23,7 +23,7 @@ from erdem.access.policy import Action, can
 from erdem.api.auth import PUBLIC, caller
 from erdem.api.errors import ApiProblem, Forbidden, NotFound
 from erdem.api.pagination import BoundedPages
-from erdem.api.schemas import ErrorOut, ValidationErrorOut
+from erdem.api.schemas import ErrorOut, ValidationErrorOut, inline_choices
 from erdem.core.i18n import localized
 from erdem.credentials.clr_verification import (
     ClrVerification,
@@ -242,7 +242,7 @@ class ReasonIn(Schema):
 class CredentialFilters(Schema):
     achievement: uuid.UUID | None = Field(None, description="National admins: an achievement's public id.")
     person: int | None = Field(None, description="National admins: a person's id.")
-    status: Credential.Status | None = None
+    status: Annotated[Credential.Status, inline_choices(Credential.Status)] | None = None
 
 
 class VerifyIn(Schema):

@@ -1,7 +1,7 @@
 """Background job status, for the person who started the job."""
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from erdem.access.policy import Action, can
 from erdem.api.auth import caller
 from erdem.api.errors import NotFound
-from erdem.api.schemas import ErrorOut
+from erdem.api.schemas import ErrorOut, inline_choices
 from erdem.jobs.models import Job
 
 router = Router(tags=["jobs"])
@@ -19,7 +19,7 @@ router = Router(tags=["jobs"])
 class JobOut(Schema):
     id: UUID
     kind: str
-    status: Job.Status
+    status: Annotated[Job.Status, inline_choices(Job.Status)]
     status_label: str
     percent: int
     done: int

@@ -94,7 +94,7 @@ class RuleRef(Schema):
     credits: float | None
 
 
-class CheckOut(Schema):
+class RecordedCheckOut(Schema):
     code: str
     status: str
     title: str
@@ -110,7 +110,7 @@ class RequestCredentialOut(Schema):
     verdict: str = Field(description="What the verifier said at submission: valid, invalid or incomplete.")
     verdict_label: str
     summary: str
-    checks: list[CheckOut]
+    checks: list[RecordedCheckOut]
     counts: bool = Field(description="Whether it counts for credit in the degree programme (open or approved).")
 
 
@@ -341,7 +341,7 @@ def _credential_out(item: RequestCredential) -> RequestCredentialOut:
         verdict_label=verdict_label(item.verdict),
         summary=str(record.get("summary", "")),
         checks=[
-            CheckOut(**{key: str(check.get(key, "")) for key in ("code", "status", "title", "message")})
+            RecordedCheckOut(**{key: str(check.get(key, "")) for key in ("code", "status", "title", "message")})
             for check in checks
         ],
         counts=item.counts,

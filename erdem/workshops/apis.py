@@ -55,7 +55,7 @@ class CourseSummary(Schema):
     code: str
 
 
-class TrainerOut(Schema):
+class WorkshopTrainerOut(Schema):
     id: int
     full_name: str
 
@@ -83,7 +83,7 @@ class WorkshopOut(Schema):
     ends_at: dt.datetime
     capacity: int
     counts_for_completion: bool
-    trainers: list[TrainerOut]
+    trainers: list[WorkshopTrainerOut]
 
     @staticmethod
     def resolve_trainers(obj: Workshop) -> list[Person]:

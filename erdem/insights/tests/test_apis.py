@@ -371,9 +371,9 @@ def test_an_unreadable_period_or_programme_is_refused_with_the_reason(world: Wor
     for path in ("/open/figures", "/open/breakdown", "/open/ranking", "/open/trend"):
         response = get(anonymous_client(), f"{path}?{query}")
         assert response.status_code == 422, path
-        assert response.json() == {"detail": detail}
+        assert response.json() == {"detail": detail, "errors": []}
     coordinator = get(token_client(world.coordinator), f"/institutions/{world.own.code}/figures?{query}")
-    assert coordinator.status_code == 422 and coordinator.json() == {"detail": detail}
+    assert coordinator.status_code == 422 and coordinator.json() == {"detail": detail, "errors": []}
 
 
 @pytest.mark.parametrize(
