@@ -1,21 +1,19 @@
 """E-mails to people: rendered in the recipient's own language, sent without losing saved work.
 
 Every app writes its messages as templates `<app>/emails/<name>_subject.txt`, `<name>.txt` and,
-when it has one, `<name>.html`; `email_render` builds the message and `emails_send` sends a batch
-over one connection. A failing mail server is logged, not raised: the data the e-mail reports on
-is already saved, and the caller's page or job should not fail because of it.
+when it has one, `<name>.html`; `email_render` builds the message and `emails_send` hands a batch
+to the outbox (erdem.outbox): stored in the caller's transaction, delivered by a job that retries
+while the mail server is away, so the caller's page or job never fails because of the mail server
+and no message is lost (docs/decisions/0019).
 """
 
-import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
-
-logger = logging.getLogger(__name__)
 
 
 def email_render(*, to: Any, template: str, context: Mapping[str, Any], html: bool = True) -> EmailMessage:
@@ -33,12 +31,7 @@ def email_render(*, to: Any, template: str, context: Mapping[str, Any], html: bo
 
 
 def emails_send(messages: Sequence[EmailMessage]) -> int:
-    """Send `messages` over one connection; the number sent (0 when the mail server failed)."""
-    if not messages:
-        return 0
-    try:
-        with get_connection() as connection:
-            return int(connection.send_messages(list(messages)) or 0)
-    except OSError:
-        logger.exception("could not send %s e-mails", len(messages))
-        return 0
+    """Queue `messages` for delivery with the caller's data (they are sent once it commits); the number queued."""
+    from erdem.outbox.services import outbox_store
+
+    return outbox_store(messages=messages)

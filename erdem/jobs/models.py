@@ -26,6 +26,7 @@ class Job(models.Model):
         INSIGHTS_REFRESH = "insights_refresh", _("figures refresh")
         NATIONAL_REPORT = "national_report", _("national report")
         SURVEY_SENDING = "survey_sending", _("follow-up survey invitations")
+        DATA_EXPORT = "data_export", _("copy of personal data")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=60, choices=Kind.choices)
@@ -67,3 +68,22 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class WorkerHeartbeat(models.Model):
+    """A job worker's sign of life, written every few seconds (docs/decisions/0019).
+
+    A task left running by a worker that stopped beating was interrupted (the machine or the
+    process died); any live worker puts it back in the queue.
+    """
+
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    started_at = models.DateTimeField(_("started at"))
+    seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("job worker")
+        verbose_name_plural = _("job workers")
+
+    def __str__(self) -> str:
+        return self.worker_id

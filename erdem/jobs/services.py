@@ -6,18 +6,22 @@ result. Expected failures raise JobError with a message for the person who
 started the job; anything else is logged and shown as a generic failure.
 """
 
+import datetime as dt
 import functools
 import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
-from erdem.jobs.models import Job
+from erdem.jobs.models import Job, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -91,3 +95,56 @@ def job_task(func: Callable[..., dict[str, Any]]) -> Any:
         return result
 
     return task()(run)
+
+
+# --- workers that died -------------------------------------------------------------------------------------------
+
+# A task whose worker died this many times is not tried again: it may be what kills them.
+MAX_CLAIMS = 3
+
+
+def worker_beat(*, worker_id: str, started_at: dt.datetime) -> None:
+    """Record that the worker `worker_id` is alive."""
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id, defaults={"seen_at": timezone.now(), "started_at": started_at}
+    )
+
+
+def jobs_recover_stale(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Put back in the queue the tasks left running by workers that stopped beating; {"requeued", "failed"}.
+
+    Safe from any number of workers at once: each task moves only if it is still running. The
+    task runs again from the start, which jobs allow (they are idempotent), and its Job shows
+    "queued" until a worker takes it.
+    """
+    now = now or timezone.now()
+    silent_since = now - dt.timedelta(seconds=settings.ERDEM_JOB_STALE_SECONDS)
+    alive = set(WorkerHeartbeat.objects.filter(seen_at__gte=silent_since).values_list("worker_id", flat=True))
+    counts = {"requeued": 0, "failed": 0}
+    for result in DBTaskResult.objects.running().filter(started_at__lt=silent_since).only("id", "worker_ids"):
+        if result.worker_ids and result.worker_ids[-1] in alive:
+            continue
+        jobs = Job.objects.filter(task_result_id__in=[str(result.id), result.id.hex], status=Job.Status.RUNNING)
+        still_running = DBTaskResult.objects.running().filter(pk=result.pk)
+        if len(result.worker_ids) >= MAX_CLAIMS:
+            moved = still_running.update(
+                status=TaskResultStatus.FAILED,
+                finished_at=now,
+                exception_class_path="erdem.jobs.services.WorkerLost",
+                traceback=f"The worker running this task stopped {len(result.worker_ids)} times.",
+            )
+            jobs.update(
+                status=Job.Status.FAILED,
+                finished_at=now,
+                error=_("The job stopped because of an unexpected error."),
+            )
+            key = "failed"
+        else:
+            moved = still_running.update(status=TaskResultStatus.READY, started_at=None)
+            jobs.update(status=Job.Status.QUEUED)
+            key = "requeued"
+        if moved:
+            counts[key] += 1
+            logger.warning("task %s %s: its worker %s stopped", result.pk, key, result.worker_ids[-1:])
+    WorkerHeartbeat.objects.filter(seen_at__lt=now - dt.timedelta(days=1)).delete()
+    return counts

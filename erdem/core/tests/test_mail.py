@@ -1,4 +1,4 @@
-from typing import Any
+import socket
 
 import pytest
 from django.core import mail
@@ -19,24 +19,25 @@ def test_a_message_is_rendered_in_the_recipients_language() -> None:
     assert len(mail.outbox) == 1
 
 
-class _DownBackend:
-    def __init__(self, **kwargs: Any) -> None:
-        pass
-
-    def __enter__(self) -> "_DownBackend":
-        raise ConnectionRefusedError("mail server down")
-
-    def __exit__(self, *args: Any) -> None:
-        pass
-
-
 @pytest.mark.django_db
-def test_a_mail_server_that_is_down_is_logged_not_raised(caplog: pytest.LogCaptureFixture) -> None:
+def test_a_mail_server_that_is_down_keeps_the_message_for_later() -> None:
+    """The caller is told the message is queued; it waits in the outbox (erdem.outbox) for the server."""
+    from erdem.outbox.models import OutgoingEmail
+
     person = PersonFactory(preferred_language="en")
     message = email_render(to=person, template="people/emails/confirm_email", context={"link": "https://x/y"})
-    with override_settings(EMAIL_BACKEND="erdem.core.tests.test_mail._DownBackend"):
-        assert emails_send([message]) == 0
-    assert "could not send 1 e-mails" in caplog.text
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1", EMAIL_PORT=closed_port
+    ):
+        assert emails_send([message]) == 1
+    waiting = OutgoingEmail.objects.get()
+    assert waiting.status == OutgoingEmail.Status.PENDING
+    assert waiting.to == [person.email]
+    assert "ConnectionRefusedError" in waiting.last_error
+    assert mail.outbox == []
 
 
 def test_nothing_to_send_opens_no_connection() -> None:
