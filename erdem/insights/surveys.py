@@ -10,8 +10,7 @@ the recipient's language and carries a signed link (`survey_link`); the link doe
 the survey is closed.
 
 Sending is safe to run twice at once: each invitation is claimed by a conditional UPDATE before its e-mail
-is built, and a claim whose e-mail the mail server did not take is given back, so the next run sends it
-(a person may, rarely, receive an e-mail twice; nobody misses one).
+is built; the e-mail then waits in the outbox (erdem.outbox), which retries it while the mail server is down.
 
 A response is given once per invitation (the one-to-one constraint decides between two at once); its
 `integrating` flag, set at submission, feeds the impact figure when the rollup is next refreshed.
@@ -372,7 +371,6 @@ def _unanswered() -> NegatedExpression[Any]:
 class _Claim:
     invitation: SurveyInvitation
     reminder: bool
-    previous_sent: dt.datetime | None  # last_sent_at before the claim, to give a claim back
 
 
 def _first_claim(invitation: SurveyInvitation, now: dt.datetime) -> bool:
@@ -395,16 +393,6 @@ def _reminder_claim(invitation: SurveyInvitation, now: dt.datetime) -> bool:
     )
 
 
-def _claims_give_back(claims: Sequence[_Claim], now: dt.datetime) -> None:
-    """The mail server did not take these e-mails: undo their claims so that the next run sends them."""
-    for claim in claims:
-        rows = SurveyInvitation.objects.filter(pk=claim.invitation.pk, last_sent_at=now)
-        if claim.reminder:
-            rows.update(reminders_sent=F("reminders_sent") - 1, last_sent_at=claim.previous_sent)
-        else:
-            rows.update(sent_at=None, last_sent_at=None)
-
-
 def _email_build(invitation: SurveyInvitation, *, reminder: bool) -> EmailMessage:
     person = invitation.person
     with translation.override(person.preferred_language):
@@ -421,17 +409,13 @@ def _email_build(invitation: SurveyInvitation, *, reminder: bool) -> EmailMessag
         return email_render(to=person, template="insights/emails/survey_invitation", context=context, html=False)
 
 
-def _send(claims: list[_Claim], now: dt.datetime) -> int:
-    """Send the claimed invitations' e-mails; the number sent. A batch the mail server did not take
-    whole is given back whole (sent again next time rather than lost)."""
+def _send(claims: list[_Claim]) -> int:
+    """Queue the claimed invitations' e-mails in the outbox (erdem.outbox), which retries them while the
+    mail server is down; the number queued."""
     sent = 0
     for start in range(0, len(claims), SEND_BATCH):
         batch = claims[start : start + SEND_BATCH]
-        messages = [_email_build(claim.invitation, reminder=claim.reminder) for claim in batch]
-        if emails_send(messages) == len(messages):
-            sent += len(batch)
-        else:
-            _claims_give_back(batch, now)
+        sent += emails_send([_email_build(claim.invitation, reminder=claim.reminder) for claim in batch])
     return sent
 
 
@@ -464,11 +448,10 @@ def survey_send_due(*, survey: Survey, now: dt.datetime | None = None, job: Job 
             last_pk = chunk[-1].pk
             claims = []
             for invitation in chunk:
-                previous = invitation.last_sent_at
                 claimed = _reminder_claim(invitation, now) if reminder else _first_claim(invitation, now)
                 if claimed:
-                    claims.append(_Claim(invitation, reminder, previous))
-            counts[key] += _send(claims, now)
+                    claims.append(_Claim(invitation, reminder))
+            counts[key] += _send(claims)
             if job is not None:
                 job_progress(job=job, done=job.progress_done + len(chunk))
     return counts
