@@ -17,6 +17,7 @@ import logging
 import shutil
 import tempfile
 import zipfile
+from email.utils import parseaddr
 from typing import Any
 
 from django.apps import apps
@@ -333,11 +334,25 @@ def _erase_sign_in(person: Person, old_email: str, counts: dict[str, int]) -> No
         for device_model in apps.get_models():
             if issubclass(device_model, Device):
                 counts["two_factor_devices"] += device_model._default_manager.filter(user=person).delete()[0]
+    counts["emails_dropped"] = _emails_to_drop(old_email)
     counts["sign_in_records"] = 0
     for label in SIGN_IN_MODELS:
         attempts = _model_or_none(label)
         if attempts is not None:
             counts["sign_in_records"] += attempts._default_manager.filter(username__iexact=old_email).delete()[0]
+
+
+def _emails_to_drop(old_email: str) -> int:
+    """E-mails to the person still in the outbox (waiting, given up, or sent and kept for 30 days): the
+    outbox keeps few rows, so they are matched here rather than with a JSON lookup each database lacks."""
+    from erdem.outbox.models import OutgoingEmail
+
+    ids = [
+        pk
+        for pk, to, cc, bcc in OutgoingEmail.objects.values_list("pk", "to", "cc", "bcc").iterator(chunk_size=500)
+        if old_email in {parseaddr(address)[1].lower() for address in [*to, *cc, *bcc]}
+    ]
+    return OutgoingEmail.objects.filter(pk__in=ids).delete()[0]
 
 
 def _erase_learning(person: Person, counts: dict[str, int]) -> None:

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.contrib.auth import authenticate
 from django.contrib.sessions.models import Session
 from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from erdem.api.services import api_token_create
 from erdem.assignments.models import CriterionScore, Review, Submission, SubmissionFile
 from erdem.audit.models import AuditAction, AuditEvent
 from erdem.cascade.models import MentoringFeedback, MentoringSession
+from erdem.core.mail import emails_send
 from erdem.credentials.models import Credential
 from erdem.credentials.verification import credential_verify, identity_matches
 from erdem.insights.models import Fact
@@ -132,6 +134,7 @@ def erased(django_capture_on_commit_callbacks):
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         TOTPDevice.objects.create(user=world.person, name="Phone")
+    emails_send([EmailMessage(subject="Your course starts", body="See you there.", to=[EMAIL])])
     rollup_refresh(programme=world.programme)
     world.figures = sorted(Fact.objects.filter(programme=world.programme).values_list("measure", "count"))
     admin = person_with_role(Role.NATIONAL_ADMIN, programme=world.programme)
@@ -195,6 +198,7 @@ def test_erasure_removes_texts_and_files_and_keeps_figures(erased):
     assert MentoringFeedback.objects.get(assignment__mentee=person).rating == 4
     assert Enrolment.objects.filter(person=person).count() == 1
     assert erased.outcome["submission_files"] == 1 and erased.outcome["portfolio_files"] == 1
+    assert erased.outcome["emails_dropped"] == 1  # the outbox held one e-mail to them
     assert len(erased.stored) == 2
     assert not any(default_storage.exists(name) for name in erased.stored)
 
