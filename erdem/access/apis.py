@@ -93,6 +93,6 @@ def role_delete(request: HttpRequest, assignment_id: int) -> Any:
             raise Forbidden()
         raise NotFound()
     try:
-        return role_end(assignment=assignment)
+        return role_end(assignment=assignment, ended_by=caller(request))
     except ValidationError as exc:
         raise from_validation_error(exc) from exc

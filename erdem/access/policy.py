@@ -69,6 +69,8 @@ class Action(StrEnum):
     PORTFOLIO_REVIEW = "portfolio.review"
     ENTRY_VIEW = "portfolio.entry.view"
     ENDORSEMENT_ANSWER = "endorsement.answer"
+    PERSON_ERASE = "person.erase"
+    AUDIT_VIEW = "audit.view"
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,10 @@ def _person_view(grants: Grants, person: Person, other: Any) -> bool:
     if other.pk == person.pk or grants.is_national_admin:
         return True
     return other.institution_id is not None and other.institution_id in grants.institution_ids(Role.COORDINATOR)
+
+
+def _national_admin(grants: Grants, person: Person, obj: Any) -> bool:
+    return grants.is_national_admin
 
 
 def _person_edit(grants: Grants, person: Person, other: Any) -> bool:
@@ -489,6 +495,10 @@ RULES: dict[Action, Rule] = {
     Action.PORTFOLIO_REVIEW: _portfolio_review,
     Action.ENTRY_VIEW: _entry_view,
     Action.ENDORSEMENT_ANSWER: _endorsement_answer,
+    # Personal data: national admins see the deletion queue and carry out requests (obj: none).
+    Action.PERSON_ERASE: _national_admin,
+    # The platform's audit log (obj: the programme): its national admins, as for revoking credentials.
+    Action.AUDIT_VIEW: _programme_admin,
 }
 
 

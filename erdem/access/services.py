@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from erdem.access.models import Role, RoleAssignment
 from erdem.access.policy import forget_grants
+from erdem.audit.models import AuditAction
+from erdem.audit.services import audit_record
 from erdem.organisations.models import Institution, Region
 from erdem.programmes.models import Programme
 
@@ -64,17 +66,44 @@ def role_assign(
     try:
         with transaction.atomic():
             assignment = RoleAssignment.objects.create(**scope, granted_by=granted_by)
+            audit_record(
+                action=AuditAction.ROLE_GRANT,
+                actor=granted_by,
+                subject=person,
+                target=assignment,
+                summary=f"Role {role} granted",
+                details=_scope_details(assignment),
+            )
     except IntegrityError as exc:  # a concurrent request created the same assignment first
         raise duplicate from exc
     forget_grants(person)
     return assignment
 
 
-def role_end(*, assignment: RoleAssignment) -> RoleAssignment:
-    """End a current assignment, keeping the row for history; raises ValidationError "already_ended"."""
-    ended = RoleAssignment.objects.filter(pk=assignment.pk, ended_at__isnull=True).update(ended_at=timezone.now())
-    if not ended:
-        raise ValidationError(_("This role assignment has already ended."), code="already_ended")
+def _scope_details(assignment: RoleAssignment) -> dict[str, Any]:
+    return {
+        "role": assignment.role,
+        "programme": assignment.programme_id,
+        "institution": assignment.institution_id,
+        "region": assignment.region_id,
+    }
+
+
+def role_end(*, assignment: RoleAssignment, ended_by: Any = None) -> RoleAssignment:
+    """End a current assignment, keeping the row for history; raises ValidationError "already_ended".
+    `ended_by` is who ended it, for the audit log."""
+    with transaction.atomic():
+        ended = RoleAssignment.objects.filter(pk=assignment.pk, ended_at__isnull=True).update(ended_at=timezone.now())
+        if not ended:
+            raise ValidationError(_("This role assignment has already ended."), code="already_ended")
+        audit_record(
+            action=AuditAction.ROLE_END,
+            actor=ended_by,
+            subject=assignment.person_id,
+            target=assignment,
+            summary=f"Role {assignment.role} ended",
+            details=_scope_details(assignment),
+        )
     assignment.refresh_from_db(fields=["ended_at"])
     forget_grants(assignment.person)
     return assignment

@@ -116,7 +116,7 @@ def role_end(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         names: dict[str, Any] = {"person": assignment.person.full_name, "role": assignment.get_role_display()}
         try:
-            services.role_end(assignment=assignment)
+            services.role_end(assignment=assignment, ended_by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -32,6 +32,8 @@ from erdem.assignments.models import (
     Submission,
     SubmissionFile,
 )
+from erdem.audit.models import AuditAction
+from erdem.audit.services import audit_record
 from erdem.catalog.translations import translation_pick
 from erdem.catalog.unit_status import translation_validate
 from erdem.core.mail import email_render, emails_send
@@ -205,6 +207,21 @@ def review_submit(
         approved = decision == Review.Decision.APPROVE
         submission.status = Submission.Status.APPROVED if approved else Submission.Status.REVISION_REQUESTED
         submission.save(update_fields=["status"])
+        audit_record(
+            action=AuditAction.GRADE_CHANGE,
+            actor=reviewer,
+            subject=submission.person_id,
+            target=review,
+            summary=f"Practical task reviewed: {decision}",
+            details={
+                "assignment": submission.assignment_id,
+                "submission": submission.pk,
+                "before": Submission.Status.SUBMITTED,
+                "after": submission.status,
+                "levels": {str(criterion_id): level_id for criterion_id, level_id in chosen.items()},
+                "comment": comment,
+            },
+        )
         if approved:
             enrolment = Enrolment.objects.filter(
                 person_id=submission.person_id, course_id=submission.assignment.lesson.module.course_id

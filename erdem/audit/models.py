@@ -4,7 +4,9 @@ Every write that a national centre may be asked to account for (credential actio
 changes, grade changes, recognition decisions, exports and deletions of personal data, sign-in
 security events) writes one row through `erdem.audit.services.audit_record`, inside the same
 transaction as the change it records. Rows are never changed or deleted through the ORM or the
-admin; on PostgreSQL a trigger refuses UPDATE and DELETE as well (migration 0002).
+admin, and a trigger on PostgreSQL and on SQLite refuses UPDATE and DELETE of a row (migration 0002,
+`triggers.py`). The people a row names are kept by id without a database constraint and without
+cascading: deleting a person leaves the rows naming them as they were.
 """
 
 from django.conf import settings
@@ -19,9 +21,11 @@ class AuditAction(models.TextChoices):
     CREDENTIAL_REINSTATE = "credential.reinstate", _("credential reinstated")
     CREDENTIAL_REVOKE = "credential.revoke", _("credential revoked")
     CREDENTIAL_REISSUE = "credential.reissue", _("credential reissued")
+    CREDENTIAL_BULK_ISSUE = "credential.bulk_issue", _("bulk issuance started")
     ROLE_GRANT = "role.grant", _("role granted")
     ROLE_END = "role.end", _("role ended")
     GRADE_CHANGE = "grade.change", _("grade given or changed")
+    ATTENDANCE_CORRECT = "attendance.correct", _("attendance corrected")
     RECOGNITION_DECIDE = "recognition.decide", _("credit request decided")
     DATA_EXPORT = "data.export", _("personal data exported")
     DATA_DELETE = "data.delete", _("personal data deleted")
@@ -49,7 +53,7 @@ class AuditEvent(models.Model):
     action = models.CharField(_("action"), max_length=40, choices=AuditAction.choices, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,  # a deleted person's rows keep their id: SET_NULL would be an UPDATE
         null=True,
         blank=True,
         related_name="+",
@@ -58,7 +62,7 @@ class AuditEvent(models.Model):
     )
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="+",

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 
 from erdem.access.models import Role
 from erdem.access.policy import Action, can, grants_for
+from erdem.audit.services import audit_export
 from erdem.cascade.models import LineageNode
 from erdem.cascade.trainer_views import certified_exists, programme_for
 from erdem.core.tables import FORMATS, id_param, table_response
@@ -115,6 +116,7 @@ def lineage_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if programme is None:
         raise Http404
     scope = lineage_scope(person, programme, institution_id=id_param(request, "institution"))
+    audit_export(request=request, table="cascade lineage", rows=scope.nodes.count(), fmt=fmt)
     return table_response(
         header=_header(scope.with_email),
         rows=lineage_rows(scope, programme),

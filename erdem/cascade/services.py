@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from erdem.access.models import Role, RoleAssignment
 from erdem.access.policy import forget_grants
+from erdem.audit.models import AuditAction
+from erdem.audit.services import audit_record
 from erdem.cascade.models import (
     Appointment,
     LineageNode,
@@ -217,9 +219,19 @@ def appointment_create(
             .filter(person=person, role=TIER_ROLES[Tier(tier)], programme=programme, institution=None, **scope)
             .filter(appointment__isnull=True)
             .first()
-        ) or RoleAssignment.objects.create(
-            person=person, role=TIER_ROLES[Tier(tier)], programme=programme, granted_by=appointed_by, **scope
         )
+        if role is None:
+            role = RoleAssignment.objects.create(
+                person=person, role=TIER_ROLES[Tier(tier)], programme=programme, granted_by=appointed_by, **scope
+            )
+            audit_record(
+                action=AuditAction.ROLE_GRANT,
+                actor=appointed_by,
+                subject=person,
+                target=role,
+                summary=f"Role {role.role} granted by an appointment ({tier})",
+                details={"role": role.role, "programme": programme.pk, "region": role.region_id, "tier": tier},
+            )
         appointment = Appointment.objects.create(
             person=person,
             programme=programme,
@@ -283,7 +295,15 @@ def appointment_end(
         now = timezone.now()
         locked.ended_at, locked.end_reason = now, reason
         locked.save(update_fields=["ended_at", "end_reason"])
-        RoleAssignment.objects.filter(pk=locked.role_assignment_id, ended_at__isnull=True).update(ended_at=now)
+        if RoleAssignment.objects.filter(pk=locked.role_assignment_id, ended_at__isnull=True).update(ended_at=now):
+            audit_record(
+                action=AuditAction.ROLE_END,
+                actor=actor,
+                subject=locked.person_id,
+                target=f"access.roleassignment:{locked.role_assignment_id}",
+                summary=f"Role ended with the appointment ({locked.tier})",
+                details={"tier": locked.tier, "programme": locked.programme_id, "reason": reason},
+            )
     forget_grants(locked.person)
     return locked
 

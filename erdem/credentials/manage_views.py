@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from erdem.access.policy import Action, require
 from erdem.access.selectors import programme_required
+from erdem.audit.services import audit_export
 from erdem.core.tables import table_response
 from erdem.credentials import selectors
 from erdem.credentials.forms import (
@@ -633,6 +634,7 @@ def audit_log(request: HttpRequest) -> HttpResponseBase:
         }
     events = selectors.credential_events(programme=programme, **criteria)
     if request.GET.get("format") == "csv" and not filters.errors:
+        audit_export(request=request, table="credential log", rows=events.count(), fmt="csv")
         return table_response(
             header=_log_header(),
             rows=_log_rows(events),

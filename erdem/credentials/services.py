@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from erdem.audit.models import AuditAction
+from erdem.audit.services import audit_record
 from erdem.core.mail import email_render, emails_send
 from erdem.credentials.dids import DidError, did_check
 from erdem.credentials.documents import credential_document
@@ -194,6 +196,15 @@ def credential_issue(
             CredentialEvent.objects.create(
                 credential=credential, action=CredentialEvent.Action.ISSUE, actor=actor, reason=reason, at=issued_at
             )
+            audit_record(
+                action=AuditAction.CREDENTIAL_ISSUE,
+                actor=actor,
+                subject=person,
+                target=credential,
+                summary=f"Credential {achievement.code} issued ({method})",
+                details={"credential": str(credential.public_id), "method": method, "reason": reason},
+                at=issued_at,
+            )
     except IntegrityError as exc:
         raise IssuanceError(_("%(person)s already holds this credential.") % {"person": person.full_name}) from exc
     if notify:
@@ -219,10 +230,18 @@ def _state_change(
                 _("This credential is %(status)s, so it cannot be changed that way.")
                 % {"status": locked.get_status_display()}
             )
-        locked.status = to
+        before, locked.status = locked.status, to
         locked.save(update_fields=["status"])
         status_write(status_list_id=locked.status_list_id, index=locked.status_index, value=bit)
         CredentialEvent.objects.create(credential=locked, action=action, actor=actor, reason=reason)
+        audit_record(
+            action=AuditAction(f"credential.{action}"),
+            actor=actor,
+            subject=locked.person_id,
+            target=locked,
+            summary=f"Credential {action}: {before} to {to}",
+            details={"credential": str(locked.public_id), "before": before, "after": to, "reason": reason},
+        )
     return locked
 
 
@@ -292,6 +311,15 @@ def credential_reissue(
         )
         CredentialEvent.objects.create(
             credential=new, action=CredentialEvent.Action.ISSUE, actor=actor, reason=reason, at=issued_at
+        )
+        audit_record(
+            action=AuditAction.CREDENTIAL_REISSUE,
+            actor=actor,
+            subject=locked.person_id,
+            target=locked,
+            summary="Credential reissued: replaced by a new one",
+            details={"credential": str(locked.public_id), "replaced_by": str(new.public_id), "reason": reason},
+            at=issued_at,
         )
     return new
 
@@ -403,6 +431,18 @@ def issuance_run_create(
             issuance_run_id=run.pk,
         )
         run.save(update_fields=["job"])
+        audit_record(
+            action=AuditAction.CREDENTIAL_BULK_ISSUE,
+            actor=actor,
+            target=run,
+            summary=f"Bulk issuance of {achievement.code} started for {len(run.person_ids)} people",
+            details={
+                "achievement": achievement.code,
+                "people": len(run.person_ids),
+                "cohort": cohort.pk if cohort is not None else None,
+                "reason": reason,
+            },
+        )
     return run
 
 

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET
 
 from erdem.access.policy import Action, can, require
 from erdem.access.selectors import programme_required
+from erdem.audit.services import audit_export
 from erdem.cascade.trainer_views import programme_for
 from erdem.core.tables import FORMATS, Sheet, id_param, table_response
 from erdem.insights import staff
@@ -203,6 +204,7 @@ def staff_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     if programme is None:
         raise Http404
     people = staff.institution_staff(programme=programme, institution=institution, search=staff.search_text(request))
+    audit_export(request=request, table="institution staff", rows=people.count(), fmt=fmt, target=institution)
     return table_response(
         header=staff.staff_header(),
         rows=staff.staff_rows(people),
@@ -225,6 +227,7 @@ def cohorts_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     ]
     names = {cohort.pk: cohort.name for cohort in cohorts}
     members = staff.cohort_members(cohort_ids=list(names))
+    audit_export(request=request, table="cohort members", rows=members.count(), fmt=fmt)
     return table_response(
         header=staff.member_header(),
         rows=staff.member_rows(members, cohort_names=names),

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from erdem.access.models import Role
 from erdem.access.policy import Action, can, grants_for, require
+from erdem.audit.services import audit_export
 from erdem.core.i18n import localized
-from erdem.core.tables import table_response
+from erdem.core.tables import FORMATS, table_response
 from erdem.organisations.models import Institution
 from erdem.people.models import Person
 from erdem.recognition.forms import DecisionForm, DegreeForm, ModuleForm, OfficeAddForm, RuleForm
@@ -258,6 +259,9 @@ def decide(request: HttpRequest, public_id: Any) -> HttpResponse:
 def register_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     found = get_object_or_404(DegreeProgramme.objects.select_related("institution"), pk=pk)
     require(request.user, Action.DEGREE_OFFICE, found)
+    if fmt not in FORMATS:
+        raise Http404
+    audit_export(request=request, table="recognition register", rows=found.requests.count(), fmt=fmt, target=found)
     return table_response(
         header=register_header(),
         rows=register_rows(found),

@@ -24,6 +24,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from erdem.access.policy import Action, can
+from erdem.audit.models import AuditAction
+from erdem.audit.services import audit_record
 from erdem.core.i18n import localized
 from erdem.core.mail import email_render, emails_send
 from erdem.credentials.models import Achievement, Credential
@@ -669,6 +671,23 @@ def request_decide(
         locked.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "credits_granted"])
         if not approve:
             locked.credentials.update(counts=False)
+        audit_record(
+            action=AuditAction.RECOGNITION_DECIDE,
+            actor=actor,
+            subject=locked.person_id,
+            target=locked,
+            summary=f"Credit request {locked.status}",
+            details={
+                "before": RecognitionRequest.Status.SUBMITTED,
+                "after": locked.status,
+                "credits": str(locked.credits_granted) if locked.credits_granted is not None else None,
+                "degree": locked.degree_id,
+                "rule": locked.rule_id,
+                "rule_version": locked.rule_version,
+                "reason": reason,
+            },
+            at=at,
+        )
         request_id = locked.pk
         if notify:
             transaction.on_commit(lambda: request_decision_notify(request_id=request_id))

@@ -25,6 +25,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from erdem.audit.models import AuditAction
+from erdem.audit.services import audit_record
 from erdem.core.i18n import localized
 from erdem.core.mail import email_render, emails_send
 from erdem.people.models import Person
@@ -134,6 +136,15 @@ def attendance_mark(
                 marked_by=marked_by,
             )  # fmt: skip
         else:
+            if changed:  # a correction: the status given before is replaced
+                audit_record(
+                    action=AuditAction.ATTENDANCE_CORRECT,
+                    actor=marked_by,
+                    subject=person,
+                    target=current,
+                    summary=f"Attendance corrected: {current.status} to {status}",
+                    details={"workshop": locked.pk, "before": current.status, "after": status, "source": source},
+                )
             current.status, current.source, current.marked_at, current.marked_by = status, source, marked_at, marked_by
             current.save(update_fields=["status", "source", "marked_at", "marked_by", "updated_at"])
         if changed and status != AttendanceStatus.ABSENT:
