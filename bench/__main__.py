@@ -13,6 +13,7 @@ from bench import (
     credentials_pdf,
     insights_dashboard,
     lesson_weight,
+    load,
     pages,
 )
 from bench.harness import demo_environment, empty_database
@@ -23,7 +24,7 @@ def main() -> None:
     parser.add_argument("--educators", type=int, default=2054)
     parser.add_argument(
         "--only",
-        choices=["pages", "weight", "pdf", "crypto", "issuance", "cascade", "insights"],
+        choices=["pages", "weight", "pdf", "crypto", "issuance", "cascade", "insights", "load"],
         help="run one of them",
     )
     pages.arguments(parser)
@@ -33,6 +34,7 @@ def main() -> None:
     credentials_issuance.arguments(parser)
     cascade_reach.arguments(parser)
     insights_dashboard.arguments(parser)
+    load.arguments(parser)
     args = parser.parse_args()
     ok = True
     if args.only == "pdf":
@@ -51,6 +53,17 @@ def main() -> None:
         with empty_database(insights_dashboard.INSIGHTS_DATABASE):
             ok = insights_dashboard.run(educators=args.insights_educators, repeats=args.insights_repeats)
             raise SystemExit(0 if ok else 1)
+    if args.only == "load":  # its own throwaway database with the demo; only when asked for
+        with demo_environment(args.educators, name=load.LOAD_DATABASE) as environment:
+            ok = load.run(
+                environment,
+                users=args.users,
+                duration=args.duration,
+                spawn_rate=args.spawn_rate,
+                workers=args.load_workers,
+                threads=args.load_threads,
+            )
+        raise SystemExit(0 if ok else 1)
     with demo_environment(args.educators) as environment:
         if args.only in (None, "weight"):
             ok &= lesson_weight.run(environment, profile_name=args.profile, runs=args.runs)

@@ -83,16 +83,17 @@ def empty_database(name: str) -> Iterator[str]:
 
 
 @contextmanager
-def demo_environment(educators: int) -> Iterator[Environment]:
-    """A fresh database holding the demo programme with `educators` educators, collected static
-    files, and Django set up in this process; everything is removed afterwards."""
+def demo_environment(educators: int, *, name: str = BENCH_DATABASE) -> Iterator[Environment]:
+    """A fresh database (`name` on the local PostgreSQL server, when used) holding the demo programme
+    with `educators` educators, collected static files, and Django set up in this process; everything
+    is removed afterwards."""
     data_dir = tempfile.mkdtemp(prefix="erdem-bench-")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "ERDEM_DATA_DIR": data_dir}
     throwaway_postgres = "DATABASE_URL" not in os.environ and postgres_available()
     if throwaway_postgres:
-        subprocess.run(["dropdb", "--if-exists", BENCH_DATABASE], check=True, capture_output=True)
-        subprocess.run(["createdb", BENCH_DATABASE], check=True)
-        env["DATABASE_URL"] = f"postgres:///{BENCH_DATABASE}"
+        subprocess.run(["dropdb", "--if-exists", name], check=True, capture_output=True)
+        subprocess.run(["createdb", name], check=True)
+        env["DATABASE_URL"] = f"postgres:///{name}"
     database = "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     django_ready = False
     try:
@@ -114,7 +115,7 @@ def demo_environment(educators: int) -> Iterator[Environment]:
 
             connections.close_all()
         if throwaway_postgres:
-            subprocess.run(["dropdb", "--if-exists", BENCH_DATABASE], check=False)
+            subprocess.run(["dropdb", "--if-exists", name], check=False)
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
