@@ -219,7 +219,9 @@ def review_submit(
                 "before": Submission.Status.SUBMITTED,
                 "after": submission.status,
                 "levels": {str(criterion_id): level_id for criterion_id, level_id in chosen.items()},
-                "comment": comment,
+                # Not the comment itself: it is feedback to the learner, erased with their data, and this
+                # log cannot forget.
+                "commented": bool(comment.strip()),
             },
         )
         if approved:
