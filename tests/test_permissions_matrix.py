@@ -26,6 +26,8 @@ from django.urls.exceptions import Resolver404
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from erdem.access.models import Role, RoleAssignment
 from erdem.access.tests.factories import RoleAssignmentFactory
@@ -35,6 +37,7 @@ from erdem.assessments.models import Attempt, Choice, Question, Quiz
 from erdem.assessments.tests.factories import matrix_quizzes_create, question_add, quiz_build
 from erdem.assignments.models import Assignment, Review, Submission, SubmissionFile
 from erdem.assignments.tests.factories import assignment_build, matrix_assignments_create, rubric_form
+from erdem.audit.models import AuditEvent
 from erdem.cascade.models import (
     Appointment,
     LineageNode,
@@ -68,7 +71,10 @@ from erdem.learning.models import Cohort, CourseFeedback, Enrolment, LessonProgr
 from erdem.learning.services import cohort_enrol
 from erdem.organisations.models import Institution, Region
 from erdem.organisations.tests.factories import InstitutionFactory, region
-from erdem.people.models import Person, StaffImport
+from erdem.outbox.models import OutgoingEmail
+from erdem.people import two_factor
+from erdem.people.models import ConsentRecord, DataExport, DeletionRequest, Person, StaffImport
+from erdem.people.privacy_services import data_export_build, data_export_request, deletion_request_create
 from erdem.people.services import email_confirmation_token, staff_import_create
 from erdem.people.tests.factories import PersonFactory
 from erdem.portfolio.endorsements import endorsement_give, endorsement_request
@@ -109,6 +115,7 @@ STAFF_CSV = (
     "new.teacher.two@inst-a.example.mn;Сүх;Дорж\n"
 ).encode()
 INVITEE_EMAILS = ("new.teacher.one@inst-a.example.mn", "new.teacher.two@inst-a.example.mn")
+BACKUP_CODE = "matrix-backup-code"  # one of the educator's two-factor backup codes
 
 
 # --- the URL patterns of the project -------------------------------------------------------------------------
@@ -191,12 +198,13 @@ class World:
     job: Job  # started by the coordinator
     educator_token: ApiToken  # a second token of the educator, for the revoke page
     colleague: Person  # an educator at institution A who consents to a career review
+    leaver: Person  # an educator at institution A whose deletion request is due
     tokens: dict[str, str] = field(default_factory=dict)  # role -> plain API token
     sessions: dict[str, str] = field(default_factory=dict)  # role -> session key
 
     def emails_hidden_from_viewer(self) -> list[str]:
         viewer = self.people["ministry_viewer"]
-        people = [*self.people.values(), self.outsider, self.colleague]
+        people = [*self.people.values(), self.outsider, self.colleague, self.leaver]
         return [person.email for person in people if person.pk != viewer.pk] + list(INVITEE_EMAILS)
 
 
@@ -259,6 +267,9 @@ def build_world() -> World:
     _matrix_recognition_create(programme=programme, institution=inst_a, people=people)
     colleague = _person(Role.EDUCATOR, programme, inst_a)
     _matrix_portfolio_create(people=people, colleague=colleague)
+    leaver = _person(Role.EDUCATOR, programme, inst_a)
+    _matrix_privacy_create(educator=people["educator"], leaver=leaver)
+    _matrix_two_factor_create(educator=people["educator"])
     world = World(
         programme=programme,
         programme_2=programme_2,
@@ -272,6 +283,7 @@ def build_world() -> World:
         job=job,
         educator_token=educator_token,
         colleague=colleague,
+        leaver=leaver,
     )
     for role, person in people.items():
         world.tokens[role] = api_token_create(person=person, name="matrix")[1]
@@ -429,6 +441,23 @@ def _matrix_portfolio_create(*, people: dict[str, Person], colleague: Person) ->
     portfolio_review_consent_set(person=colleague, consent=True)
 
 
+def _matrix_privacy_create(*, educator: Person, leaver: Person) -> None:
+    """The educator's copy of their data, built and ready to download; the leaver's deletion request, past its
+    cooling-off period."""
+    export = data_export_request(person=educator)  # its job would be queued after a commit the world never makes
+    data_export_build(job=export.job, export_id=str(export.pk))
+    request = deletion_request_create(person=leaver, password=PASSWORD, reason="Matrix.")
+    DeletionRequest.objects.filter(pk=request.pk).update(due_at=timezone.now() - dt.timedelta(days=1))
+
+
+def _matrix_two_factor_create(*, educator: Person) -> None:
+    """Two-factor sign-in is on for the educator: an authenticator app and one backup code (BACKUP_CODE).
+    The world's sessions were opened without the code page (force_login), so none of them owes a code."""
+    TOTPDevice.objects.create(user=educator, name=two_factor.TOTP_DEVICE_NAME, confirmed=True)
+    backup = StaticDevice.objects.create(user=educator, name=two_factor.BACKUP_DEVICE_NAME, confirmed=True)
+    StaticToken.objects.create(device=backup, token=BACKUP_CODE.replace("-", ""))
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
     with django_db_blocker.unblock(), transaction.atomic():
@@ -573,6 +602,10 @@ TARGETS: dict[str, Callable[[World], Any]] = {
     "endorsement_public": lambda w: Endorsement.objects.get(entry=_entry("public")),
     "degree_pdf": lambda w: {"pk": DegreeProgramme.objects.get(code="matrix-degree").pk, "fmt": "pdf"},
     "colleague": lambda w: w.colleague,
+    "data_export": lambda w: DataExport.objects.get(person=w.people["educator"]),
+    "deletion_request": lambda w: DeletionRequest.objects.get(person=w.leaver),
+    "unknown_deletion_request": lambda w: {"pk": 2_000_000_000},
+    "unknown_format": lambda w: {"fmt": "pdf"},
     **{
         f"{prefix}{name}": (lambda w, code=code, name=name: _lesson_content_arguments(code, name))
         for prefix, code in (("", "matrix-published"), ("draft_", "matrix-draft"))
@@ -729,6 +762,10 @@ def payload_for(name: str, world: World) -> tuple[Any, str | None]:
             "alt_en": "New",
             "file": SimpleUploadedFile("c.png", png_bar_chart([0.5], width=8, height=8)),
         },
+        "deletion_confirmed": lambda: {"password": PASSWORD, "reason": "", "understood": "on"},
+        "consent": lambda: {"accept": "on"},
+        "backup_code": lambda: {"code": BACKUP_CODE},
+        "wrong_code": lambda: {"code": "not-a-code"},
         "attachment_upload": lambda: {
             "position": "2",
             "title_mn": "Шинэ",
@@ -906,7 +943,14 @@ def snapshot() -> dict[str, Any]:
     return {
         "people": list(
             Person.objects.order_by("pk").values_list(
-                "pk", "email", "password", "preferred_language", "email_confirmed_at", "is_active", "institution_id"
+                "pk",
+                "email",
+                "password",
+                "preferred_language",
+                "email_confirmed_at",
+                "is_active",
+                "institution_id",
+                "consent_version",
             )
         ),
         "roles": list(RoleAssignment.objects.order_by("pk").values_list("pk", "role", "programme_id", "ended_at")),
@@ -976,7 +1020,17 @@ def snapshot() -> dict[str, Any]:
         "entry_links": list(EntryLink.objects.order_by("pk").values_list("pk", "url")),
         "endorsements": list(Endorsement.objects.order_by("pk").values_list("pk", "status", "comment")),
         "career_reviews": CareerReview.objects.count(),
+        "consents": list(ConsentRecord.objects.order_by("pk").values_list("pk", "version", "withdrawn_at")),
+        "data_exports": list(DataExport.objects.order_by("pk").values_list("pk", "ready_at", "file")),
+        "deletion_requests": list(DeletionRequest.objects.order_by("pk").values_list("pk", "status", "due_at")),
+        "audit_events": AuditEvent.objects.count(),
+        "two_factor_apps": list(
+            TOTPDevice.objects.order_by("pk").values_list("pk", "confirmed", "throttling_failure_count")
+        ),
+        "backup_codes": list(StaticToken.objects.order_by("pk").values_list("pk", "device_id")),
+        "backup_devices": list(StaticDevice.objects.order_by("pk").values_list("pk", "throttling_failure_count")),
         "outbox": len(mail.outbox),
+        "outgoing_emails": list(OutgoingEmail.objects.order_by("pk").values_list("pk", "status")),
     }
 
 
@@ -1122,6 +1176,11 @@ WRITING_ROWS = {
     "POST portfolio:endorsement_request @entry_private",
     "POST portfolio:endorsement @endorsement_asked",
     "POST portfolio:review @colleague",
+    "POST privacy:export",
+    "POST privacy:delete",
+    "POST privacy:deletion_process @deletion_request",
+    "POST people:two_factor_verify",
+    "POST people:two_factor_remove",
 }
 WRITE_CASES = [
     pytest.param(row, role, id=f"{row.label} | {role}") for row, role in UNSAFE_ALLOWED if row.label in WRITING_ROWS
