@@ -23,6 +23,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from erdem.people.models import ConsentRecord, DataExport, DeletionRequest, Person
+from erdem.people.services import PROFILE_FIELDS as EDITABLE_PROFILE_FIELDS
 
 FORMAT = "erdem-personal-data/1"
 
@@ -44,19 +45,10 @@ def _name(prefix: str) -> dict[str, Any]:
 # --- people ----------------------------------------------------------------------------------------------
 
 
+# What the profile page edits, plus what the platform keeps about the account.
 PROFILE_FIELDS = (
     "email",
-    "family_name",
-    "given_name",
-    "family_name_latin",
-    "given_name_latin",
-    "name_traditional",
-    "department",
-    "discipline",
-    "academic_position",
-    "gender",
-    "preferred_language",
-    "low_bandwidth",
+    *EDITABLE_PROFILE_FIELDS,
     "consent_at",
     "consent_version",
     "email_confirmed_at",
