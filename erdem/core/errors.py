@@ -34,7 +34,7 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
         language = settings.LANGUAGE_CODE
     with translation.override(language):
         # No request in the context: its processors would query the database.
-        html = render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS, "path": request.path})
+        html = render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
     response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
