@@ -35,6 +35,8 @@ BACKUP_CODE_COUNT = 10
 FAILURES_AUDITED_EVERY = 5
 # Set at sign-in for a person who has turned two-factor sign-in on; erdem.people.middleware reads it.
 SESSION_PENDING_KEY = "erdem_two_factor_pending"
+# The device this session is setting up (each session its own secret).
+SESSION_ENROL_DEVICE_KEY = "erdem_two_factor_enrol_device"
 # The backup codes just made, shown once on the next page and then dropped from the session.
 SESSION_BACKUP_CODES_KEY = "erdem_two_factor_backup_codes"
 TOTP_DEVICE_NAME = "authenticator"
@@ -84,11 +86,16 @@ def two_factor_pending(*, request: HttpRequest) -> bool:
     return bool(request.session.get(SESSION_PENDING_KEY)) or two_factor_required(person=user)
 
 
-def totp_device_start(*, person: Person) -> TOTPDevice:
-    """The device being set up: a new secret, kept (unconfirmed) until a code from it is entered."""
-    device = TOTPDevice.objects.filter(user=person, confirmed=False, name=TOTP_DEVICE_NAME).first()
+def totp_device_start(*, request: HttpRequest, person: Person) -> TOTPDevice:
+    """The device this session is setting up: a new secret, kept (unconfirmed) until a code from it is entered.
+
+    Each session gets its own secret, so that someone signed in elsewhere with the same password cannot copy
+    the secret the owner is about to scan; confirming a device deletes every other one of the person's."""
+    device_id = request.session.get(SESSION_ENROL_DEVICE_KEY)
+    device = TOTPDevice.objects.filter(pk=device_id, user=person, confirmed=False).first() if device_id else None
     if device is None:
         device = TOTPDevice.objects.create(user=person, confirmed=False, name=TOTP_DEVICE_NAME)
+        request.session[SESSION_ENROL_DEVICE_KEY] = device.pk
     return device
 
 
@@ -143,6 +150,7 @@ def totp_device_confirm(*, request: HttpRequest, person: Person, device: TOTPDev
             request=request,
         )
     otp_login(request, locked)
+    request.session.pop(SESSION_ENROL_DEVICE_KEY, None)
     request.session[SESSION_BACKUP_CODES_KEY] = codes
     return CodeCheck(device=locked)
 

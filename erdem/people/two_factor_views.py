@@ -77,7 +77,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
             messages.info(request, _("Two-factor sign-in is already on."))
             return redirect("people:profile")
         return HttpResponseRedirect(_with_next("people:two_factor_verify", next_url))
-    device = two_factor.totp_device_start(person=person)
+    device = two_factor.totp_device_start(request=request, person=person)
     form = AppCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         check = two_factor.totp_device_confirm(

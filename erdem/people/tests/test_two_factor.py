@@ -311,3 +311,25 @@ def test_the_code_comes_before_accepting_newer_terms(client: Client) -> None:
     response = client.get(HOME, follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("privacy:consent"))
     assert response.status_code == 200
+
+
+def test_each_session_sets_up_its_own_secret(admin: Person) -> None:
+    """Someone signed in elsewhere with the password cannot copy the secret the owner is about to scan."""
+    owner, intruder = Client(), Client()
+    sign_in(owner, admin.email)
+    sign_in(intruder, admin.email)
+    owner_page = owner.get(ENROL).content.decode()
+    intruder_page = intruder.get(ENROL).content.decode()
+    keys = [
+        re.search(r'<code class="two-factor-key">([A-Z2-7 ]+)</code>', page) for page in (owner_page, intruder_page)
+    ]
+    assert keys[0] and keys[1] and keys[0].group(1) != keys[1].group(1)
+    again = re.search(r'<code class="two-factor-key">([A-Z2-7 ]+)</code>', owner.get(ENROL).content.decode())
+    assert again and again.group(1) == keys[0].group(1)  # the same secret again for the same session
+    owner_device, intruder_device = TOTPDevice.objects.filter(user=admin, confirmed=False).order_by("pk")
+    assert owner.post(ENROL, {"code": code_of(owner_device), "next": HOME}).status_code == 302
+    # The intruder's unconfirmed secret is gone: a code from it opens nothing.
+    assert list(TOTPDevice.objects.filter(user=admin)) == [owner_device]
+    response = intruder.post(VERIFY, {"code": code_of(intruder_device), "next": HOME})
+    assert response.status_code == 200 and "This code is wrong or has expired." in response.content.decode()
+    assert intruder.get(HOME).status_code == 302
