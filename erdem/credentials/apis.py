@@ -23,7 +23,7 @@ from erdem.access.policy import Action, can
 from erdem.api.auth import PUBLIC, caller
 from erdem.api.errors import ApiProblem, Forbidden, NotFound
 from erdem.api.pagination import BoundedPages
-from erdem.api.schemas import ErrorOut, ValidationErrorOut, inline_choices
+from erdem.api.schemas import ErrorOut, Id, ValidationErrorOut, inline_choices
 from erdem.core.i18n import localized
 from erdem.credentials.clr_verification import (
     ClrVerification,
@@ -241,7 +241,7 @@ class ReasonIn(Schema):
 
 class CredentialFilters(Schema):
     achievement: uuid.UUID | None = Field(None, description="National admins: an achievement's public id.")
-    person: int | None = Field(None, description="National admins: a person's id.")
+    person: Id | None = Field(None, description="National admins: a person's id.")
     status: Annotated[Credential.Status, inline_choices(Credential.Status)] | None = None
 
 
@@ -255,7 +255,10 @@ class VerifyIn(Schema):
 
 
 class CheckOut(Schema):
-    code: str = Field(description="format, signature, issuer, status, dates, schema (and certificate for PDFs).")
+    code: str = Field(
+        description="format, signature, issuer, status, dates, schema (and certificate for PDFs; achievement for a "
+        "credential naming one of this platform's achievements but signed by another issuer)."
+    )
     status: str = Field(description="pass, fail or not-checked.")
     title: str
     message: str

@@ -6,7 +6,9 @@ format, signature, issuer, status, dates, schema. Each ends "pass", "fail" or "n
 with a sentence for someone who is not a specialist. The verdict is "invalid" when a check
 fails, "incomplete" when one could not be made, else "valid"; the schema check is reported
 but does not decide the verdict (it says whether the file follows the official format to the
-letter, not whether the credential is genuine).
+letter, not whether the credential is genuine). A credential that names one of this platform's achievements
+but was signed by someone else gets a seventh, failed check ("achievement"): anyone can copy an achievement's
+address into a credential they sign themselves.
 
 Our own credentials are checked against the database (keys, status lists) without any
 request, so a revocation shows at once; other issuers' keys and status lists are fetched over
@@ -121,6 +123,7 @@ class Verification:
     valid_from: dt.datetime | None = None
     valid_until: dt.datetime | None = None
     status: str = ""  # "active", "revoked", "suspended", "replaced" or "" when unknown
+    issued_here: bool = False  # signed with this platform's key, naming this platform as its issuer
     ours: Credential | None = None
     replaced_by_url: str = ""
     schema_errors: list[str] = field(default_factory=list)
@@ -151,6 +154,7 @@ def _titles() -> dict[str, str]:
         "status": _("Status"),
         "dates": _("Dates"),
         "schema": _("Official format"),
+        "achievement": _("Achievement"),
         "certificate": _("Certificate file"),
     }
 
@@ -512,6 +516,7 @@ def _signature_genuine() -> Check:
 
 def _issuer_check(result: Verification, resolver: KeyResolver) -> Check:
     """Made only once the signature holds: does the key that signed it belong to the issuer it names?"""
+    result.issued_here = resolver.ours and result.issuer_id == issuer_did()
     if not result.issuer_id:
         return _check("issuer", FAIL, _("The credential does not say who issued it."))
     if resolver.controller != result.issuer_id:
@@ -528,11 +533,46 @@ def _issuer_check(result: Verification, resolver: KeyResolver) -> Check:
             _("It was issued by %(name)s, the national centre that runs this platform.")
             % {"name": result.issuer_name or result.issuer_id},
         )
+    if not result.issuer_name:
+        return _check(
+            "issuer",
+            PASS,
+            _("It was issued by %(id)s, who holds the key that signed it.") % {"id": result.issuer_id[:200]},
+        )
+    # The identifier first: the name is whatever the signer chose to write, this platform's centre's included.
     return _check(
         "issuer",
         PASS,
-        _("It was issued by %(name)s (%(id)s), who holds the key that signed it.")
-        % {"name": result.issuer_name or result.issuer_id, "id": result.issuer_id[:200]},
+        _("It was issued by %(id)s, who holds the key that signed it; the name “%(name)s” is its own claim.")
+        % {"id": result.issuer_id[:200], "name": result.issuer_name},
+    )
+
+
+def _on_this_site(url: str) -> bool:
+    """Whether an address names this platform's host, however it is spelt (capitals, a final dot, another
+    scheme or port): a claim to be ours, whichever way it is written."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return False
+    own = urlsplit(settings.SITE_URL).hostname
+    return host is not None and own is not None and host.rstrip(".") == own.rstrip(".")
+
+
+def _achievement_check(result: Verification, credential: dict[str, Any]) -> Check | None:
+    """Made only for a credential that names one of this platform's achievements: only this platform may
+    award them. None for every other credential."""
+    subjects = [subject for subject in _as_list(credential.get("credentialSubject"))[:10] if isinstance(subject, dict)]
+    if result.issued_here or not any(_on_this_site(_id_of(subject.get("achievement"))) for subject in subjects):
+        return None
+    return _check(
+        "achievement",
+        FAIL,
+        _(
+            "This achievement is one of this platform's, but the credential was not issued by this platform: it was "
+            "signed by %(signer)s."
+        )
+        % {"signer": result.issuer_id[:200] or _("an unnamed issuer")},
     )
 
 
@@ -557,13 +597,19 @@ def _our_status_list(url: str) -> StatusList | None:
     return StatusList.objects.filter(number=match.kwargs["number"]).first()
 
 
+class ForeignStatusList(Exception):
+    """The status list was published by someone other than the credential's issuer."""
+
+
 def _their_status_bits(url: str, issuer_id: str, purpose: str) -> bytes:
-    """The bitstring of another issuer's status list credential, after checking its signature and issuer."""
+    """The bitstring of another issuer's status list credential, after checking its issuer and signature."""
     document = fetch_json(url, accept=STATUS_ACCEPT)
+    if _id_of(document.get("issuer")) != issuer_id:
+        raise ForeignStatusList(url)
     resolver = KeyResolver()
     proof_verify(document, resolve_key=resolver)
-    if _id_of(document.get("issuer")) != issuer_id or resolver.controller != issuer_id:
-        raise ProofError("wrong-issuer", "The status list is not the credential issuer's.")
+    if resolver.controller != issuer_id:
+        raise ProofError("wrong-issuer", "The status list is not signed by the credential's issuer.")
     subject = document.get("credentialSubject")
     subject = subject[0] if isinstance(subject, list) and subject else subject
     if not isinstance(subject, dict):
@@ -641,6 +687,10 @@ def _status_check(result: Verification, credential: dict[str, Any]) -> Check:
                 "status", NOT_CHECKED, _("The credential's status is published in a way this verifier does not read.")
             )
         ours = _our_status_list(url)
+        # Anyone can point at a public status list whose entry reads "valid": it counts only when the list's
+        # issuer is the credential's.
+        if ours is not None and result.issuer_id != issuer_did():
+            return _check("status", FAIL, _("The status list belongs to another issuer."))
         try:
             if ours is not None:
                 bits = bytes(ours.bits)
@@ -655,6 +705,8 @@ def _status_check(result: Verification, credential: dict[str, Any]) -> Check:
             else:
                 bits = _their_status_bits(url, result.issuer_id, purpose)
             value = _entry_value(bits, index, size)
+        except ForeignStatusList:
+            return _check("status", FAIL, _("The status list belongs to another issuer."))
         except (FetchError, ProofError, ValueError, IndexError, KeyError, TypeError):
             return _check(
                 "status",
@@ -827,6 +879,10 @@ def _verdict(result: Verification) -> None:
         result.summary = _(
             "This credential is not valid: its signature could not be confirmed, so nothing it says can be trusted."
         )
+    elif any(check.code == "achievement" and check.status == FAIL for check in result.checks):
+        result.summary = _(
+            "This credential is not valid: it names an achievement of this platform, which did not issue it."
+        )
     elif result.status in ("revoked", "suspended"):
         result.summary = (
             _("This credential is not valid: its issuer has revoked it.")
@@ -871,6 +927,9 @@ def _verify(
         if result.ours is not None:
             _our_facts(result, result.ours)
     result.checks.append(_issuer_check(result, resolver))
+    achievement = _achievement_check(result, credential)
+    if achievement is not None:
+        result.checks.append(achievement)
     result.checks.append(_status_check(result, credential))
     result.checks.append(_dates_check(result, credential, now))
     result.checks.append(_schema_check(result, credential))

@@ -818,3 +818,121 @@ def test_other_issuers_names_carry_the_language_they_declare():
     assert result.verdict == "valid", result.checks
     assert (result.issuer_name, result.issuer_name_language) == ("Open Learning Lab", "en")
     assert result.achievement_names == [LocalText("Хиймэл оюун ухааныг сургалтад ашиглах", "mn")]
+
+
+# --- claims on this platform's achievements and status lists ------------------------------------------------------
+
+
+def _self_signed(private_key: Ed25519PrivateKey, document: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """`document` (without its proof) re-signed by the holder of a throwaway did:key, which it names as issuer."""
+    signer = did_key(private_key.public_key())
+    unsigned = {key: value for key, value in copy.deepcopy(document).items() if key != "proof"}
+    unsigned["issuer"] = dict(unsigned["issuer"], id=signer)
+    unsigned["id"] = "urn:uuid:0b6c3a1e-5d4f-4a2b-8c9d-7e6f5a4b3c2d"
+    unsigned.update(changes)
+    method = f"{signer}#{signer.removeprefix('did:key:')}"
+    return document_sign(unsigned, private_key=private_key, verification_method=method, created=NOW)
+
+
+@pytest.mark.parametrize("spelling", ["as-issued", "another-scheme-and-port"])
+def test_a_self_signed_credential_claiming_our_achievement_is_not_valid(credential, spelling):
+    private_key = Ed25519PrivateKey.generate()
+    achievement = copy.deepcopy(credential.document["credentialSubject"]["achievement"])
+    if spelling == "another-scheme-and-port":
+        achievement["id"] = achievement["id"].replace("http://127.0.0.1:8000/", "https://127.0.0.1/")
+        assert achievement["id"].startswith("https://127.0.0.1/credentials/achievements/")
+    subject = dict(credential.document["credentialSubject"], achievement=achievement)
+    without_status = {key: value for key, value in credential.document.items() if key != "credentialStatus"}
+    forged = _self_signed(private_key, without_status, credentialSubject=subject)
+    signer = forged["issuer"]["id"]
+    assert forged["issuer"]["name"] == credential.achievement.programme.national_centre.name_mn
+
+    with translation.override("en"):
+        results = [
+            credential_verify(forged),
+            credential_verify(jwt_encode(forged, private_key=private_key, kid=signer)),
+        ]
+
+    for result in results:
+        assert result.verdict == "invalid", result.checks
+        assert statuses(result)["signature"] == "pass" and statuses(result)["issuer"] == "pass"
+        assert statuses(result)["achievement"] == "fail"
+        assert message(result, "achievement") == (
+            "This achievement is one of this platform's, but the credential was not issued by this platform: "
+            f"it was signed by {signer}."
+        )
+        assert result.check("achievement").title == "Achievement"  # type: ignore[union-attr]
+        assert result.summary == (
+            "This credential is not valid: it names an achievement of this platform, which did not issue it."
+        )
+        assert message(result, "issuer").startswith(f"It was issued by {signer}, who holds the key that signed it;")
+        assert not result.issued_here and result.ours is None
+
+
+def test_a_self_signed_credential_pointing_at_our_status_list_fails_its_status(credential):
+    private_key = Ed25519PrivateKey.generate()
+    own_achievement = sample_credential()["credentialSubject"]["achievement"]  # an achievement of its own
+    subject = dict(credential.document["credentialSubject"], achievement=own_achievement)
+    forged = _self_signed(private_key, credential.document, credentialSubject=subject)
+    assert forged["credentialStatus"]["statusListCredential"].startswith("http://127.0.0.1:8000/credentials/status/")
+
+    with translation.override("en"):
+        result = credential_verify(forged)
+
+    assert result.verdict == "invalid", result.checks
+    assert statuses(result)["status"] == "fail"
+    assert message(result, "status") == "The status list belongs to another issuer."
+    assert result.status == ""
+    assert result.check("achievement") is None
+
+
+def test_the_reviewers_forgery_fails_both_ways(credential):
+    """Our achievement and our status list, under a name of our national centre, signed by someone else."""
+    forged = _self_signed(Ed25519PrivateKey.generate(), credential.document)
+
+    with translation.override("en"):
+        result = credential_verify(forged)
+
+    assert result.verdict == "invalid"
+    assert statuses(result)["achievement"] == "fail" and statuses(result)["status"] == "fail"
+    assert message(result, "status") == "The status list belongs to another issuer."
+    assert result.status == "" and result.ours is None
+
+
+def test_another_issuers_status_list_does_not_vouch_for_a_did_web_credential():
+    private_key = Ed25519PrivateKey.generate()
+    credential, documents = _did_web_world(private_key)
+    other_key = Ed25519PrivateKey.generate()
+    other = did_key(other_key.public_key())
+    theirs = {key: value for key, value in documents["https://issuer.example.org/status/1"].items() if key != "proof"}
+    documents["https://issuer.example.org/status/1"] = document_sign(
+        dict(theirs, issuer=other), private_key=other_key, verification_method=other, created=NOW
+    )
+
+    with (
+        translation.override("en"),
+        mock.patch("erdem.credentials.verification.fetch_json", side_effect=lambda url, accept: documents[url]),
+    ):
+        result = credential_verify(credential, now=NOW)
+
+    assert statuses(result)["signature"] == "pass" and statuses(result)["issuer"] == "pass"
+    assert statuses(result)["status"] == "fail"
+    assert message(result, "status") == "The status list belongs to another issuer."
+    assert result.verdict == "invalid"
+
+
+def test_genuine_credentials_ours_and_anothers_with_its_own_achievement_stay_valid(credential):
+    private_key = Ed25519PrivateKey.generate()
+    issuer = did_key(private_key.public_key())
+    theirs = _external(issuer, f"{issuer}#{issuer.removeprefix('did:key:')}", private_key)
+
+    with translation.override("en"):
+        ours, other = credential_verify(credential.document), credential_verify(theirs, now=NOW)
+
+    assert ours.verdict == "valid" and ours.issued_here and ours.check("achievement") is None
+    assert other.verdict == "valid", other.checks
+    assert not other.issued_here and other.check("achievement") is None
+    assert message(other, "issuer") == (
+        f"It was issued by {issuer}, who holds the key that signed it; the name “Боловсролын ерөнхий газар” is its "
+        "own claim."
+    )

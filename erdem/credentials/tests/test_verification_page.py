@@ -291,3 +291,40 @@ def test_the_verdict_takes_focus_and_other_languages_are_marked(credential, lang
     assert f'<span lang="{language}">{name}</span>' in page
     assert '<link rel="stylesheet" href="/static/credentials/credentials.css">' in page
     assert '<table class="checks">' in page and '<tr class="check check-pass">' in page
+
+
+def _signed_by_someone_else(document: dict, private_key: Ed25519PrivateKey) -> dict:
+    issuer = did_key(private_key.public_key())
+    unsigned = {key: value for key, value in document.items() if key not in ("proof", "credentialStatus")}
+    unsigned["issuer"] = dict(unsigned["issuer"], id=issuer)
+    unsigned["id"] = "urn:uuid:0b6c3a1e-5d4f-4a2b-8c9d-7e6f5a4b3c2d"
+    return document_sign(unsigned, private_key=private_key, verification_method=issuer, created=timezone.now())
+
+
+def test_a_self_signed_credential_of_our_achievement_under_our_centres_name_is_shown_for_what_it_is(credential):
+    forged = _signed_by_someone_else(credential.document, Ed25519PrivateKey.generate())
+    centre = credential.achievement.programme.national_centre.name_mn
+
+    page = html.unescape(client_in("en").post(URL, {"text": json.dumps(forged)}).content.decode())
+
+    assert "verdict-invalid" in page and "verdict-valid" not in page
+    assert "it names an achievement of this platform, which did not issue it." in page
+    assert "but the credential was not issued by this platform" in page
+    assert (
+        f"Issued by {forged['issuer']['id']}, not by this platform. The name “{centre}” is the issuer's own claim."
+        in page
+    )
+
+
+def test_another_issuers_genuine_credential_shows_its_identifier_before_its_name(credential):
+    document = sample_credential()
+    document["issuer"]["name"] = "Open Learning Lab"
+    signed = _signed_by_someone_else(document, Ed25519PrivateKey.generate())
+
+    theirs = html.unescape(client_in("en").post(URL, {"text": json.dumps(signed)}).content.decode())
+    ours = html.unescape(client_in("en").post(URL, {"text": json.dumps(credential.document)}).content.decode())
+
+    assert "verdict-valid" in theirs
+    assert f'<strong><code class="did">{signed["issuer"]["id"]}</code></strong>' in theirs
+    assert f"Issued by {signed['issuer']['id']}, not by this platform." in theirs
+    assert "verdict-valid" in ours and "not by this platform" not in ours
