@@ -21,7 +21,7 @@ from erdem.api.errors import (
     programme_not_found,
     region_not_found,
 )
-from erdem.api.schemas import ErrorOut, RoleAssignmentOut, ValidationErrorOut
+from erdem.api.schemas import ErrorOut, Id, RoleAssignmentOut, ValidationErrorOut
 from erdem.organisations.models import Institution, Region
 from erdem.programmes.models import Programme
 
@@ -31,7 +31,7 @@ ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Erro
 
 
 class RoleAssignIn(Schema):
-    person_id: int
+    person_id: Id
     role: Role
     programme: str
     institution: str | None = None
@@ -79,7 +79,7 @@ def role_create(request: HttpRequest, payload: RoleAssignIn) -> Any:
 
 
 @router.delete("/{assignment_id}", response={200: RoleAssignmentOut, **ERRORS})
-def role_delete(request: HttpRequest, assignment_id: int) -> Any:
+def role_delete(request: HttpRequest, assignment_id: Id) -> Any:
     """End a role assignment; the row stays, with its end time, for the history."""
     assignment = (
         RoleAssignment.objects.select_related("person", "programme", "institution", "region")

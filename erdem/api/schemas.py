@@ -6,10 +6,17 @@ the request's language (falling back to the other language when empty).
 
 import datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import WithJsonSchema
+from pydantic import Field, WithJsonSchema
+
+ID_MAX = 2**63 - 1  # the largest value of a bigint, the type of the database's keys
+
+# An object's id as the API takes it, in the path, the query string or a body: a number the database can
+# look up. Beyond a bigint the request is refused with 422 before any query, instead of failing inside the
+# database; the bounds are documented in the OpenAPI document.
+Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 
 
 class BilingualName(Schema):

@@ -18,7 +18,7 @@ from erdem.access.policy import Action, can
 from erdem.access.selectors import programme_for_action
 from erdem.api.auth import caller
 from erdem.api.errors import ApiProblem, Forbidden, NotFound
-from erdem.api.schemas import ErrorOut, ValidationErrorOut
+from erdem.api.schemas import ErrorOut, Id, ValidationErrorOut
 from erdem.cascade import selectors
 from erdem.cascade.models import LineageNode, MentorAssignment, MentoringSession
 from erdem.cascade.services import CascadeError, session_log
@@ -191,7 +191,7 @@ def cascade_regions(request: HttpRequest) -> list[RegionRowOut]:
 
 
 @router.get("/trainers/{person_id}", response={200: TrainerOut, 401: ErrorOut, 404: ErrorOut})
-def cascade_trainer(request: HttpRequest, person_id: int) -> TrainerOut:
+def cascade_trainer(request: HttpRequest, person_id: Id) -> TrainerOut:
     """One trainer's reach and the people they trained directly: for national admins, the coordinator
     of the trainer's institution and the trainer. Anyone else gets 404."""
     viewer = caller(request)
@@ -253,7 +253,7 @@ def mentoring_pairs(request: HttpRequest) -> list[PairOut]:
     "/mentoring/pairs/{pk}/sessions",
     response={201: SessionOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
 )
-def mentoring_session_create(request: HttpRequest, pk: int, body: SessionIn) -> Status:
+def mentoring_session_create(request: HttpRequest, pk: Id, body: SessionIn) -> Status:
     """Log a session of a current pair (its mentor or mentee). A refusal comes back as 400 with the reason."""
     person = cast(Person, caller(request))
     pair = MentorAssignment.objects.select_related("mentor", "mentee").filter(pk=pk).first()

@@ -3,7 +3,8 @@ and the mentee's feedback, and assigning a mentor.
 
 Thin: reads in mentoring_selectors, writes in services, decisions in erdem.access.policy. A pair's
 page is for the pair, the coordinators of either one's institution and the national admins, who alone
-read the session notes; anyone else gets 403. Every refusal of a service is shown next to its field.
+read the session notes; anyone else gets 404, as for a pair that does not exist. Every refusal of a
+service is shown next to its field.
 """
 
 from typing import Any, cast
@@ -109,9 +110,8 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
     the mentee's feedback (the mentee only; changeable)."""
     person = _person(request)
     found = pair_by_pk(pk=pk)
-    if found is None:
-        raise Http404
-    require(person, Action.MENTORING_PAIR_VIEW, found)
+    if found is None or not can(person, Action.MENTORING_PAIR_VIEW, found):
+        raise Http404  # as for an unknown id: the page does not tell that the pair exists
     may_log = can(person, Action.MENTORING_SESSION_LOG, found)
     is_mentee = person.pk == found.mentee_id
     feedback = getattr(found, "feedback", None)

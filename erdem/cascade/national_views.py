@@ -16,13 +16,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from erdem.access.policy import Action, can, require
+from erdem.access.policy import Action, can
 from erdem.access.selectors import programme_required
 from erdem.cascade import charts, selectors
 from erdem.cascade.forms import (
@@ -411,7 +411,8 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     programme = appointment.programme
-    require(request.user, Action.APPOINTMENT_MANAGE, programme)
+    if not can(request.user, Action.APPOINTMENT_MANAGE, programme):
+        raise Http404  # as for an unknown id: the page does not tell that the appointment exists
     reassignments = _reassignment_choices(programme, appointment) if appointment.ended_at is None else []
     mentees = [(mentee, choices) for mentee, choices, _suggestions in reassignments]
     form = AppointmentEndForm(request.POST if request.method == "POST" else None, mentees=mentees)
@@ -486,7 +487,8 @@ def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     programme = nomination.programme
-    require(request.user, Action.APPOINTMENT_MANAGE, programme)
+    if not can(request.user, Action.APPOINTMENT_MANAGE, programme):
+        raise Http404  # as for an unknown id: the page does not tell that the nomination exists
     pending = nomination.status == Nomination.Status.PENDING
     today = timezone.localdate()
     form = NominationDecisionForm(

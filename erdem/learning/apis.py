@@ -15,7 +15,7 @@ from erdem.access.policy import Action, can
 from erdem.api.auth import caller
 from erdem.api.errors import Conflict, Forbidden, Invalid, NotFound
 from erdem.api.pagination import BoundedPages
-from erdem.api.schemas import ErrorOut, ValidationErrorOut
+from erdem.api.schemas import ErrorOut, Id, ValidationErrorOut
 from erdem.catalog.apis import TextOut, is_code, text_out
 from erdem.catalog.models import Course
 from erdem.catalog.selectors import course_readable, published_lessons
@@ -206,14 +206,14 @@ def enrolment_create_mine(request: HttpRequest, payload: EnrolIn) -> Any:
 
 
 @router.get("/enrolments/{enrolment_id}", response={200: ProgressOut, 401: ErrorOut, 404: ErrorOut})
-def enrolment_progress_detail(request: HttpRequest, enrolment_id: int) -> Any:
+def enrolment_progress_detail(request: HttpRequest, enrolment_id: Id) -> Any:
     """An enrolment's progress: the lessons done (ids, in the order they were done), the progress per
     activity, the completion date and the feedback. Yours, or in a cohort you follow."""
     return _progress(_enrolment_seen(request, enrolment_id))
 
 
 @router.post("/enrolments/{enrolment_id}/lessons/{lesson_id}/done", response={200: ProgressOut, **ERRORS})
-def enrolment_lesson_done(request: HttpRequest, enrolment_id: int, lesson_id: int) -> Any:
+def enrolment_lesson_done(request: HttpRequest, enrolment_id: Id, lesson_id: Id) -> Any:
     """Mark a readable lesson of your enrolment's course as done; again changes nothing. Completes the
     course when every completion rule passes."""
     enrolment = _own_enrolment(request, enrolment_id)
@@ -224,7 +224,7 @@ def enrolment_lesson_done(request: HttpRequest, enrolment_id: int, lesson_id: in
 
 
 @router.post("/enrolments/{enrolment_id}/feedback", response={200: FeedbackOut, 201: FeedbackOut, **ERRORS})
-def enrolment_feedback_submit(request: HttpRequest, enrolment_id: int, payload: FeedbackIn) -> Any:
+def enrolment_feedback_submit(request: HttpRequest, enrolment_id: Id, payload: FeedbackIn) -> Any:
     """Answer the survey of a course you completed (201), or change your answers within 14 days of the
     first (200). 409 before completion and once the answers are closed; the comment is plain text."""
     enrolment = _own_enrolment(request, enrolment_id)
@@ -244,7 +244,7 @@ def enrolment_feedback_submit(request: HttpRequest, enrolment_id: int, payload: 
 
 @router.get("/cohorts/{cohort_id}/enrolments", response={200: list[MemberOut], **ERRORS})
 @paginate(BoundedPages, page_size=100, max_page_size=200)
-def cohort_enrolment_list(request: HttpRequest, cohort_id: int) -> list[dict[str, Any]]:
+def cohort_enrolment_list(request: HttpRequest, cohort_id: Id) -> list[dict[str, Any]]:
     """A cohort's members with their progress per activity, for its trainers, the coordinator of its
     institution and national admins."""
     cohort = cohort_for_view(cohort_id=cohort_id)

@@ -13,7 +13,7 @@ from erdem.access.selectors import roles_of
 from erdem.api.auth import caller
 from erdem.api.errors import NotFound
 from erdem.api.pagination import BoundedPages
-from erdem.api.schemas import ErrorOut, InstitutionSummary, RoleAssignmentOut
+from erdem.api.schemas import ErrorOut, Id, InstitutionSummary, RoleAssignmentOut
 from erdem.api.selectors import people_list
 
 router = Router(tags=["people"])
@@ -64,12 +64,12 @@ def person_me(request: HttpRequest) -> Any:
 
 
 @router.get("/{person_id}", response={200: PersonOut, 401: ErrorOut, 404: ErrorOut})
-def person_detail(request: HttpRequest, person_id: int) -> Any:
+def person_detail(request: HttpRequest, person_id: Id) -> Any:
     """One person you may see; anyone else is not found."""
     return _visible_person(request, person_id, Action.PERSON_VIEW)
 
 
 @router.get("/{person_id}/roles", response={200: list[RoleAssignmentOut], 401: ErrorOut, 404: ErrorOut})
-def person_roles(request: HttpRequest, person_id: int) -> Any:
+def person_roles(request: HttpRequest, person_id: Id) -> Any:
     """The current roles of a person whose roles you may see."""
     return roles_of(_visible_person(request, person_id, Action.PERSON_ROLES_VIEW))

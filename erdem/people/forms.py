@@ -15,7 +15,7 @@ from erdem.core.i18n import active_language
 from erdem.core.mail import emails_send
 from erdem.organisations.models import Institution
 from erdem.people.models import Gender, Person
-from erdem.people.selectors import institutions_for_registration, person_by_email
+from erdem.people.selectors import institutions_for_registration
 from erdem.people.validators import NameScriptValidator
 
 NAME_FIELDS = ("family_name", "given_name", "family_name_latin", "given_name_latin", "name_traditional")
@@ -78,7 +78,8 @@ class PersonFieldsForm(forms.ModelForm):
 class RegistrationForm(PersonFieldsForm):
     email = forms.EmailField(
         label=_("E-mail address"),
-        error_messages=EMAIL_ERRORS,
+        max_length=Person._meta.get_field("email").max_length,
+        error_messages={**EMAIL_ERRORS, **TEXT_ERRORS},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password1 = forms.CharField(
@@ -102,7 +103,8 @@ class RegistrationForm(PersonFieldsForm):
     )
 
     class Meta(PersonFieldsForm.Meta):
-        fields = ("email", *NAME_FIELDS, "institution", *WORK_FIELDS, *PREFERENCE_FIELDS)
+        # Not the e-mail: the model's checks would answer that an address is taken (see validate_unique).
+        fields = (*NAME_FIELDS, "institution", *WORK_FIELDS, *PREFERENCE_FIELDS)
 
     field_order = ("email", "password1", "password2", *NAME_FIELDS, "institution", *WORK_FIELDS)
 
@@ -114,13 +116,8 @@ class RegistrationForm(PersonFieldsForm):
         self.consent_version = settings.ERDEM_CONSENT_VERSION
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if person_by_email(email) is not None:
-            raise ValidationError(
-                _("An account with this e-mail address already exists. Log in, or reset your password."),
-                code="duplicate_email",
-            )
-        return email
+        """Normalised only: whether the address is taken is not the form's answer to give (see the view)."""
+        return str(self.cleaned_data["email"]).strip().lower()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -142,10 +139,11 @@ class RegistrationForm(PersonFieldsForm):
         return cleaned
 
     def validate_unique(self) -> None:
-        """Uniqueness of the e-mail is checked case-insensitively in clean_email and again by the service."""
+        """A taken e-mail address is handled by the service, which answers as for a new one."""
 
     def registration_data(self) -> dict[str, Any]:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["email"] = self.cleaned_data["email"]
         data["password"] = self.cleaned_data["password1"]
         data["consent"] = self.cleaned_data["consent"]
         return data

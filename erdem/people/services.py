@@ -27,7 +27,7 @@ from erdem.organisations.models import Institution
 from erdem.people import imports
 from erdem.people.models import ConsentKind, Person, StaffImport
 from erdem.people.privacy_services import consent_history_write
-from erdem.people.selectors import institutions_by_email
+from erdem.people.selectors import institutions_by_email, person_by_email
 from erdem.programmes.selectors import programme_current
 
 logger = logging.getLogger(__name__)
@@ -143,6 +143,42 @@ def person_register(
     _educator_role_grant(people=[person])
     person_confirmation_send(person=person)
     return person
+
+
+def person_register_request(*, email: str, password: str, consent: bool, **fields: Any) -> Person | None:
+    """Registration as the public form asks for it: the new account, or None when the address already has one.
+
+    On a taken address nothing is created or changed; the account holder is told by e-mail that someone
+    tried to register with it. The caller answers both cases alike, so that the form does not tell
+    anyone which addresses have accounts.
+    """
+    if not consent:
+        raise ValidationError(
+            {"consent": ValidationError(_("You need to agree to the terms to register."), code="required")}
+        )
+    existing = person_by_email(email)
+    if existing is None:
+        try:
+            return person_register(email=email, password=password, consent=consent, **fields)
+        except ValidationError as error:
+            if not any(e.code == "duplicate_email" for e in getattr(error, "error_dict", {}).get("email", [])):
+                raise
+            existing = person_by_email(email)  # registered in the meantime
+            if existing is None:
+                raise
+    make_password(password)  # the work a new account costs, so that the answer takes as long
+    person_registration_attempt_notify(person=existing)
+    return None
+
+
+def person_registration_attempt_notify(*, person: Person) -> None:
+    """Tell the holder of an account that someone tried to register with its address."""
+    context = {
+        "login_link": _absolute_url(reverse("people:login")),
+        "reset_link": _absolute_url(reverse("people:password_reset")),
+    }
+    message = _email_build(person=person, template="already_registered", context=context)
+    transaction.on_commit(lambda: emails_send([message]))
 
 
 def person_confirmation_send(*, person: Person) -> None:

@@ -38,11 +38,12 @@ def register(request: HttpRequest) -> HttpResponse:
     form = forms.RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.person_register(**form.registration_data())
+            services.person_register_request(**form.registration_data())
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            request.session["registered_email"] = person.email
+            # The same answer whether the address was new or already had an account.
+            request.session["registered_email"] = form.cleaned_data["email"]
             return redirect("people:register_done")
     return render(request, "people/register.html", {"form": form})
 

@@ -23,7 +23,7 @@ from erdem.access.policy import Action, can
 from erdem.api.auth import caller
 from erdem.api.errors import Conflict, Forbidden, Invalid, NotFound
 from erdem.api.pagination import BoundedPages
-from erdem.api.schemas import ErrorOut, ValidationErrorOut
+from erdem.api.schemas import ErrorOut, Id, ValidationErrorOut
 from erdem.core.i18n import localized
 from erdem.credentials.models import Credential
 from erdem.people.models import Person
@@ -196,7 +196,7 @@ def _no_nul(value: str, *, json_text: bool = False) -> str:
 
 
 class RequestIn(Schema):
-    rule: int = Field(description="The id of a recognition rule in force.")
+    rule: Id = Field(description="The id of a recognition rule in force.")
     credentials: list[uuid.UUID] = Field(
         default_factory=list, max_length=50, description="Public ids of your own erdem credentials."
     )

@@ -22,7 +22,7 @@ from erdem.access.policy import Action, can
 from erdem.api.auth import caller
 from erdem.api.errors import Conflict, Forbidden, NotFound
 from erdem.api.pagination import BoundedPages
-from erdem.api.schemas import ErrorOut, InstitutionSummary, ProgrammeSummary, RegionOut, ValidationErrorOut
+from erdem.api.schemas import ErrorOut, Id, InstitutionSummary, ProgrammeSummary, RegionOut, ValidationErrorOut
 from erdem.people.models import Person
 from erdem.workshops.models import Attendance, AttendanceSource, Registration, Workshop
 from erdem.workshops.selectors import (
@@ -135,7 +135,7 @@ class RegistrationOut(Schema):
 
 class MarkIn(Schema):
     id: str = Field(max_length=64, description="A UUID chosen by the device; the same id sent again is a duplicate.")
-    person: int
+    person: Id
     status: str = Field(max_length=20, description="present, late or absent")
     marked_at: str = Field(
         max_length=40, description="When the mark was made, on the device: ISO 8601 with a UTC offset."
@@ -224,13 +224,13 @@ def workshop_list(request: HttpRequest) -> QuerySet[Workshop]:
 
 
 @router.get("/{workshop_id}", response={200: WorkshopOut, 401: ErrorOut, 404: ErrorOut})
-def workshop_detail(request: HttpRequest, workshop_id: int) -> Workshop:
+def workshop_detail(request: HttpRequest, workshop_id: Id) -> Workshop:
     """One workshop you lead, attend or oversee (its attendance); others are not found."""
     return _visible(request, workshop_id)
 
 
 @router.get("/{workshop_id}/roster", response={200: list[RosterEntryOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut})
-def workshop_roster(request: HttpRequest, workshop_id: int) -> list[dict[str, Any]]:
+def workshop_roster(request: HttpRequest, workshop_id: Id) -> list[dict[str, Any]]:
     """Who is expected (registered, or in the workshop's cohort) and their current attendance. For those who
     take attendance."""
     workshop = _taker(request, workshop_id)
@@ -279,7 +279,7 @@ def _refused(mark: MarkIn, detail: str, status: str | None = None) -> dict[str, 
     "/{workshop_id}/attendance",
     response={200: AttendanceOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
 )
-def workshop_attendance(request: HttpRequest, workshop_id: int, body: AttendanceIn) -> dict[str, Any]:
+def workshop_attendance(request: HttpRequest, workshop_id: Id, body: AttendanceIn) -> dict[str, Any]:
     """Record attendance marks, each judged on its own: the mark made latest (by `marked_at`) becomes the
     person's attendance whatever the order marks arrive in; an earlier one is kept as "superseded"; the same
     id again is a "duplicate" and changes nothing; a mark that cannot be taken is "refused" with the reason.
@@ -343,7 +343,7 @@ def _one_mark(
     "/{workshop_id}/registration",
     response={200: RegistrationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
-def workshop_register(request: HttpRequest, workshop_id: int) -> Registration:
+def workshop_register(request: HttpRequest, workshop_id: Id) -> Registration:
     """Register yourself, or join the waiting list when every seat is taken. Registering again changes nothing.
     For educators of the workshop's programme; a cancelled or finished workshop answers 409."""
     person = caller(request)
@@ -359,7 +359,7 @@ def workshop_register(request: HttpRequest, workshop_id: int) -> Registration:
 
 
 @router.delete("/{workshop_id}/registration", response={200: RegistrationOut, 401: ErrorOut, 404: ErrorOut})
-def workshop_unregister(request: HttpRequest, workshop_id: int) -> Registration:
+def workshop_unregister(request: HttpRequest, workshop_id: Id) -> Registration:
     """Cancel your registration or your place on the waiting list; a freed seat goes to the first person
     waiting. Cancelling twice changes nothing. Without a registration: 404."""
     person = caller(request)

@@ -104,6 +104,8 @@ class Traffic:
     def sign_in(self) -> bool:
         """Open the sign-in page, sign in (a write: session, last login), open the home page."""
         visitor = requests.Session()
+        # The 503 page speaks the language of this cookie (the person's saved one needs the database).
+        visitor.cookies.set("erdem_language", "en")
         try:
             page = visitor.get(f"{self.base}/accounts/login/", timeout=REQUEST_TIMEOUT)
             if self._record(page) != 200:

@@ -241,7 +241,7 @@ def test_an_unknown_format_is_not_found(client: Client, admin: Person) -> None:
 
 
 def test_the_admin_lists_and_shows_events_but_changes_nothing(client: Client, log: dict[str, Any]) -> None:
-    superuser = make_person(is_superuser=True, is_staff=True)
+    superuser = make_person(is_superuser=True, is_staff=True, preferred_language="en")
     _as(client, superuser)
     changelist = client.get(reverse("admin:audit_auditevent_changelist"))
     assert changelist.status_code == 200

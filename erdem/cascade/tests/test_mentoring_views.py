@@ -100,10 +100,10 @@ def _pair_url(pair: MentorAssignment) -> str:
         ("mentor", 200),
         ("mentee", 200),
         ("coordinator", 200),
-        ("other_coordinator", 403),
+        ("other_coordinator", 404),
         ("admin", 200),
-        ("educator", 403),
-        ("trainer", 403),
+        ("educator", 404),
+        ("trainer", 404),
     ],
 )
 def test_the_pair_page_and_its_notes_are_for_the_pair_their_coordinators_and_national_admins(world, who, status):
@@ -119,6 +119,14 @@ def test_the_pair_page_asks_anonymous_visitors_to_sign_in_and_an_unknown_pair_is
     response = _client(None).get(_pair_url(world.pair))
     assert response.status_code == 302 and response["Location"].startswith(reverse("people:login"))
     assert _client(world.admin).get(reverse("cascade:pair", args=[world.pair.pk + 999])).status_code == 404
+
+
+def test_the_pair_page_answers_an_outsider_as_for_a_pair_that_does_not_exist(world):
+    client = _client(world.educator)
+    hidden = client.get(_pair_url(world.pair))
+    unknown = client.get(reverse("cascade:pair", args=[world.pair.pk + 999]))
+    assert hidden.status_code == unknown.status_code == 404
+    assert [t.name for t in hidden.templates] == [t.name for t in unknown.templates]
 
 
 def test_only_the_pair_gets_the_session_form_and_only_the_mentee_the_feedback_form(world):
@@ -226,10 +234,14 @@ def test_a_session_in_the_future_or_without_topics_is_refused_next_to_its_field(
     assert MentoringSession.objects.count() == 1
 
 
-@pytest.mark.parametrize("who", ["coordinator", "admin", "educator", "trainer", "other_coordinator"])
-def test_nobody_outside_the_pair_logs_a_session(world, who):
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("coordinator", 403), ("admin", 403), ("educator", 404), ("trainer", 404), ("other_coordinator", 404)],
+)
+def test_nobody_outside_the_pair_logs_a_session(world, who, status):
+    """Those who may see the pair are refused the form; others are told, as for an unknown id, nothing."""
     response = _client(getattr(world, who)).post(_pair_url(world.pair), _session())
-    assert response.status_code == 403
+    assert response.status_code == status
     assert MentoringSession.objects.count() == 1
 
 

@@ -112,11 +112,12 @@ def test_the_ministry_viewer_is_sent_to_the_regions_and_refused_everything_else(
     assert client.get(reverse("cascade:regions")).status_code == 200
     for name in NATIONAL_PAGES:
         assert client.get(reverse(name)).status_code == 403, name
-    assert client.get(reverse("cascade:appointment_detail", args=[appointment.pk])).status_code == 403
-    assert client.get(reverse("cascade:nomination_detail", args=[nomination.pk])).status_code == 403
+    # Another programme's objects are not found, as for an unknown id: their existence is not told.
+    assert client.get(reverse("cascade:appointment_detail", args=[appointment.pk])).status_code == 404
+    assert client.get(reverse("cascade:nomination_detail", args=[nomination.pk])).status_code == 404
     assert (
         client.post(reverse("cascade:nomination_detail", args=[nomination.pk]), {"decision": "approve"}).status_code
-        == 403
+        == 404
     )
     assert Nomination.objects.get().status == Nomination.Status.PENDING
 
