@@ -308,7 +308,6 @@ def _erase_people(person: Person, counts: dict[str, int], old_email: str) -> Non
 
 def _erase_sign_in(person: Person, old_email: str, counts: dict[str, int]) -> None:
     """Sessions, API tokens, two-factor devices and sign-in attempt records."""
-    from django.contrib.sessions.models import Session
 
     from erdem.access.models import RoleAssignment
     from erdem.access.policy import forget_grants
@@ -320,13 +319,9 @@ def _erase_sign_in(person: Person, old_email: str, counts: dict[str, int]) -> No
     counts["api_tokens_revoked"] = ApiToken.objects.filter(person=person, revoked_at__isnull=True).update(
         revoked_at=now
     )
-    # The database keeps sessions by key only; the person's are found by reading the live ones.
-    sessions = [
-        session.pk
-        for session in Session.objects.filter(expire_date__gt=now).iterator(chunk_size=500)
-        if str(session.get_decoded().get("_auth_user_id", "")) == str(person.pk)
-    ]
-    counts["sessions"] = Session.objects.filter(pk__in=sessions).delete()[0]
+    from erdem.people.services import sessions_end  # people.services imports this module
+
+    counts["sessions"] = sessions_end(person=person)
     counts["two_factor_devices"] = 0
     if apps.is_installed("django_otp"):
         from django_otp.models import Device
@@ -521,6 +516,14 @@ def retention_apply(*, dry_run: bool = False, now: dt.datetime | None = None) ->
                         f"sign_in_{attempts._meta.model_name}",
                         attempts._default_manager.filter(attempt_time__lt=cutoff),
                     )
+        if apps.is_installed("django_otp.plugins.otp_totp"):
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            # Set-ups begun and never confirmed (each session that opens the set-up page starts its own).
+            purge(
+                "two_factor_setups_abandoned",
+                TOTPDevice.objects.filter(confirmed=False, created_at__lt=now - dt.timedelta(days=1)),
+            )
         if days := settings.ERDEM_RETENTION_SESSION_DAYS:
             purge("sessions_expired", Session.objects.filter(expire_date__lt=now - dt.timedelta(days=days)))
         if years := settings.ERDEM_RETENTION_SUBMISSION_FILE_YEARS:

@@ -412,3 +412,16 @@ def _invitation_build(*, person: Person, inviter: Person | None, institution: In
     return _email_build(
         person=person, template="invitation", context={"link": link, "inviter": inviter, "institution": institution}
     )
+
+
+def sessions_end(*, person: Person, keep: str | None = None) -> int:
+    """End the person's sign-ins everywhere but the session `keep` (a session key); how many ended.
+    The database keeps sessions by key only, so the person's are found by reading the live ones."""
+    from django.contrib.sessions.models import Session
+
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=500)
+        if session.pk != keep and str(session.get_decoded().get("_auth_user_id", "")) == str(person.pk)
+    ]
+    return Session.objects.filter(pk__in=ended).delete()[0]

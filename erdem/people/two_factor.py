@@ -150,6 +150,10 @@ def totp_device_confirm(*, request: HttpRequest, person: Person, device: TOTPDev
             request=request,
         )
     otp_login(request, locked)
+    # Sign-ins opened elsewhere before the device existed owe no code: end them.
+    from erdem.people.services import sessions_end  # people.services imports this module's callers
+
+    sessions_end(person=person, keep=request.session.session_key)
     request.session.pop(SESSION_ENROL_DEVICE_KEY, None)
     request.session[SESSION_BACKUP_CODES_KEY] = codes
     return CodeCheck(device=locked)

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from erdem.assignments.models import SubmissionFile
 from erdem.audit.models import AuditAction, AuditEvent
@@ -101,7 +102,7 @@ def test_zero_keeps_the_records(settings):
     settings.ERDEM_RETENTION_SUBMISSION_FILE_YEARS = 0
     records = old_records(settings)
     counts = retention_apply()
-    assert set(counts) == {"data_exports_expired", "deletions_overdue"}
+    assert set(counts) == {"data_exports_expired", "two_factor_setups_abandoned", "deletions_overdue"}
     assert exists(records["job_old"]) and exists(records["session_old"])
 
 
@@ -121,3 +122,20 @@ def test_submission_files_go_years_after_their_cohort_closed(settings, django_ca
     assert not SubmissionFile.objects.filter(pk=submission_file.pk).exists()
     assert not default_storage.exists(submission_file.file.name)
     assert world.person.submissions.get().status == "approved"
+
+
+def test_two_factor_set_ups_left_for_a_day_go(admin_with_setups):
+    confirmed, fresh, _abandoned = admin_with_setups
+    assert retention_apply()["two_factor_setups_abandoned"] == 1
+    assert list(TOTPDevice.objects.order_by("pk")) == [confirmed, fresh]
+
+
+@pytest.fixture
+def admin_with_setups():
+    person = make_person()
+    confirmed = TOTPDevice.objects.create(user=person, name="authenticator", confirmed=True)
+    fresh = TOTPDevice.objects.create(user=person, name="authenticator", confirmed=False)
+    abandoned = TOTPDevice.objects.create(user=person, name="authenticator", confirmed=False)
+    old = timezone.now() - dt.timedelta(days=2)
+    TOTPDevice.objects.filter(pk__in=[confirmed.pk, abandoned.pk]).update(created_at=old)
+    return confirmed, fresh, abandoned

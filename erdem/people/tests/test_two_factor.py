@@ -328,8 +328,11 @@ def test_each_session_sets_up_its_own_secret(admin: Person) -> None:
     assert again and again.group(1) == keys[0].group(1)  # the same secret again for the same session
     owner_device, intruder_device = TOTPDevice.objects.filter(user=admin, confirmed=False).order_by("pk")
     assert owner.post(ENROL, {"code": code_of(owner_device), "next": HOME}).status_code == 302
-    # The intruder's unconfirmed secret is gone: a code from it opens nothing.
+    # The intruder's unconfirmed secret is gone, and so is their sign-in.
     assert list(TOTPDevice.objects.filter(user=admin)) == [owner_device]
+    assert not get_user(intruder).is_authenticated
+    assert get_user(owner).is_authenticated
+    sign_in(intruder, admin.email)
     response = intruder.post(VERIFY, {"code": code_of(intruder_device), "next": HOME})
     assert response.status_code == 200 and "This code is wrong or has expired." in response.content.decode()
     assert intruder.get(HOME).status_code == 302
