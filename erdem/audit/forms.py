@@ -8,12 +8,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from erdem.audit.models import AuditAction
-from erdem.credentials.forms import DateInput, PageDateField
+from erdem.credentials.forms import DateInput, DateRangeMixin, PageDateField
 
 SEARCH_MAX_LENGTH = 100
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(DateRangeMixin, forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False, choices=())
     actor = forms.CharField(label=_("By (name or e-mail)"), required=False, max_length=SEARCH_MAX_LENGTH)
     subject = forms.CharField(label=_("About (name or e-mail)"), required=False, max_length=SEARCH_MAX_LENGTH)
@@ -27,13 +27,6 @@ class AuditFilterForm(forms.Form):
             ("", _("All actions")),
             *((value, capfirst(label)) for value, label in AuditAction.choices),
         ]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("The end date must not be before the start date."))
-        return data
 
     def criteria(self) -> dict[str, Any]:
         """The valid filters as `audit_events` takes them (none when the form is unbound or invalid)."""

@@ -383,7 +383,18 @@ class PageDateField(forms.DateField):
             return data
 
 
-class AuditFilterForm(forms.Form):
+class DateRangeMixin(forms.Form):
+    """For a filter form with `date_from` and `date_to`: the end may not come before the start."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date must not be before the start date."))
+        return data
+
+
+class AuditFilterForm(DateRangeMixin, forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False, choices=())
     achievement: forms.ModelChoiceField[Achievement] = forms.ModelChoiceField(
         None, required=False, label=_("Achievement"), to_field_name="public_id", empty_label=_("All achievements")
@@ -399,10 +410,3 @@ class AuditFilterForm(forms.Form):
             *((value, capfirst(label)) for value, label in CredentialEvent.Action.choices),
         ]
         cast(forms.ModelChoiceField, self.fields["achievement"]).queryset = achievements
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("The end date must not be before the start date."))
-        return data
